@@ -1,0 +1,106 @@
+// The local stack's command line: `npm start`, `npm run stop`, `npm run status`, `npm run db:reset`.
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { spawn, type ChildProcess } from "node:child_process";
+import { StackError } from "./lib/errors.js";
+import { ROOT } from "./lib/paths.js";
+import { formatStatus, readStatus, resetDatabase, startStack, writeAppUrl } from "./lib/stack.js";
+
+const APP_PORT = 5173;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: "boolean", default: false },
+    instance: { type: "string", default: "dev" },
+    "api-port": { type: "string" },
+    "db-port": { type: "string" },
+    ephemeral: { type: "boolean", default: false },
+    "no-app": { type: "boolean", default: false },
+  },
+});
+const command = positionals[0] ?? "start";
+const name = values.instance!;
+
+function startApp(env: Record<string, string>): ChildProcess | null {
+  if (!fs.existsSync(path.join(ROOT, "app", "package.json"))) return null;
+  return spawn("npm", ["run", "dev", "--workspace", "app", "--", "--port", String(APP_PORT), "--strictPort", "--host", "127.0.0.1"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+}
+
+async function start(): Promise<void> {
+  const stack = await startStack({
+    name,
+    apiPort: values["api-port"] ? Number(values["api-port"]) : undefined,
+    dbPort: values["db-port"] ? Number(values["db-port"]) : undefined,
+    ephemeral: values.ephemeral,
+    log: (l) => console.error(l),
+  });
+  let app: ChildProcess | null = null;
+  if (!values["no-app"]) {
+    app = startApp({ PUBLIC_SUPABASE_URL: stack.status.API_URL, PUBLIC_SUPABASE_ANON_KEY: stack.status.ANON_KEY });
+    if (app) writeAppUrl(name, `http://127.0.0.1:${APP_PORT}`);
+  }
+  const status = readStatus(name)!;
+  // One JSON line on stdout is how test runners learn the stack is ready.
+  if (values.json) console.log(JSON.stringify(status));
+  else console.log(`\nLocal stack is running.\n\n${formatStatus(status)}\n\nPress Ctrl-C to stop.`);
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.error("Stopping the local stack...");
+    if (app && app.exitCode === null) {
+      const exited = new Promise((r) => app!.once("exit", r));
+      app.kill("SIGTERM");
+      await exited;
+    }
+    await stack.stop();
+    if (values.ephemeral) fs.rmSync(stack.instance.dir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  app?.once("exit", (code) => {
+    if (!stopping) console.error(`The app exited (code ${code}); the API keeps running.`);
+  });
+}
+
+async function stop(): Promise<void> {
+  const s = readStatus(name);
+  if (!s) return console.log("The local stack is not running.");
+  process.kill(s.pid, "SIGTERM");
+  const deadline = Date.now() + 30_000;
+  while (readStatus(name) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  console.log(readStatus(name) ? `Stack (pid ${s.pid}) did not stop within 30 s.` : "Stopped.");
+}
+
+function status(): void {
+  const s = readStatus(name);
+  if (!s) {
+    if (values.json) console.log(JSON.stringify({ running: false }));
+    else console.error("The local stack is not running. Start it with: npm start");
+    process.exitCode = 1;
+    return;
+  }
+  console.log(values.json ? JSON.stringify(s, null, 2) : formatStatus(s));
+}
+
+try {
+  if (command === "start") await start();
+  else if (command === "stop") await stop();
+  else if (command === "status") status();
+  else if (command === "db-reset") await resetDatabase(name, (l) => console.error(l)).then(() => console.log("Database rebuilt."));
+  else throw new StackError(`Unknown command "${command}". Use start, stop, status or db-reset.`);
+} catch (e) {
+  if (e instanceof StackError) {
+    console.error(`error: ${e.message}`);
+    process.exit(1);
+  }
+  throw e;
+}

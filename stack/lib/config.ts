@@ -1,0 +1,54 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parse } from "smol-toml";
+import { SUPABASE_DIR } from "./paths.js";
+
+/** The parts of supabase/config.toml the local stack honours. */
+export interface ProjectConfig {
+  apiPort: number;
+  dbPort: number;
+  studioPort: number;
+  siteUrl: string;
+  jwtExpiry: number;
+  enableSignup: boolean;
+  minimumPasswordLength: number;
+  /** `schema.function` of the Before User Created hook, when enabled. */
+  beforeUserCreatedHook: string | null;
+  /** Per-function `verify_jwt`; functions not listed verify JWTs, as on Supabase. */
+  verifyJwt: Record<string, boolean>;
+}
+
+type Table = Record<string, unknown>;
+const table = (v: unknown): Table => (v && typeof v === "object" ? (v as Table) : {});
+
+export function loadProjectConfig(file = path.join(SUPABASE_DIR, "config.toml")): ProjectConfig {
+  const doc = parse(fs.readFileSync(file, "utf8")) as Table;
+  const api = table(doc.api);
+  const db = table(doc.db);
+  const auth = table(doc.auth);
+  const email = table(auth.email);
+  const hook = table(table(auth.hook).before_user_created);
+  const functions = table(doc.functions);
+  const hookUri = typeof hook.uri === "string" ? hook.uri : "";
+  // pg-functions://<database>/<schema>/<function>
+  const hookMatch = /^pg-functions:\/\/[^/]+\/([a-z_][a-z0-9_]*)\/([a-z_][a-z0-9_]*)$/.exec(hookUri);
+  if (hook.enabled === true && !hookMatch) {
+    throw new Error(`auth.hook.before_user_created.uri must look like pg-functions://postgres/<schema>/<function>, got "${hookUri}"`);
+  }
+  const verifyJwt: Record<string, boolean> = {};
+  for (const [name, fn] of Object.entries(functions)) {
+    const v = table(fn).verify_jwt;
+    if (typeof v === "boolean") verifyJwt[name] = v;
+  }
+  return {
+    apiPort: Number(api.port ?? 54321),
+    dbPort: Number(db.port ?? 54322),
+    studioPort: Number(table(doc.studio).port ?? 54323),
+    siteUrl: String(auth.site_url ?? "http://127.0.0.1:3000"),
+    jwtExpiry: Number(auth.jwt_expiry ?? 3600),
+    enableSignup: auth.enable_signup !== false && email.enable_signup !== false,
+    minimumPasswordLength: Number(auth.minimum_password_length ?? 6),
+    beforeUserCreatedHook: hook.enabled === true && hookMatch ? `${hookMatch[1]}.${hookMatch[2]}` : null,
+    verifyJwt,
+  };
+}

@@ -1,0 +1,126 @@
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { spawn, type ChildProcess } from "node:child_process";
+import { apiUrl, dbUrl, freePort, type Instance, type Keys } from "./instance.js";
+import { StackError } from "./errors.js";
+import { DENO_DIR, FUNCTIONS_DIR, ROOT } from "./paths.js";
+
+const HOST = path.join(ROOT, "stack", "deno", "host.ts");
+const denoBinary = (): string => {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve("deno/package.json")), "deno");
+};
+
+/** Function folders, as the Supabase CLI finds them: `supabase/functions/<name>/index.ts`. */
+export function functionNames(): string[] {
+  if (!fs.existsSync(FUNCTIONS_DIR)) return [];
+  return fs
+    .readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith("_") && !d.name.startsWith("."))
+    .filter((d) => fs.existsSync(path.join(FUNCTIONS_DIR, d.name, "index.ts")))
+    .map((d) => d.name);
+}
+
+interface Worker {
+  port: number;
+  process: ChildProcess;
+  ready: Promise<void>;
+}
+
+/**
+ * One Deno process per function, started with the stack and restarted on the next request if
+ * it dies, so a crashing function never takes the others down.
+ */
+export class FunctionsRuntime {
+  private workers = new Map<string, Worker>();
+
+  constructor(private i: Instance, private keys: Keys) {}
+
+  async startAll(): Promise<void> {
+    await Promise.all(functionNames().map((n) => this.worker(n)));
+  }
+
+  /** The port the function listens on, or null when there is no such function. */
+  async portOf(name: string): Promise<number | null> {
+    if (!functionNames().includes(name)) return null;
+    return (await this.worker(name)).port;
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    const fromFile: Record<string, string> = {};
+    const envFile = path.join(FUNCTIONS_DIR, ".env");
+    if (fs.existsSync(envFile)) {
+      for (const line of fs.readFileSync(envFile, "utf8").split("\n")) {
+        const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
+        if (m) fromFile[m[1]!] = m[2]!.replace(/^["']|["']$/g, "");
+      }
+    }
+    const passThrough = ["PATH", "HOME", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE", "DENO_CERT", "NPM_CONFIG_REGISTRY"];
+    return {
+      ...Object.fromEntries(passThrough.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
+      DENO_DIR,
+      // Trust the machine's certificate store too, as npm and curl do (corporate proxies).
+      DENO_TLS_CA_STORE: "system,mozilla",
+      DENO_NO_UPDATE_CHECK: "1",
+      // The repository's package.json is for Node; functions resolve npm: specifiers themselves.
+      DENO_NO_PACKAGE_JSON: "1",
+      NO_COLOR: "1",
+      ...fromFile,
+      // The names Supabase's edge runtime sets.
+      SUPABASE_URL: apiUrl(this.i),
+      SUPABASE_ANON_KEY: this.keys.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: this.keys.serviceRoleKey,
+      SUPABASE_PUBLISHABLE_KEY: this.keys.publishableKey,
+      SUPABASE_SECRET_KEY: this.keys.secretKey,
+      SUPABASE_DB_URL: dbUrl(this.i),
+    };
+  }
+
+  private async worker(name: string): Promise<Worker> {
+    const existing = this.workers.get(name);
+    if (existing && existing.process.exitCode === null && !existing.process.killed) {
+      await existing.ready;
+      return existing;
+    }
+    const port = await freePort();
+    fs.mkdirSync(this.i.logDir, { recursive: true });
+    const log = fs.createWriteStream(path.join(this.i.logDir, `function-${name}.log`), { flags: "a" });
+    const child = spawn(
+      denoBinary(),
+      ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-sys", "--no-prompt", "--node-modules-dir=none", HOST, path.join(FUNCTIONS_DIR, name, "index.ts"), String(port)],
+      { cwd: ROOT, env: this.env(), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const ready = new Promise<void>((resolve, reject) => {
+      let seen = "";
+      child.stdout!.on("data", (chunk: Buffer) => {
+        log.write(chunk);
+        seen += chunk.toString();
+        if (seen.includes("listening")) resolve();
+      });
+      child.stderr!.on("data", (chunk: Buffer) => log.write(chunk));
+      child.once("exit", (code) => {
+        log.end();
+        reject(new StackError(`Edge Function ${name} exited with code ${code} before listening; see ${this.i.logDir}/function-${name}.log`));
+      });
+    });
+    ready.catch(() => {});
+    const w = { port, process: child, ready };
+    this.workers.set(name, w);
+    await ready;
+    return w;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(
+      [...this.workers.values()].map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.process.exitCode !== null) return resolve();
+            w.process.once("exit", () => resolve());
+            w.process.kill("SIGTERM");
+          }),
+      ),
+    );
+  }
+}

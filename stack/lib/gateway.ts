@@ -1,0 +1,198 @@
+import http from "node:http";
+import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
+import postgres from "postgres";
+import type { ProjectConfig } from "./config.js";
+import type { FunctionsRuntime } from "./functions.js";
+import { dbUrl, type Instance, type Keys } from "./instance.js";
+import { verifyJwt } from "./jwt.js";
+import type { LiteApi } from "./rest.js";
+
+/** A WebSocket endpoint mounted under `/realtime/v1`. */
+export interface UpgradeHandler {
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  handleHttp(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void>;
+}
+
+export interface GatewayParts {
+  instance: Instance;
+  keys: Keys;
+  config: ProjectConfig;
+  lite: LiteApi;
+  functions: FunctionsRuntime;
+  realtime?: UpgradeHandler;
+}
+
+const json = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) => {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+};
+
+// Kong's CORS plugin on Supabase: any origin, the request's headers echoed back on preflight.
+const CORS: http.OutgoingHttpHeaders = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "Content-Range, Content-Profile, Content-Location, Location, X-Total-Count, Preference-Applied, Idempotent-Replayed, X-Supabase-Api-Version",
+};
+
+function preflight(req: http.IncomingMessage, res: http.ServerResponse) {
+  res.writeHead(200, {
+    ...CORS,
+    "access-control-allow-methods": "GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS",
+    "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "authorization, x-client-info, apikey, content-type",
+    "access-control-max-age": "3600",
+    "content-length": "0",
+  });
+  res.end();
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function toWebHeaders(h: http.IncomingHttpHeaders): Headers {
+  const out = new Headers();
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) out.append(k, one);
+  }
+  return out;
+}
+
+async function sendWebResponse(res: http.ServerResponse, r: Response, extra: http.OutgoingHttpHeaders = {}) {
+  const headers: http.OutgoingHttpHeaders = { ...extra };
+  r.headers.forEach((v, k) => {
+    if (k !== "set-cookie" && k !== "content-length" && k !== "content-encoding") headers[k] = v;
+  });
+  const cookies = r.headers.getSetCookie();
+  if (cookies.length) headers["set-cookie"] = cookies;
+  const body = Buffer.from(await r.arrayBuffer());
+  headers["content-length"] = String(body.length);
+  res.writeHead(r.status, headers);
+  res.end(body);
+}
+
+/**
+ * The one origin, as Kong is under `supabase start`: `/rest/v1` and `/auth/v1` go to lite,
+ * `/functions/v1/<name>` to the function's Deno process, `/realtime/v1` to the Realtime server.
+ */
+export function createGateway(parts: GatewayParts): http.Server {
+  const { instance, keys, config, lite, functions } = parts;
+  const hookSql = postgres(dbUrl(instance), { max: 2, onnotice: () => {} });
+
+  async function toLite(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
+    const url = `http://127.0.0.1:${instance.apiPort}${req.url}`;
+    const hasBody = body.length > 0 && req.method !== "GET" && req.method !== "HEAD";
+    const request = new Request(url, { method: req.method, headers: toWebHeaders(req.headers), body: hasBody ? new Uint8Array(body) : undefined });
+    const response = await lite.app.fetch(request, { peerAddress: req.socket.remoteAddress ?? null });
+    await sendWebResponse(res, response, CORS);
+  }
+
+  /**
+   * Supabase Auth calls the Before User Created hook before it inserts a user; lite has no
+   * hooks, so the gateway calls the same Postgres function with the same event and answers with
+   * the hook's error the way GoTrue does.
+   */
+  async function beforeUserCreated(body: Buffer, req: http.IncomingMessage): Promise<{ status: number; body: unknown } | null> {
+    if (!config.beforeUserCreatedHook) return null;
+    let input: Record<string, unknown>;
+    try {
+      input = JSON.parse(body.toString("utf8") || "{}");
+    } catch {
+      return { status: 400, body: { code: 400, error_code: "bad_json", msg: "Could not parse request body as JSON" } };
+    }
+    const now = new Date().toISOString();
+    const event = {
+      metadata: { uuid: randomUUID(), time: now, name: "before-user-created", ip_address: req.socket.remoteAddress ?? "" },
+      user: {
+        id: randomUUID(),
+        aud: "authenticated",
+        role: "",
+        email: typeof input.email === "string" ? input.email : "",
+        phone: typeof input.phone === "string" ? input.phone : "",
+        app_metadata: { provider: input.phone ? "phone" : "email", providers: [input.phone ? "phone" : "email"] },
+        user_metadata: input.data && typeof input.data === "object" ? input.data : {},
+        identities: [],
+        created_at: now,
+        updated_at: now,
+        is_anonymous: false,
+      },
+    };
+    const [schema, fn] = config.beforeUserCreatedHook.split(".") as [string, string];
+    const rows = await hookSql.begin(async (tx) => {
+      await tx`set local role supabase_auth_admin`;
+      return tx.unsafe(`select "${schema}"."${fn}"($1::jsonb) as result`, [event as never]);
+    });
+    const result = (rows[0]?.result ?? {}) as { error?: { http_code?: number; message?: string; error_code?: string } };
+    if (!result.error) return null;
+    const status = result.error.http_code ?? 400;
+    return { status, body: { code: status, error_code: result.error.error_code ?? "signup_disabled", msg: result.error.message ?? "Sign-up refused" } };
+  }
+
+  async function toFunction(req: http.IncomingMessage, res: http.ServerResponse, name: string, rest: string) {
+    if (req.method !== "OPTIONS" && config.verifyJwt[name] !== false) {
+      const auth = req.headers.authorization;
+      const token = auth?.match(/^Bearer\s+(.+)$/i)?.[1];
+      if (!token) return json(res, 401, { msg: "Error: Missing authorization header" });
+      if (!verifyJwt(token, keys.jwtSecret)) return json(res, 401, { msg: "Invalid JWT" });
+    }
+    let port: number | null;
+    try {
+      port = await functions.portOf(name);
+    } catch {
+      return json(res, 503, { code: "BOOT_ERROR", message: "Worker failed to boot (please check logs)" });
+    }
+    if (port === null) return json(res, 404, { code: "NOT_FOUND", message: "Requested function was not found" });
+    const upstream = http.request(
+      { host: "127.0.0.1", port, method: req.method, path: `/${name}${rest}`, headers: { ...req.headers, host: `127.0.0.1:${port}` }, timeout: 150_000 },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on("timeout", () => upstream.destroy(new Error("timeout")));
+    upstream.on("error", () => {
+      if (!res.headersSent) json(res, 502, { code: "WORKER_ERROR", message: "Function exited due to an error (please check logs)" });
+      else res.destroy();
+    });
+    req.pipe(upstream);
+  }
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const p = url.pathname;
+      const fn = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(p);
+      if (fn) return await toFunction(req, res, fn[1]!, (fn[2] ?? "") + url.search);
+
+      const service = /^\/(rest|auth|realtime)\/v1(\/|$)/.exec(p)?.[1];
+      if (!service) return json(res, 404, { message: "no Route matched with those values" });
+      if (req.method === "OPTIONS") return preflight(req, res);
+      const body = await readBody(req);
+      if (service === "realtime") {
+        if (parts.realtime) return await parts.realtime.handleHttp(req, res, body);
+        return json(res, 503, { message: "Realtime is not served by this stack" }, CORS);
+      }
+      if (service === "auth" && req.method === "POST" && p === "/auth/v1/signup") {
+        const refusal = await beforeUserCreated(body, req);
+        if (refusal) return json(res, refusal.status, refusal.body, CORS);
+      }
+      await toLite(req, res, body);
+    } catch (e) {
+      console.error("gateway:", e);
+      if (!res.headersSent) json(res, 500, { message: "Gateway error", hint: (e as Error).message }, CORS);
+      else res.destroy();
+    }
+  });
+
+  server.on("upgrade", (req, socket, head) => {
+    if (parts.realtime && (req.url ?? "").startsWith("/realtime/v1/")) return parts.realtime.handleUpgrade(req, socket, head);
+    socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+  });
+  server.on("close", () => void hookSql.end());
+  return server;
+}

@@ -1,0 +1,64 @@
+import { App, type ResolvedKey } from "@supabase/lite";
+import { createPostgresConnection, type PostgresConnection } from "@supabase/lite/postgres";
+import type { ProjectConfig } from "./config.js";
+import { dbUrl, type Instance, type Keys } from "./instance.js";
+import { verifyJwt } from "./jwt.js";
+
+/**
+ * `/rest/v1` (PostgREST) and `/auth/v1` (GoTrue) served by @supabase/lite on its `postgres`
+ * driver. Every way lite differs from Supabase that matters to this project is handled here,
+ * and each one has a test in tests/integration/stack-gaps.test.ts:
+ *
+ * 1. On the first request lite grants ALL on every table of every schema that has RLS to
+ *    anon, authenticated and service_role. Supabase never does that, and it would undo the
+ *    migrations' own grants, so lite is told RLS context is already set up.
+ * 2. Lite accepts only opaque `sb_publishable_`/`sb_secret_` keys. Supabase also accepts the
+ *    legacy JWT keys (`ANON_KEY`, `SERVICE_ROLE_KEY`), which tools and Edge Functions use, so
+ *    both forms are resolved here.
+ * 3. Lite stores user metadata as a JSON string: unwrapped by a trigger in stack/sql/02-auth.sql.
+ * 4. Lite has no auth hooks: the gateway runs the Before User Created hook (gateway.ts).
+ */
+export interface LiteApi {
+  app: App<any>;
+  connection: PostgresConnection;
+  close(): Promise<void>;
+}
+
+export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): LiteApi {
+  const connection = createPostgresConnection({ url: dbUrl(i), postgresOptions: { max: 20, onnotice: () => {} } });
+  // Gap 1: skip lite's blanket GRANT ALL (see above).
+  (connection as unknown as { rlsState: string }).rlsState = "active";
+
+  const resolver = async (key: string): Promise<ResolvedKey | null> => {
+    if (key === keys.publishableKey) return { type: "publishable", claims: { role: "anon" } };
+    if (key === keys.secretKey) return { type: "secret", claims: { role: "service_role" } };
+    // Gap 2: legacy JWT API keys.
+    const claims = verifyJwt(key, keys.jwtSecret);
+    if (claims?.role === "anon") return { type: "publishable", claims };
+    if (claims?.role === "service_role") return { type: "secret", claims };
+    return null;
+  };
+
+  const app = new App({
+    connection,
+    api: { schemas: ["public", "graphql_public"] },
+    auth: {
+      enabled: true,
+      jwt_secret: keys.jwtSecret,
+      jwt_expiry: config.jwtExpiry,
+      site_url: config.siteUrl,
+      enable_signup: config.enableSignup,
+      minimum_password_length: config.minimumPasswordLength,
+      publishable_key: keys.publishableKey,
+      secret_key: keys.secretKey,
+      email: { enable_signup: config.enableSignup, enable_confirmations: false },
+    },
+    options: { server: { admin: false, disableStudio: true, apiKeys: { resolver } } },
+  } as ConstructorParameters<typeof App>[0]) as App<any>;
+
+  return {
+    app,
+    connection,
+    close: () => connection.close(),
+  };
+}

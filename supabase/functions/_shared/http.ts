@@ -1,0 +1,43 @@
+import { createClient, type SupabaseClient } from "./deps.ts";
+
+// Edge Functions answer CORS themselves, as on Supabase.
+export const corsHeaders = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Headers": "authorization, x-client-info, apikey, content-type, idempotency-key",
+  "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+  "Access-Control-Expose-Headers": "Idempotent-Replayed",
+};
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...corsHeaders, "Content-Type": "application/json", ...headers },
+  });
+}
+
+export const problem = (status: number, code: string, message: string, details?: unknown) =>
+  json(status, details === undefined ? { code, message } : { code, message, details });
+
+/** A client that talks to the database as the caller: their JWT, their RLS. */
+export function callerClient(req: Request): SupabaseClient {
+  return createClient(Deno.env.get("SUPABASE_URL")!, Deno.env.get("SUPABASE_ANON_KEY")!, {
+    global: { headers: { Authorization: req.headers.get("Authorization") ?? "" } },
+    auth: { persistSession: false, autoRefreshToken: false },
+  });
+}
+
+/**
+ * The caller's user id from the JWT the gateway already verified, or null for the anon key.
+ * The platform verifies the signature (verify_jwt); this only reads the claims.
+ */
+export function callerId(req: Request): string | null {
+  const token = req.headers.get("Authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const payload = token?.split(".")[1];
+  if (!payload) return null;
+  try {
+    const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
+    return claims.role === "authenticated" && typeof claims.sub === "string" ? claims.sub : null;
+  } catch {
+    return null;
+  }
+}

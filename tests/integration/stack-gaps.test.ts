@@ -1,0 +1,53 @@
+// Each way the local REST/Auth layer (@supabase/lite) differs from Supabase, shown by a test,
+// with the workaround from stack/lib/rest.ts, stack/lib/gateway.ts or stack/sql/02-auth.sql.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { db, env, signUp } from "../support/env.js";
+
+const sql = db();
+after(() => sql.end());
+
+test("gap 1: serving requests does not widen the migrations' grants", async () => {
+  await signUp("customer");
+  await fetch(`${env.apiUrl}/rest/v1/profiles`, { headers: { apikey: env.anonKey } });
+  const [row] = await sql`
+    select has_table_privilege('anon', 'public.profiles', 'select') as anon_select,
+           has_table_privilege('authenticated', 'public.profiles', 'delete') as auth_delete,
+           has_column_privilege('authenticated', 'public.profiles', 'role', 'update') as auth_update_role`;
+  assert.deepEqual({ ...row }, { anon_select: false, auth_delete: false, auth_update_role: false });
+});
+
+test("gap 2: legacy JWT API keys resolve to their roles", async () => {
+  const res = await fetch(`${env.apiUrl}/rest/v1/profiles?select=id`, { headers: { apikey: env.serviceRoleKey } });
+  assert.equal(res.status, 200, "service_role bypasses RLS and sees rows");
+  const anon = await fetch(`${env.apiUrl}/rest/v1/profiles?select=id`, { headers: { apikey: env.anonKey } });
+  assert.equal(anon.status, 401, "anon has no grant on profiles");
+});
+
+test("gap 3: user metadata is stored as a JSON object, as GoTrue stores it", async () => {
+  const u = await signUp("rider", "meta");
+  const [row] = await sql`select jsonb_typeof(raw_user_meta_data) as t, raw_user_meta_data ->> 'role' as role
+                          from auth.users where id = ${u.userId}`;
+  assert.deepEqual({ ...row }, { t: "object", role: "rider" });
+  const { data } = await u.supabase.auth.getUser();
+  assert.equal(data.user?.user_metadata.role, "rider");
+});
+
+test("gap 4: the Before User Created hook runs on sign-up", async () => {
+  const res = await fetch(`${env.apiUrl}/auth/v1/signup`, {
+    method: "POST",
+    headers: { apikey: env.anonKey, "content-type": "application/json" },
+    body: JSON.stringify({ email: "hook-check@example.com", password: "long-enough-password", data: { role: "admin" } }),
+  });
+  assert.equal(res.status, 400);
+  const body = await res.json();
+  assert.equal(body.error_code, "role_not_allowed");
+});
+
+test("auth.uid() reads the claims object the way Supabase's does", async () => {
+  const [row] = await sql.begin(async (tx) => {
+    await tx`select set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-000000000001","role":"authenticated"}', true)`;
+    return tx`select auth.uid()::text as uid, auth.role() as role`;
+  });
+  assert.deepEqual({ ...row }, { uid: "00000000-0000-0000-0000-000000000001", role: "authenticated" });
+});

@@ -1,0 +1,144 @@
+// `npm test`: starts a throwaway stack (own folder, own ports), runs every suite against it,
+// stops everything it started and ends with one summary line: "N passed, N failed".
+import fs from "node:fs";
+import path from "node:path";
+import { spawn, spawnSync } from "node:child_process";
+import { ROOT } from "../stack/lib/paths.js";
+import { freePort } from "../stack/lib/instance.js";
+import type { StackStatus } from "../stack/lib/stack.js";
+
+interface SuiteResult {
+  name: string;
+  passed: number;
+  failed: number;
+}
+const results: SuiteResult[] = [];
+const RESULTS_DIR = path.join(ROOT, "test-results");
+fs.mkdirSync(RESULTS_DIR, { recursive: true });
+
+function listFiles(dir: string, suffix: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(suffix))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+function typecheck(): SuiteResult {
+  console.log("\n# TypeScript (strict): stack, seed, tests, then the app");
+  const checks = [
+    spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "inherit" }),
+    spawnSync("npm", ["run", "--silent", "check", "--workspace", "app"], { cwd: ROOT, stdio: "inherit" }),
+  ];
+  const failed = checks.filter((r) => r.status !== 0).length;
+  return { name: "typecheck", passed: checks.length - failed, failed };
+}
+
+function pgTap(status: StackStatus): SuiteResult {
+  const files = listFiles(path.join(ROOT, "supabase", "tests"), ".sql");
+  console.log(`\n# pgTAP (${files.length} files)`);
+  const url = new URL(status.DB_URL);
+  const r = spawnSync(
+    "pg_prove",
+    ["--host", url.hostname, "--port", url.port, "--username", "postgres", "--dbname", "postgres", "--ext", ".sql", "--verbose", ...files],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  const out = `${r.stdout}${r.stderr}`;
+  fs.writeFileSync(path.join(RESULTS_DIR, "pgtap.txt"), out);
+  process.stdout.write(out.split("\n").filter((l) => !/^ok \d+/.test(l.trim())).join("\n"));
+  const passed = (out.match(/^\s*ok \d+/gm) ?? []).length;
+  let failed = (out.match(/^\s*not ok \d+/gm) ?? []).length;
+  // A file that dies before its plan (syntax error, missing function) counts as a failure.
+  if (r.status !== 0 && failed === 0) failed = 1;
+  return { name: "pgTAP", passed, failed };
+}
+
+async function nodeTests(name: string, files: string[], env: NodeJS.ProcessEnv): Promise<SuiteResult> {
+  console.log(`\n# ${name} (${files.length} files)`);
+  if (files.length === 0) return { name, passed: 0, failed: 0 };
+  const tap = path.join(RESULTS_DIR, `${name}.tap`);
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", `--test-reporter-destination=${tap}`, ...files],
+    { cwd: ROOT, env: { ...process.env, ...env }, stdio: "inherit" },
+  );
+  const code = await new Promise<number>((resolve) => child.once("exit", (c) => resolve(c ?? 1)));
+  const text = fs.existsSync(tap) ? fs.readFileSync(tap, "utf8") : "";
+  const count = (k: string) => Number(new RegExp(`^# ${k} (\\d+)`, "m").exec(text)?.[1] ?? 0);
+  const passed = count("pass");
+  // Skipped and todo tests are defects here: they count as failures.
+  let failed = count("fail") + count("skipped") + count("todo") + count("cancelled");
+  if (code !== 0 && failed === 0) failed = 1;
+  return { name, passed, failed };
+}
+
+async function startThrowawayStack(): Promise<{ status: StackStatus; stop: () => Promise<void> }> {
+  const name = `test-${process.pid}`;
+  const [apiPort, dbPort] = [await freePort(), await freePort()];
+  console.log(`\n# Starting a throwaway stack (.stack/${name}, API :${apiPort}, DB :${dbPort})`);
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "stack/cli.ts", "start", "--instance", name, "--api-port", String(apiPort), "--db-port", String(dbPort), "--ephemeral", "--no-app", "--json"],
+    { cwd: ROOT, env: { ...process.env, LITE_TELEMETRY: "0" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const logFile = fs.createWriteStream(path.join(RESULTS_DIR, "stack.log"));
+  child.stderr!.pipe(logFile);
+  const status = await new Promise<StackStatus>((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      buf += c.toString();
+      const line = buf.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve(JSON.parse(line) as StackStatus);
+    });
+    child.once("exit", (code) => reject(new Error(`the test stack exited with code ${code}; see test-results/stack.log`)));
+  });
+  return {
+    status,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+const started = Date.now();
+let stack: Awaited<ReturnType<typeof startThrowawayStack>> | null = null;
+const stopStack = async () => {
+  await stack?.stop();
+  stack = null;
+};
+process.on("SIGINT", () => void stopStack().then(() => process.exit(130)));
+
+try {
+  results.push(typecheck());
+  stack = await startThrowawayStack();
+  const env = {
+    API_URL: stack.status.API_URL,
+    DB_URL: stack.status.DB_URL,
+    ANON_KEY: stack.status.ANON_KEY,
+    SERVICE_ROLE_KEY: stack.status.SERVICE_ROLE_KEY,
+    PUBLISHABLE_KEY: stack.status.PUBLISHABLE_KEY,
+    SECRET_KEY: stack.status.SECRET_KEY,
+    JWT_SECRET: stack.status.JWT_SECRET,
+  };
+  results.push(pgTap(stack.status));
+  results.push(await nodeTests("integration", listFiles(path.join(ROOT, "tests", "integration"), ".test.ts"), env));
+  await stopStack();
+  // Suites that start stacks of their own (start/stop behaviour) run after the shared one is gone.
+  results.push(await nodeTests("stack", listFiles(path.join(ROOT, "tests", "stack"), ".test.ts"), {}));
+} catch (e) {
+  console.error(`\nerror: ${(e as Error).message}`);
+  results.push({ name: "setup", passed: 0, failed: 1 });
+} finally {
+  await stopStack();
+}
+
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`\n${results.map((r) => `${r.name}: ${r.passed} passed, ${r.failed} failed`).join("\n")}`);
+console.log(`(${Math.round((Date.now() - started) / 1000)} s)`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

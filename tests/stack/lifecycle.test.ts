@@ -1,0 +1,125 @@
+// The local stack's own behaviour: status, refusing a second start, a taken port, keeping data
+// across restarts, and a damaged data folder. Each test drives `stack/cli.ts` as a person would.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import ws from "ws";
+import { createClient } from "@supabase/supabase-js";
+import { ROOT, STATE_ROOT } from "../../stack/lib/paths.js";
+import { freePort } from "../../stack/lib/instance.js";
+
+const name = `lifecycle-${process.pid}`;
+const dir = path.join(STATE_ROOT, name);
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const cli = (...args: string[]) => ["--import", "tsx", "stack/cli.ts", ...args];
+
+interface Started {
+  child: ChildProcess;
+  status: Record<string, string>;
+}
+
+function start(instance: string, apiPort: number, dbPort: number): Promise<Started> {
+  const child = spawn(process.execPath, cli("start", "--instance", instance, "--api-port", String(apiPort), "--db-port", String(dbPort), "--no-app", "--json"), {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c;
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve({ child, status: JSON.parse(line) });
+    });
+    child.stderr!.on("data", (c: Buffer) => (err += c));
+    child.once("exit", (code) => reject(Object.assign(new Error(`exited ${code}`), { code, stderr: err })));
+  });
+}
+
+/** Runs a start that is expected to fail; returns its exit code and last stderr line. */
+function startExpectingFailure(instance: string, apiPort: number, dbPort: number): { code: number | null; message: string } {
+  const r = spawnSync(process.execPath, cli("start", "--instance", instance, "--api-port", String(apiPort), "--db-port", String(dbPort), "--no-app", "--json"), {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  const lines = r.stderr.trim().split("\n").filter((l) => l.startsWith("error:"));
+  return { code: r.status, message: lines.pop() ?? r.stderr };
+}
+
+async function stop(s: Started): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => s.child.once("exit", (c) => r(c)));
+  s.child.kill("SIGINT");
+  return exited;
+}
+
+const portIsFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const srv = net.createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+
+const supabaseFor = (status: Record<string, string>) =>
+  createClient(status.API_URL!, status.ANON_KEY!, { auth: { persistSession: false }, realtime: { transport: ws as never } });
+
+test("the stack starts, reports its status, refuses a second start, keeps data across restarts and stops cleanly", async () => {
+  const [apiPort, dbPort] = [await freePort(), await freePort()];
+  const first = await start(name, apiPort, dbPort);
+
+  // `npm run status -- --json` for scripts, with the names `supabase status -o json` uses.
+  const status = spawnSync(process.execPath, cli("status", "--instance", name, "--json"), { cwd: ROOT, encoding: "utf8" });
+  assert.equal(status.status, 0);
+  const parsed = JSON.parse(status.stdout);
+  for (const key of ["API_URL", "DB_URL", "ANON_KEY", "SERVICE_ROLE_KEY", "PUBLISHABLE_KEY", "SECRET_KEY"]) assert.ok(parsed[key], key);
+  assert.equal(parsed.API_URL, `http://127.0.0.1:${apiPort}`);
+  const human = spawnSync(process.execPath, cli("status", "--instance", name), { cwd: ROOT, encoding: "utf8" });
+  assert.match(human.stdout, /API URL: http:\/\/127\.0\.0\.1:\d+/);
+  assert.match(human.stdout, /customer@example\.com/);
+
+  // A second start of the same stack fails with one clear line and leaves the first running.
+  const again = startExpectingFailure(name, apiPort, dbPort);
+  assert.equal(again.code, 1);
+  assert.match(again.message, /^error: The local stack is already running/);
+  const health = await fetch(`${first.status.API_URL}/auth/v1/health`, { headers: { apikey: first.status.ANON_KEY! } });
+  assert.equal(health.status, 200);
+
+  // Another stack on the taken port fails clearly and touches nothing of the first.
+  const other = `${name}-other`;
+  const clash = startExpectingFailure(other, apiPort, await freePort());
+  fs.rmSync(path.join(STATE_ROOT, other), { recursive: true, force: true });
+  assert.equal(clash.code, 1);
+  assert.match(clash.message, new RegExp(`^error: Port ${apiPort} is already in use`));
+  assert.equal((await fetch(`${first.status.API_URL}/auth/v1/health`, { headers: { apikey: first.status.ANON_KEY! } })).status, 200);
+
+  // Data survives a stop and a start.
+  const email = `keep-${process.pid}@example.com`;
+  const signUp = await supabaseFor(first.status).auth.signUp({ email, password: "survives-restarts" });
+  assert.equal(signUp.error, null);
+  assert.equal(await stop(first), 0);
+  assert.ok(await portIsFree(apiPort), "API port released");
+  assert.ok(await portIsFree(dbPort), "database port released");
+  const notRunning = spawnSync(process.execPath, cli("status", "--instance", name), { cwd: ROOT, encoding: "utf8" });
+  assert.equal(notRunning.status, 1);
+
+  const second = await start(name, apiPort, dbPort);
+  const signIn = await supabaseFor(second.status).auth.signInWithPassword({ email, password: "survives-restarts" });
+  assert.equal(signIn.error, null);
+  assert.equal(await stop(second), 0);
+});
+
+test("a damaged data folder gets a one-line error that says what to do", async () => {
+  const broken = `${name}-damaged`;
+  const [apiPort, dbPort] = [await freePort(), await freePort()];
+  const s = await start(broken, apiPort, dbPort);
+  assert.equal(await stop(s), 0);
+  fs.rmSync(path.join(STATE_ROOT, broken, "pgdata", "global", "pg_control"));
+  const r = startExpectingFailure(broken, apiPort, dbPort);
+  fs.rmSync(path.join(STATE_ROOT, broken), { recursive: true, force: true });
+  assert.equal(r.code, 1);
+  assert.match(r.message, /^error: The database folder .* is damaged .* npm run db:reset$/);
+});
