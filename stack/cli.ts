@@ -25,8 +25,9 @@ const name = values.instance!;
 
 function startApp(env: Record<string, string>): ChildProcess | null {
   if (!fs.existsSync(path.join(ROOT, "app", "package.json"))) return null;
-  return spawn("npm", ["run", "dev", "--workspace", "app", "--", "--port", String(APP_PORT), "--strictPort", "--host", "127.0.0.1"], {
-    cwd: ROOT,
+  // vite itself, not through npm, so stopping it stops the server and not just a wrapper.
+  return spawn(path.join(ROOT, "node_modules", ".bin", "vite"), ["dev", "--port", String(APP_PORT), "--strictPort", "--host", "127.0.0.1"], {
+    cwd: path.join(ROOT, "app"),
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });

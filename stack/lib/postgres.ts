@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { createHash } from "node:crypto";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import postgres from "postgres";
 import { StackError } from "./errors.js";
@@ -85,11 +86,26 @@ export function markInitialized(i: Instance): void {
   fs.writeFileSync(path.join(i.dir, "initialized"), new Date().toISOString());
 }
 
+/** Whether the `postgres` user can reach a folder (a checkout under a private home may not be). */
+function reachableBy(user: { uid: number; gid: number }, dir: string): boolean {
+  return spawnSync("test", ["-x", dir], { uid: user.uid, gid: user.gid }).status === 0;
+}
+
 export function initCluster(i: Instance): void {
   fs.mkdirSync(i.logDir, { recursive: true });
-  fs.mkdirSync(i.pgData, { recursive: true, mode: 0o700 });
   const user = serverUser();
-  if (user) chownTree(i.pgData, user);
+  if (user && !reachableBy(user, i.dir)) {
+    // Keep the cluster where the server user can reach it, linked from the instance folder.
+    const target = path.join("/var/tmp/kirana-stack", createHash("sha1").update(i.pgData).digest("hex").slice(0, 16));
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+    fs.rmSync(i.pgData, { recursive: true, force: true });
+    fs.symlinkSync(target, i.pgData);
+    chownTree(target, user);
+  } else {
+    fs.mkdirSync(i.pgData, { recursive: true, mode: 0o700 });
+    if (user) chownTree(i.pgData, user);
+  }
   const r = spawnSync(
     path.join(BIN_DIR, "initdb"),
     ["-D", i.pgData, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"],

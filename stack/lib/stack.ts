@@ -188,6 +188,8 @@ export async function resetDatabase(name: string, log: (l: string) => void): Pro
   if (readStatus(name)) throw new StackError("The local stack is running. Stop it (Ctrl-C in its terminal, or npm run stop) before npm run db:reset.");
   const config = loadProjectConfig();
   const i = instance(name, config.apiPort, config.dbPort);
+  const real = fs.existsSync(i.pgData) ? fs.realpathSync(i.pgData) : i.pgData;
+  fs.rmSync(real, { recursive: true, force: true });
   fs.rmSync(i.pgData, { recursive: true, force: true });
   fs.rmSync(path.join(i.dir, "initialized"), { force: true });
   log("Rebuilding the local database from migrations and seed...");

@@ -5,8 +5,6 @@ create schema if not exists private;
 comment on schema private is 'Security-definer helpers and trigger functions; never exposed through the API.';
 revoke all on schema private from public;
 grant usage on schema private to anon, authenticated, service_role;
--- Functions here are callable only by the roles each one names.
-alter default privileges in schema private revoke execute on functions from public;
 
 create type public.app_role as enum ('customer', 'merchant', 'rider', 'admin');
 comment on type public.app_role is 'What an account does on the platform.';
@@ -44,6 +42,7 @@ begin
 end
 $$;
 comment on function private.touch_updated_at() is 'Trigger: sets updated_at to the time of the change.';
+revoke execute on function private.touch_updated_at() from public;
 
 create trigger profiles_touch_updated_at before update on public.profiles
   for each row execute function private.touch_updated_at();
@@ -86,6 +85,7 @@ as $$
   end
 $$;
 comment on function private.signup_role(jsonb) is 'Maps sign-up metadata to a role; null for admin or anything unknown.';
+revoke execute on function private.signup_role(jsonb) from public;
 
 create function private.handle_new_user() returns trigger
 language plpgsql security definer
@@ -126,7 +126,7 @@ as $$
   end
 $$;
 comment on function public.hook_before_user_created(jsonb) is 'Auth hook: rejects sign-ups asking for admin or an unknown role.';
-revoke execute on function public.hook_before_user_created(jsonb) from public, anon, authenticated;
+revoke execute on function public.hook_before_user_created(jsonb) from public, anon, authenticated, service_role;
 grant execute on function public.hook_before_user_created(jsonb) to supabase_auth_admin;
 grant usage on schema public, private to supabase_auth_admin;
 grant execute on function private.signup_role(jsonb) to supabase_auth_admin;
