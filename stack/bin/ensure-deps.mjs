@@ -11,7 +11,7 @@ const lock = path.join(root, "package-lock.json");
 const stale = !fs.existsSync(installed) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs);
 if (stale) {
   console.error("Installing npm packages (first run)...");
-  const r = spawnSync("npm", [fs.existsSync(lock) ? "ci" : "install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
   if (r.status !== 0) {
     console.error("error: npm install failed; fix the error above and run the command again.");
     process.exit(1);
