@@ -33,14 +33,16 @@ function startApp(env: Record<string, string>): ChildProcess | null {
   });
 }
 
+const stackOptions = {
+  name,
+  apiPort: values["api-port"] ? Number(values["api-port"]) : undefined,
+  dbPort: values["db-port"] ? Number(values["db-port"]) : undefined,
+  ephemeral: values.ephemeral,
+  log: (l: string) => console.error(l),
+};
+
 async function start(): Promise<void> {
-  const stack = await startStack({
-    name,
-    apiPort: values["api-port"] ? Number(values["api-port"]) : undefined,
-    dbPort: values["db-port"] ? Number(values["db-port"]) : undefined,
-    ephemeral: values.ephemeral,
-    log: (l) => console.error(l),
-  });
+  const stack = await startStack(stackOptions);
   let app: ChildProcess | null = null;
   if (!values["no-app"]) {
     app = startApp({ PUBLIC_SUPABASE_URL: stack.status.API_URL, PUBLIC_SUPABASE_ANON_KEY: stack.status.ANON_KEY });
@@ -96,7 +98,7 @@ try {
   if (command === "start") await start();
   else if (command === "stop") await stop();
   else if (command === "status") status();
-  else if (command === "db-reset") await resetDatabase(name, (l) => console.error(l)).then(() => console.log("Database rebuilt."));
+  else if (command === "db-reset") await resetDatabase(stackOptions).then(() => console.log("Database rebuilt."));
   else throw new StackError(`Unknown command "${command}". Use start, stop, status or db-reset.`);
 } catch (e) {
   if (e instanceof StackError) {

@@ -184,15 +184,16 @@ export function writeAppUrl(name: string, appUrl: string): void {
   fs.writeFileSync(file, JSON.stringify({ ...s, APP_URL: appUrl }, null, 2), { mode: 0o600 });
 }
 
-export async function resetDatabase(name: string, log: (l: string) => void): Promise<void> {
+export async function resetDatabase(opts: StartOptions): Promise<void> {
+  const { name } = opts;
   if (readStatus(name)) throw new StackError("The local stack is running. Stop it (Ctrl-C in its terminal, or npm run stop) before npm run db:reset.");
   const config = loadProjectConfig();
-  const i = instance(name, config.apiPort, config.dbPort);
+  const i = instance(name, opts.apiPort ?? config.apiPort, opts.dbPort ?? config.dbPort);
   const real = fs.existsSync(i.pgData) ? fs.realpathSync(i.pgData) : i.pgData;
   fs.rmSync(real, { recursive: true, force: true });
   fs.rmSync(i.pgData, { recursive: true, force: true });
   fs.rmSync(path.join(i.dir, "initialized"), { force: true });
-  log("Rebuilding the local database from migrations and seed...");
-  const stack = await startStack({ name, log });
+  opts.log?.("Rebuilding the local database from migrations and seed...");
+  const stack = await startStack(opts);
   await stack.stop();
 }

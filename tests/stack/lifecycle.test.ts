@@ -109,7 +109,20 @@ test("the stack starts, reports its status, refuses a second start, keeps data a
   const second = await start(name, apiPort, dbPort);
   const signIn = await supabaseFor(second.status).auth.signInWithPassword({ email, password: "survives-restarts" });
   assert.equal(signIn.error, null);
+
+  // db:reset refuses to run under a live stack, then rebuilds from migrations and seed.
+  const refused = spawnSync(process.execPath, cli("db-reset", "--instance", name, "--api-port", String(apiPort), "--db-port", String(dbPort)), { cwd: ROOT, encoding: "utf8" });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /error: The local stack is running/);
   assert.equal(await stop(second), 0);
+  const reset = spawnSync(process.execPath, cli("db-reset", "--instance", name, "--api-port", String(apiPort), "--db-port", String(dbPort)), { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  assert.equal(reset.status, 0, reset.stderr);
+  const third = await start(name, apiPort, dbPort);
+  const gone = await supabaseFor(third.status).auth.signInWithPassword({ email, password: "survives-restarts" });
+  assert.ok(gone.error, "the reset removed the account made before it");
+  const demo = await supabaseFor(third.status).auth.signInWithPassword({ email: "merchant@example.com", password: "demo-password-2026" });
+  assert.equal(demo.error, null, "the seed's demo accounts are back");
+  assert.equal(await stop(third), 0);
 });
 
 test("a damaged data folder gets a one-line error that says what to do", async () => {
