@@ -17,7 +17,17 @@ import { verifyJwt } from "./jwt.js";
  *    both forms are resolved here.
  * 3. Lite stores user metadata as a JSON string: unwrapped by a trigger in stack/sql/02-auth.sql.
  * 4. Lite has no auth hooks: the gateway runs the Before User Created hook (gateway.ts).
+ * 5. Lite returns timestamps in Postgres' text form ("2026-01-02 03:04:05+00"); PostgREST
+ *    returns JSON's ISO 8601 form ("2026-01-02T03:04:05+00:00"), which clients validate.
  */
+
+/** Postgres text timestamp to the ISO 8601 form `to_json` (and so PostgREST) produces. */
+export function isoTimestamp(text: string): string {
+  const m = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d\d)(?::?(\d\d))?(?::?(\d\d))?$/.exec(text);
+  if (!m) return text.replace(" ", "T"); // timestamp without time zone, BC dates, infinity
+  const [, date, time, hours, minutes = "00", seconds] = m;
+  return `${date}T${time}${hours}:${minutes}${seconds ? `:${seconds}` : ""}`;
+}
 export interface LiteApi {
   app: App<any>;
   connection: PostgresConnection;
@@ -25,7 +35,18 @@ export interface LiteApi {
 }
 
 export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): LiteApi {
-  const connection = createPostgresConnection({ url: dbUrl(i), postgresOptions: { max: 20, onnotice: () => {} } });
+  const connection = createPostgresConnection({
+    url: dbUrl(i),
+    postgresOptions: {
+      max: 20,
+      onnotice: () => {},
+      // Gap 5: timestamps as PostgREST writes them.
+      types: {
+        timestamp: { to: 1114, from: [1114], serialize: (v: string) => v, parse: isoTimestamp },
+        timestamptz: { to: 1184, from: [1184], serialize: (v: string) => v, parse: isoTimestamp },
+      },
+    },
+  });
   // Gap 1: skip lite's blanket GRANT ALL (see above).
   (connection as unknown as { rlsState: string }).rlsState = "active";
 

@@ -44,6 +44,14 @@ test("gap 4: the Before User Created hook runs on sign-up", async () => {
   assert.equal(body.error_code, "role_not_allowed");
 });
 
+test("gap 5: timestamps come back in ISO 8601 form, as PostgREST's to_json writes them", async () => {
+  const u = await signUp("customer", "timestamps");
+  const { data } = await u.supabase.from("profiles").select("created_at").single();
+  assert.match(data!.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$/);
+  const [row] = await sql`select to_json(created_at) #>> '{}' as iso from public.profiles where id = ${u.userId}`;
+  assert.equal(data!.created_at, row!.iso);
+});
+
 test("auth.uid() reads the claims object the way Supabase's does", async () => {
   const [row] = await sql.begin(async (tx) => {
     await tx`select set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-000000000001","role":"authenticated"}', true)`;
