@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { spawn, type ChildProcess } from "node:child_process";
 import { StackError } from "./lib/errors.js";
 import { ROOT } from "./lib/paths.js";
-import { formatStatus, readStatus, resetDatabase, startStack, writeAppUrl } from "./lib/stack.js";
+import { formatStatus, readStatus, resetDatabase, startStack } from "./lib/stack.js";
 
 const APP_PORT = 5173;
 
@@ -23,8 +23,7 @@ const { positionals, values } = parseArgs({
 const command = positionals[0] ?? "start";
 const name = values.instance!;
 
-function startApp(env: Record<string, string>): ChildProcess | null {
-  if (!fs.existsSync(path.join(ROOT, "app", "package.json"))) return null;
+function startApp(env: Record<string, string>): ChildProcess {
   // vite itself, not through npm, so stopping it stops the server and not just a wrapper.
   return spawn(path.join(ROOT, "node_modules", ".bin", "vite"), ["dev", "--port", String(APP_PORT), "--strictPort", "--host", "127.0.0.1"], {
     cwd: path.join(ROOT, "app"),
@@ -33,8 +32,10 @@ function startApp(env: Record<string, string>): ChildProcess | null {
   });
 }
 
+const withApp = command === "start" && !values["no-app"] && fs.existsSync(path.join(ROOT, "app", "package.json"));
 const stackOptions = {
   name,
+  appUrl: withApp ? `http://127.0.0.1:${APP_PORT}` : undefined,
   apiPort: values["api-port"] ? Number(values["api-port"]) : undefined,
   dbPort: values["db-port"] ? Number(values["db-port"]) : undefined,
   ephemeral: values.ephemeral,
@@ -43,12 +44,8 @@ const stackOptions = {
 
 async function start(): Promise<void> {
   const stack = await startStack(stackOptions);
-  let app: ChildProcess | null = null;
-  if (!values["no-app"]) {
-    app = startApp({ PUBLIC_SUPABASE_URL: stack.status.API_URL, PUBLIC_SUPABASE_ANON_KEY: stack.status.ANON_KEY });
-    if (app) writeAppUrl(name, `http://127.0.0.1:${APP_PORT}`);
-  }
-  const status = readStatus(name)!;
+  const app = withApp ? startApp({ PUBLIC_SUPABASE_URL: stack.status.API_URL, PUBLIC_SUPABASE_ANON_KEY: stack.status.ANON_KEY }) : null;
+  const { status } = stack;
   // One JSON line on stdout is how test runners learn the stack is ready.
   if (values.json) console.log(JSON.stringify(status));
   else console.log(`\nLocal stack is running.\n\n${formatStatus(status)}\n\nPress Ctrl-C to stop.`);
@@ -64,7 +61,6 @@ async function start(): Promise<void> {
       await exited;
     }
     await stack.stop();
-    if (values.ephemeral) fs.rmSync(stack.instance.dir, { recursive: true, force: true });
     process.exit(0);
   };
   process.on("SIGINT", shutdown);

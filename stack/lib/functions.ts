@@ -13,7 +13,7 @@ const denoBinary = (): string => {
 };
 
 /** Function folders, as the Supabase CLI finds them: `supabase/functions/<name>/index.ts`. */
-export function functionNames(): string[] {
+function functionNames(): string[] {
   if (!fs.existsSync(FUNCTIONS_DIR)) return [];
   return fs
     .readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
@@ -34,16 +34,18 @@ interface Worker {
  */
 export class FunctionsRuntime {
   private workers = new Map<string, Worker>();
+  // Read once at start, as `supabase start` does: a new function needs a restart.
+  private names = new Set(functionNames());
 
   constructor(private i: Instance, private keys: Keys) {}
 
   async startAll(): Promise<void> {
-    await Promise.all(functionNames().map((n) => this.worker(n)));
+    await Promise.all([...this.names].map((n) => this.worker(n)));
   }
 
   /** The port the function listens on, or null when there is no such function. */
   async portOf(name: string): Promise<number | null> {
-    if (!functionNames().includes(name)) return null;
+    if (!this.names.has(name)) return null;
     return (await this.worker(name)).port;
   }
 

@@ -1,6 +1,5 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
-import type { Duplex } from "node:stream";
 import postgres from "postgres";
 import type { ProjectConfig } from "./config.js";
 import type { FunctionsRuntime } from "./functions.js";
@@ -8,19 +7,12 @@ import { dbUrl, type Instance, type Keys } from "./instance.js";
 import { verifyJwt } from "./jwt.js";
 import type { LiteApi } from "./rest.js";
 
-/** A WebSocket endpoint mounted under `/realtime/v1`. */
-export interface UpgradeHandler {
-  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
-  handleHttp(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void>;
-}
-
 export interface GatewayParts {
   instance: Instance;
   keys: Keys;
   config: ProjectConfig;
   lite: LiteApi;
   functions: FunctionsRuntime;
-  realtime?: UpgradeHandler;
 }
 
 const json = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) => {
@@ -78,7 +70,8 @@ async function sendWebResponse(res: http.ServerResponse, r: Response, extra: htt
 
 /**
  * The one origin, as Kong is under `supabase start`: `/rest/v1` and `/auth/v1` go to lite,
- * `/functions/v1/<name>` to the function's Deno process, `/realtime/v1` to the Realtime server.
+ * `/functions/v1/<name>` to the function's Deno process; `/realtime/v1` is reserved (503) for the
+ * Realtime server.
  */
 export function createGateway(parts: GatewayParts): http.Server {
   const { instance, keys, config, lite, functions } = parts;
@@ -172,11 +165,8 @@ export function createGateway(parts: GatewayParts): http.Server {
       const service = /^\/(rest|auth|realtime)\/v1(\/|$)/.exec(p)?.[1];
       if (!service) return json(res, 404, { message: "no Route matched with those values" });
       if (req.method === "OPTIONS") return preflight(req, res);
+      if (service === "realtime") return json(res, 503, { message: "Realtime is not served by this stack yet" }, CORS);
       const body = await readBody(req);
-      if (service === "realtime") {
-        if (parts.realtime) return await parts.realtime.handleHttp(req, res, body);
-        return json(res, 503, { message: "Realtime is not served by this stack" }, CORS);
-      }
       if (service === "auth" && req.method === "POST" && p === "/auth/v1/signup") {
         const refusal = await beforeUserCreated(body, req);
         if (refusal) return json(res, refusal.status, refusal.body, CORS);
@@ -189,10 +179,6 @@ export function createGateway(parts: GatewayParts): http.Server {
     }
   });
 
-  server.on("upgrade", (req, socket, head) => {
-    if (parts.realtime && (req.url ?? "").startsWith("/realtime/v1/")) return parts.realtime.handleUpgrade(req, socket, head);
-    socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
-  });
   server.on("close", () => void hookSql.end());
   return server;
 }

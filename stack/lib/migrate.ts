@@ -27,21 +27,21 @@ export function migrationFiles(dir = MIGRATIONS_DIR): MigrationFile[] {
     });
 }
 
-/** Line and column of a character offset, for error messages a person can act on. */
-function position(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  return `line ${line}`;
-}
-
-async function runFile(sql: postgres.Sql, file: string): Promise<void> {
+/**
+ * Runs one SQL file in a transaction, with `after` in the same transaction; a failure names the
+ * file and line, which is what a person needs to fix it.
+ */
+async function runFile(sql: postgres.Sql, file: string, after?: (tx: postgres.TransactionSql, text: string) => Promise<unknown>): Promise<void> {
   const text = fs.readFileSync(file, "utf8");
   try {
-    await sql.begin((tx) => tx.unsafe(text));
+    await sql.begin(async (tx) => {
+      await tx.unsafe(text);
+      await after?.(tx, text);
+    });
   } catch (e) {
     const err = e as postgres.PostgresError;
-    const where = err.position ? ` at ${position(text, Number(err.position) - 1)}` : "";
-    throw new StackError(`${path.basename(file)}${where}: ${err.message}`);
+    const line = err.position ? ` at line ${text.slice(0, Number(err.position) - 1).split("\n").length}` : "";
+    throw new StackError(`${path.basename(file)} failed${line}: ${err.message}`);
   }
 }
 
@@ -54,6 +54,7 @@ export async function bootstrapDatabase(i: Instance, lite: LiteApi, log: (l: str
   try {
     await runFile(sql, path.join(STACK_SQL_DIR, "01-supabase-roles.sql"));
     await lite.app.ensureSystemSchema();
+    // The rest of stack/sql needs the auth tables lite just made.
     for (const f of fs.readdirSync(STACK_SQL_DIR).filter((f) => /^\d\d-/.test(f) && !f.startsWith("01-")).sort()) {
       await runFile(sql, path.join(STACK_SQL_DIR, f));
     }
@@ -63,33 +64,21 @@ export async function bootstrapDatabase(i: Instance, lite: LiteApi, log: (l: str
   await applyMigrations(i, log);
 }
 
-export async function applyMigrations(i: Instance, log: (l: string) => void): Promise<number> {
+/** Applies the migrations not yet recorded; the caller clears lite's schema cache afterwards. */
+export async function applyMigrations(i: Instance, log: (l: string) => void): Promise<void> {
   const sql = postgres(dbUrl(i), { max: 1, onnotice: () => {} });
   try {
     const applied = new Set(
       (await sql<{ version: string }[]>`select version from supabase_migrations.schema_migrations`).map((r) => r.version),
     );
-    let count = 0;
     for (const m of migrationFiles()) {
       if (applied.has(m.version)) continue;
-      const text = fs.readFileSync(m.file, "utf8");
-      try {
-        await sql.begin(async (tx) => {
-          await tx.unsafe(text);
-          await tx`insert into supabase_migrations.schema_migrations (version, name, statements)
-                   values (${m.version}, ${m.name}, ${[text]})`;
-        });
-      } catch (e) {
-        const err = e as postgres.PostgresError;
-        const where = err.position ? ` at ${position(text, Number(err.position) - 1)}` : "";
-        throw new StackError(`Migration ${path.basename(m.file)} failed${where}: ${err.message}`);
-      }
+      await runFile(sql, m.file, (tx, text) =>
+        tx`insert into supabase_migrations.schema_migrations (version, name, statements)
+           values (${m.version}, ${m.name}, ${[text]})`,
+      );
       log(`Applied migration ${m.version}_${m.name}`);
-      count++;
     }
-    // PostgREST reloads its schema cache on this notification; lite reads the catalog per request.
-    await sql`notify pgrst, 'reload schema'`;
-    return count;
   } finally {
     await sql.end();
   }

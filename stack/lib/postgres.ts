@@ -7,7 +7,8 @@ import { StackError } from "./errors.js";
 import { dbUrl, type Instance } from "./instance.js";
 
 const PG_MAJOR = 15;
-const BIN_DIR = `/usr/lib/postgresql/${PG_MAJOR}/bin`;
+// Debian's layout; POSTGRES_BIN_DIR points elsewhere (another distribution, a custom build).
+const BIN_DIR = process.env.POSTGRES_BIN_DIR ?? `/usr/lib/postgresql/${PG_MAJOR}/bin`;
 const EXTENSION_DIR = `/usr/share/postgresql/${PG_MAJOR}/extension`;
 export const APT_PACKAGES = [
   `postgresql-${PG_MAJOR}`,
@@ -32,14 +33,14 @@ function missingParts(): string[] {
 
 /**
  * PostgreSQL 15 with PostGIS, pg_cron and pgTAP must be installed. As root on Debian/Ubuntu we
- * install them; anyone else gets the exact command.
+ * install them (unless the binaries were pointed elsewhere); anyone else gets the exact command.
  */
 export function ensurePostgresInstalled(log: (line: string) => void): void {
   let missing = missingParts();
   if (missing.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   const hasApt = spawnSync("sh", ["-c", "command -v apt-get"]).status === 0;
-  if (!isRoot || !hasApt) {
+  if (!isRoot || !hasApt || process.env.POSTGRES_BIN_DIR) {
     throw new StackError(`PostgreSQL ${PG_MAJOR} parts are missing (${missing.join(", ")}). Install them with: ${INSTALL_COMMAND}`);
   }
   log(`Installing PostgreSQL ${PG_MAJOR}, PostGIS, pg_cron and pgTAP with apt-get (first run only)...`);
@@ -91,15 +92,23 @@ function reachableBy(user: { uid: number; gid: number }, dir: string): boolean {
   return spawnSync("test", ["-x", dir], { uid: user.uid, gid: user.gid }).status === 0;
 }
 
+/** Deletes the cluster, including the real folder when it lives outside the instance folder. */
+export function removeCluster(i: Instance): void {
+  if (fs.existsSync(i.pgData)) fs.rmSync(fs.realpathSync(i.pgData), { recursive: true, force: true });
+  fs.rmSync(i.pgData, { recursive: true, force: true });
+  fs.rmSync(path.join(i.dir, "initialized"), { force: true });
+}
+
 export function initCluster(i: Instance): void {
   fs.mkdirSync(i.logDir, { recursive: true });
   const user = serverUser();
   if (user && !reachableBy(user, i.dir)) {
     // Keep the cluster where the server user can reach it, linked from the instance folder.
-    const target = path.join("/var/tmp/kirana-stack", createHash("sha1").update(i.pgData).digest("hex").slice(0, 16));
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.mkdirSync(target, { recursive: true, mode: 0o700 });
-    fs.rmSync(i.pgData, { recursive: true, force: true });
+    const parent = "/var/tmp/kirana-stack";
+    fs.mkdirSync(parent, { recursive: true, mode: 0o755 });
+    const target = path.join(parent, createHash("sha1").update(i.pgData).digest("hex").slice(0, 16));
+    fs.rmSync(target, { recursive: true, force: true }); // left by an instance folder deleted by hand
+    fs.mkdirSync(target, { mode: 0o700 });
     fs.symlinkSync(target, i.pgData);
     chownTree(target, user);
   } else {
@@ -108,7 +117,7 @@ export function initCluster(i: Instance): void {
   }
   const r = spawnSync(
     path.join(BIN_DIR, "initdb"),
-    ["-D", i.pgData, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"],
+    ["-D", fs.realpathSync(i.pgData), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"],
     { encoding: "utf8", ...(user ?? {}) },
   );
   if (r.status !== 0) throw new StackError(`initdb failed: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
@@ -143,7 +152,7 @@ export async function startPostgres(i: Instance): Promise<RunningPostgres> {
   fs.mkdirSync(i.logDir, { recursive: true });
   const out = fs.openSync(logFile, "a");
   if (user) fs.chownSync(logFile, user.uid, user.gid);
-  const child = spawn(path.join(BIN_DIR, "postgres"), ["-D", i.pgData, ...serverSettings(i)], {
+  const child = spawn(path.join(BIN_DIR, "postgres"), ["-D", fs.realpathSync(i.pgData), ...serverSettings(i)], {
     stdio: ["ignore", out, out],
     ...(user ?? {}),
   });

@@ -8,7 +8,7 @@ import { createGateway } from "./gateway.js";
 import { apiUrl, assertPortFree, dbUrl, instance, loadOrCreateKeys, type Instance, type Keys } from "./instance.js";
 import { applyMigrations, bootstrapDatabase } from "./migrate.js";
 import { STATE_ROOT } from "./paths.js";
-import { clusterState, ensurePostgresInstalled, initCluster, markInitialized, startPostgres, type RunningPostgres } from "./postgres.js";
+import { clusterState, ensurePostgresInstalled, initCluster, markInitialized, removeCluster, startPostgres, type RunningPostgres } from "./postgres.js";
 import { createLiteApi, type LiteApi } from "./rest.js";
 import { seedDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../seed/demo-accounts.js";
 
@@ -72,7 +72,10 @@ export interface StartOptions {
   name: string;
   apiPort?: number;
   dbPort?: number;
+  /** Throwaway: faster durability settings, and the whole instance folder is deleted on stop. */
   ephemeral?: boolean;
+  /** Where the app is served, when it runs beside the stack; shown by status. */
+  appUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -106,18 +109,21 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
   }
   const fresh = state === "missing";
   const keys = loadOrCreateKeys(i);
-  if (fresh) {
-    log("Creating the local database (first run)...");
-    initCluster(i);
-  }
-
   const cleanups: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
     cleanups.length = 0;
     fs.rmSync(statusFile(i), { force: true });
+    if (i.ephemeral) {
+      removeCluster(i);
+      fs.rmSync(i.dir, { recursive: true, force: true });
+    }
   };
   try {
+    if (fresh) {
+      log("Creating the local database (first run)...");
+      initCluster(i);
+    }
     const pg: RunningPostgres = await startPostgres(i);
     cleanups.push(() => pg.stop());
     const lite: LiteApi = createLiteApi(i, keys, config);
@@ -147,7 +153,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
       await seedDemoAccounts({ apiUrl: apiUrl(i), anonKey: keys.anonKey, dbUrl: dbUrl(i) });
       markInitialized(i);
     }
-    const status = describe(i, keys);
+    const status = { ...describe(i, keys), ...(opts.appUrl ? { APP_URL: opts.appUrl } : {}) };
     fs.writeFileSync(statusFile(i), JSON.stringify(status, null, 2), { mode: 0o600 });
     return { instance: i, keys, status, config, stop };
   } catch (e) {
@@ -178,21 +184,11 @@ export function formatStatus(s: StackStatus): string {
   return lines.join("\n");
 }
 
-export function writeAppUrl(name: string, appUrl: string): void {
-  const file = path.join(STATE_ROOT, name, "status.json");
-  const s = JSON.parse(fs.readFileSync(file, "utf8")) as StackStatus;
-  fs.writeFileSync(file, JSON.stringify({ ...s, APP_URL: appUrl }, null, 2), { mode: 0o600 });
-}
-
 export async function resetDatabase(opts: StartOptions): Promise<void> {
   const { name } = opts;
   if (readStatus(name)) throw new StackError("The local stack is running. Stop it (Ctrl-C in its terminal, or npm run stop) before npm run db:reset.");
   const config = loadProjectConfig();
-  const i = instance(name, opts.apiPort ?? config.apiPort, opts.dbPort ?? config.dbPort);
-  const real = fs.existsSync(i.pgData) ? fs.realpathSync(i.pgData) : i.pgData;
-  fs.rmSync(real, { recursive: true, force: true });
-  fs.rmSync(i.pgData, { recursive: true, force: true });
-  fs.rmSync(path.join(i.dir, "initialized"), { force: true });
+  removeCluster(instance(name, opts.apiPort ?? config.apiPort, opts.dbPort ?? config.dbPort));
   opts.log?.("Rebuilding the local database from migrations and seed...");
   const stack = await startStack(opts);
   await stack.stop();

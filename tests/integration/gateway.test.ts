@@ -49,3 +49,9 @@ test("a path outside the APIs is a 404", async () => {
   const res = await fetch(`${env.apiUrl}/nowhere`);
   assert.equal(res.status, 404);
 });
+
+test("the Realtime path is reserved: a clear 503, not a 404 or a hang", async () => {
+  const res = await fetch(`${env.apiUrl}/realtime/v1/api/broadcast`, { method: "POST", headers: { apikey: env.anonKey } });
+  assert.equal(res.status, 503);
+  assert.match((await res.json()).message, /Realtime/);
+});

@@ -41,11 +41,12 @@ function start(instance: string, apiPort: number, dbPort: number): Promise<Start
 }
 
 /** Runs a start that is expected to fail; returns its exit code and last stderr line. */
-function startExpectingFailure(instance: string, apiPort: number, dbPort: number): { code: number | null; message: string } {
+function startExpectingFailure(instance: string, apiPort: number, dbPort: number, env: NodeJS.ProcessEnv = {}): { code: number | null; message: string } {
   const r = spawnSync(process.execPath, cli("start", "--instance", instance, "--api-port", String(apiPort), "--db-port", String(dbPort), "--no-app", "--json"), {
     cwd: ROOT,
     encoding: "utf8",
     timeout: 120_000,
+    env: { ...process.env, ...env },
   });
   const lines = r.stderr.trim().split("\n").filter((l) => l.startsWith("error:"));
   return { code: r.status, message: lines.pop() ?? r.stderr };
@@ -135,4 +136,12 @@ test("a damaged data folder gets a one-line error that says what to do", async (
   fs.rmSync(path.join(STATE_ROOT, broken), { recursive: true, force: true });
   assert.equal(r.code, 1);
   assert.match(r.message, /^error: The database folder .* is damaged .* npm run db:reset$/);
+});
+
+test("missing PostgreSQL binaries get a one-line error with the command that installs them", async () => {
+  const nowhere = `${name}-nopg`;
+  const r = startExpectingFailure(nowhere, await freePort(), await freePort(), { POSTGRES_BIN_DIR: path.join(STATE_ROOT, "no-such-bin-dir") });
+  fs.rmSync(path.join(STATE_ROOT, nowhere), { recursive: true, force: true });
+  assert.equal(r.code, 1);
+  assert.match(r.message, /^error: PostgreSQL 15 parts are missing \(.*no-such-bin-dir\/postgres.*\)\. Install them with: sudo apt-get update && sudo apt-get install -y postgresql-15 /);
 });
