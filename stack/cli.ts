@@ -43,31 +43,37 @@ const stackOptions = {
 };
 
 async function start(): Promise<void> {
-  const stack = await startStack(stackOptions);
-  const app = withApp ? startApp({ PUBLIC_SUPABASE_URL: stack.status.API_URL, PUBLIC_SUPABASE_ANON_KEY: stack.status.ANON_KEY }) : null;
-  const { status } = stack;
-  // One JSON line on stdout is how test runners learn the stack is ready.
-  if (values.json) console.log(JSON.stringify(status));
-  else console.log(`\nLocal stack is running.\n\n${formatStatus(status)}\n\nPress Ctrl-C to stop.`);
+  // A signal while starting is held until the stack is up, then stops it: nothing is orphaned.
+  let signalled = false;
+  let stopNow: (() => Promise<void>) | null = null;
+  const onSignal = () => {
+    if (signalled) return;
+    signalled = true;
+    void stopNow?.();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
+  const stack = await startStack(stackOptions);
+  const app = withApp && !signalled ? startApp({ PUBLIC_SUPABASE_URL: stack.status.API_URL, PUBLIC_SUPABASE_ANON_KEY: stack.status.ANON_KEY }) : null;
+  stopNow = async () => {
     console.error("Stopping the local stack...");
     if (app && app.exitCode === null) {
-      const exited = new Promise((r) => app!.once("exit", r));
+      const exited = new Promise((r) => app.once("exit", r));
       app.kill("SIGTERM");
       await exited;
     }
     await stack.stop();
     process.exit(0);
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  if (signalled) return stopNow();
   app?.once("exit", (code) => {
-    if (!stopping) console.error(`The app exited (code ${code}); the API keeps running.`);
+    if (!signalled) console.error(`The app exited (code ${code}); the API keeps running.`);
   });
+
+  // One JSON line on stdout is how test runners learn the stack is ready.
+  if (values.json) console.log(JSON.stringify(stack.status));
+  else console.log(`\nLocal stack is running.\n\n${formatStatus(stack.status)}\n\nPress Ctrl-C to stop.`);
 }
 
 async function stop(): Promise<void> {

@@ -145,3 +145,23 @@ test("missing PostgreSQL binaries get a one-line error with the command that ins
   assert.equal(r.code, 1);
   assert.match(r.message, /^error: PostgreSQL 15 parts are missing \(.*no-such-bin-dir\/postgres.*\)\. Install them with: sudo apt-get update && sudo apt-get install -y postgresql-15 /);
 });
+
+test("a stop asked for while the stack is starting stops it once up, leaving nothing running", async () => {
+  const early = `${name}-early`;
+  const [apiPort, dbPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, cli("start", "--instance", early, "--api-port", String(apiPort), "--db-port", String(dbPort), "--ephemeral", "--no-app", "--json"), {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c));
+  const exited = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
+  // Wait until it is mid-start (creating its database), then ask it to stop.
+  await new Promise<void>((resolve) => child.stderr!.on("data", (c: Buffer) => c.toString().includes("Creating the local database") && resolve()));
+  child.kill("SIGTERM");
+  assert.equal(await exited, 0);
+  assert.equal(out, "", "it never announced itself ready");
+  assert.ok(await portIsFree(dbPort), "PostgreSQL was stopped");
+  assert.ok(await portIsFree(apiPort), "the gateway was stopped");
+  assert.equal(fs.existsSync(path.join(STATE_ROOT, early)), false, "the throwaway folder is gone");
+});
