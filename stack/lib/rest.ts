@@ -19,7 +19,40 @@ import { verifyJwt } from "./jwt.js";
  * 4. Lite has no auth hooks: the gateway runs the Before User Created hook (gateway.ts).
  * 5. Lite returns timestamps in Postgres' text form ("2026-01-02 03:04:05+00"); PostgREST
  *    returns JSON's ISO 8601 form ("2026-01-02T03:04:05+00:00"), which clients validate.
+ * 6. Lite maps only some SQLSTATEs to HTTP statuses and answers every other database error
+ *    with a 500 and code "SUP" (a check constraint, `raise exception` in a function). PostgREST
+ *    answers those with its documented status (mostly 400) and the SQLSTATE as `code`.
  */
+
+/** SQLSTATEs (exact or by two-character class) that lite itself maps to a status. */
+const LITE_MAPPED = /^(42|22|21|55|53|PT)|^(23502|23503|23505|25006|PGRST)$/;
+
+/** PostgREST's HTTP status for a SQLSTATE (docs: "Errors from PostgreSQL"). */
+export function postgrestStatus(code: string): number {
+  if (code === "P0001") return 400;
+  const byClass: Record<string, number> = {
+    "08": 503, "09": 500, "0L": 403, "0P": 403, "25": 500, "28": 403, "2D": 500, "38": 500,
+    "39": 500, "3B": 500, "40": 500, "53": 503, "54": 500, "55": 500, "57": 500, "58": 500,
+    F0: 500, HV: 500, P0: 500, XX: 500,
+  };
+  return byClass[code.slice(0, 2)] ?? 400;
+}
+
+interface DbError { code?: unknown; message?: string; detail?: string; hint?: string }
+
+/**
+ * Gap 6: hands lite the errors it would turn into a 500 as a `PGRST` error, lite's channel for
+ * a function-chosen response, carrying PostgREST's status and body.
+ */
+export function asPostgrestError(error: unknown): unknown {
+  const e = error as DbError;
+  if (typeof e?.code !== "string" || !/^[0-9A-Z]{5}$/.test(e.code) || LITE_MAPPED.test(e.code)) return error;
+  return Object.assign(new Error(e.message), {
+    code: "PGRST",
+    message: JSON.stringify({ code: e.code, message: e.message, details: e.detail ?? null, hint: e.hint ?? null }),
+    detail: JSON.stringify({ status: postgrestStatus(e.code), headers: {} }),
+  });
+}
 
 /** Postgres text timestamp to the ISO 8601 form `to_json` (and so PostgREST) produces. */
 export function isoTimestamp(text: string): string {
@@ -49,6 +82,8 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
   });
   // Gap 1: skip lite's blanket GRANT ALL (see above).
   (connection as unknown as { rlsState: string }).rlsState = "active";
+  // Gap 6: PostgREST's statuses for the database errors lite does not map.
+  connection.normalizeDbError = asPostgrestError;
 
   const resolver = async (key: string): Promise<ResolvedKey | null> => {
     if (key === keys.publishableKey) return { type: "publishable", claims: { role: "anon" } };

@@ -17,12 +17,15 @@ create table public.profiles (
   status public.account_status not null default 'active',
   full_name text not null default '' check (char_length(full_name) <= 120),
   phone text check (phone ~ '^\+?[0-9]{7,15}$'),
+  status_reason text check (char_length(status_reason) <= 500),
+  status_changed_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
 comment on table public.profiles is 'One row per account: role, status and contact details. Created by a trigger on auth.users.';
 comment on column public.profiles.role is 'Chosen at sign-up (customer, merchant or rider); admin only through the admin functions.';
 comment on column public.profiles.status is 'active or suspended; suspended accounts are read-only.';
+comment on column public.profiles.status_reason is 'Why an admin last suspended or reinstated the account.';
 
 revoke all on table public.profiles from anon, authenticated;
 grant select on table public.profiles to authenticated;
@@ -49,20 +52,19 @@ create trigger profiles_touch_updated_at before update on public.profiles
 
 alter table public.profiles enable row level security;
 
--- True when the caller is signed in and not suspended; policies use it to make suspended
--- accounts read-only. Security definer so policies need no grant on profiles to call it.
-create function private.caller_is_active() returns boolean
+-- The signed-in caller's role, or null when signed out or suspended. Policies compare it
+-- (wrapped in a select, so it runs once per statement) to make suspended accounts read-only
+-- and to tell personas apart. Security definer so callers need no grant on profiles.
+create function private.active_role() returns public.app_role
 language sql stable security definer
 set search_path = ''
 as $$
-  select exists (
-    select 1 from public.profiles p
-    where p.id = (select auth.uid()) and p.status = 'active'
-  )
+  select p.role from public.profiles p
+  where p.id = (select auth.uid()) and p.status = 'active'
 $$;
-comment on function private.caller_is_active() is 'Whether the signed-in caller''s account is active (not suspended).';
-revoke execute on function private.caller_is_active() from public;
-grant execute on function private.caller_is_active() to authenticated, service_role;
+comment on function private.active_role() is 'The signed-in caller''s role; null when signed out or suspended.';
+revoke execute on function private.active_role() from public;
+grant execute on function private.active_role() to authenticated, service_role;
 
 create policy "Users read their own profile" on public.profiles
   for select to authenticated
@@ -70,8 +72,12 @@ create policy "Users read their own profile" on public.profiles
 
 create policy "Active users edit their own name and phone" on public.profiles
   for update to authenticated
-  using (id = (select auth.uid()) and (select private.caller_is_active()))
+  using (id = (select auth.uid()) and (select private.active_role()) is not null)
   with check (id = (select auth.uid()));
+
+create policy "Admins read every profile" on public.profiles
+  for select to authenticated
+  using ((select private.active_role()) = 'admin');
 
 -- The role a sign-up asks for, or null when it may not have it.
 create function private.signup_role(metadata jsonb) returns public.app_role

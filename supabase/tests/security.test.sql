@@ -3,7 +3,7 @@
 -- security-definer function without a fixed search_path, nothing executable that the API
 -- roles should not reach.
 begin;
-select plan(4);
+select plan(6);
 
 select is(
   array(
@@ -50,6 +50,28 @@ select is(
   ),
   '{}'::text[],
   'no security-definer function lives in an exposed schema (they belong in private)'
+);
+
+select is(
+  array(
+    select format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname in ('private', 'admin') and has_function_privilege('public', p.oid, 'execute')
+    order by 1
+  ),
+  '{}'::text[],
+  'PUBLIC may execute no function in the private and admin schemas (each grants its callers explicitly)'
+);
+
+select is(
+  array(
+    select format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'private' and p.prosecdef and has_function_privilege('anon', p.oid, 'execute')
+    order by 1
+  ),
+  '{}'::text[],
+  'anon may execute no security-definer function (signed-out callers need none)'
 );
 
 select * from finish();
