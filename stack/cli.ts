@@ -1,4 +1,5 @@
-// The local stack's command line: `npm start`, `npm run stop`, `npm run status`, `npm run db:reset`.
+// The local stack's command line: `npm start`, `npm run stop`, `npm run status`, `npm run db:reset`,
+// `npm run types` / `npm run types:check`.
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -6,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { StackError } from "./lib/errors.js";
 import { ROOT } from "./lib/paths.js";
 import { formatStatus, readStatus, resetDatabase, startStack } from "./lib/stack.js";
+import { updateTypes } from "./lib/types.js";
 
 const APP_PORT = 5173;
 
@@ -18,6 +20,8 @@ const { positionals, values } = parseArgs({
     "db-port": { type: "string" },
     ephemeral: { type: "boolean", default: false },
     "no-app": { type: "boolean", default: false },
+    check: { type: "boolean", default: false },
+    "db-url": { type: "string" },
   },
 });
 const command = positionals[0] ?? "start";
@@ -96,12 +100,19 @@ function status(): void {
   console.log(values.json ? JSON.stringify(s, null, 2) : formatStatus(s));
 }
 
+async function types(): Promise<void> {
+  const url = values["db-url"] ?? readStatus(name)?.DB_URL;
+  if (!url) throw new StackError("The local stack is not running: start it (npm start) or pass --db-url.");
+  console.log(await updateTypes(url, values.check));
+}
+
 try {
   if (command === "start") await start();
+  else if (command === "types") await types();
   else if (command === "stop") await stop();
   else if (command === "status") status();
   else if (command === "db-reset") await resetDatabase(stackOptions).then(() => console.log("Database rebuilt."));
-  else throw new StackError(`Unknown command "${command}". Use start, stop, status or db-reset.`);
+  else throw new StackError(`Unknown command "${command}". Use start, stop, status, db-reset or types.`);
 } catch (e) {
   if (e instanceof StackError) {
     console.error(`error: ${e.message}`);

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { ROOT } from "../stack/lib/paths.js";
 import { freePort } from "../stack/lib/instance.js";
 import type { StackStatus } from "../stack/lib/stack.js";
+import { updateTypes } from "../stack/lib/types.js";
 
 interface SuiteResult {
   name: string;
@@ -52,6 +53,18 @@ function pgTap(status: StackStatus): SuiteResult {
   // A file that dies before its plan (syntax error, missing function) counts as a failure.
   if (r.status !== 0 && failed === 0) failed = 1;
   return { name: "pgTAP", passed, failed };
+}
+
+/** The committed database types must match the schema the migrations build. */
+async function generatedTypes(status: StackStatus): Promise<SuiteResult> {
+  console.log("\n# Generated types");
+  try {
+    console.log(await updateTypes(status.DB_URL, true));
+    return { name: "types", passed: 1, failed: 0 };
+  } catch (e) {
+    console.log(`not ok: ${(e as Error).message}`);
+    return { name: "types", passed: 0, failed: 1 };
+  }
 }
 
 async function nodeTests(name: string, files: string[], env: NodeJS.ProcessEnv): Promise<SuiteResult> {
@@ -124,6 +137,7 @@ try {
     SECRET_KEY: stack.status.SECRET_KEY,
     JWT_SECRET: stack.status.JWT_SECRET,
   };
+  results.push(await generatedTypes(stack.status));
   results.push(pgTap(stack.status));
   results.push(await nodeTests("integration", listFiles(path.join(ROOT, "tests", "integration"), ".test.ts"), env));
   await stopStack();

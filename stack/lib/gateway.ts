@@ -5,6 +5,7 @@ import type { ProjectConfig } from "./config.js";
 import type { FunctionsRuntime } from "./functions.js";
 import { dbUrl, type Instance, type Keys } from "./instance.js";
 import { verifyJwt } from "./jwt.js";
+import { buildOpenApi } from "./openapi.js";
 import type { LiteApi } from "./rest.js";
 
 export interface GatewayParts {
@@ -75,14 +76,19 @@ async function sendWebResponse(res: http.ServerResponse, r: Response, extra: htt
  */
 export function createGateway(parts: GatewayParts): http.Server {
   const { instance, keys, config, lite, functions } = parts;
-  const hookSql = postgres(dbUrl(instance), { max: 2, onnotice: () => {} });
+  const sql = postgres(dbUrl(instance), { max: 2, onnotice: () => {} });
 
   async function toLite(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
     const url = `http://127.0.0.1:${instance.apiPort}${req.url}`;
     const hasBody = body.length > 0 && req.method !== "GET" && req.method !== "HEAD";
     const request = new Request(url, { method: req.method, headers: toWebHeaders(req.headers), body: hasBody ? new Uint8Array(body) : undefined });
     const response = await lite.app.fetch(request, { peerAddress: req.socket.remoteAddress ?? null });
-    await sendWebResponse(res, response, CORS);
+    // Lite decides who may read the OpenAPI description (the secret key only, as on Supabase);
+    // the document itself comes from the catalog (openapi.ts).
+    const openApi = req.method === "GET" && /^\/rest\/v1\/?$/.test(new URL(url).pathname) && response.status === 200;
+    if (!openApi) return sendWebResponse(res, response, CORS);
+    const doc = await buildOpenApi(sql, "public", "service_role", req.headers.host ?? `127.0.0.1:${instance.apiPort}`);
+    json(res, 200, doc, { ...CORS, "content-type": "application/openapi+json; charset=utf-8" });
   }
 
   /**
@@ -116,7 +122,7 @@ export function createGateway(parts: GatewayParts): http.Server {
       },
     };
     const [schema, fn] = config.beforeUserCreatedHook.split(".") as [string, string];
-    const rows = await hookSql.begin(async (tx) => {
+    const rows = await sql.begin(async (tx) => {
       await tx`set local role supabase_auth_admin`;
       return tx.unsafe(`select "${schema}"."${fn}"($1::jsonb) as result`, [event as never]);
     });
@@ -179,6 +185,6 @@ export function createGateway(parts: GatewayParts): http.Server {
     }
   });
 
-  server.on("close", () => void hookSql.end());
+  server.on("close", () => void sql.end());
   return server;
 }

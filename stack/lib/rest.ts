@@ -22,6 +22,8 @@ import { verifyJwt } from "./jwt.js";
  * 6. Lite maps only some SQLSTATEs to HTTP statuses and answers every other database error
  *    with a 500 and code "SUP" (a check constraint, `raise exception` in a function). PostgREST
  *    answers those with its documented status (mostly 400) and the SQLSTATE as `code`.
+ * 7. Lite's OpenAPI description at `/rest/v1/` has no paths or definitions; the gateway serves
+ *    one built from the catalog (openapi.ts).
  */
 
 /** SQLSTATEs (exact or by two-character class) that lite itself maps to a status. */

@@ -2,6 +2,7 @@
 // with the workaround from stack/lib/rest.ts, stack/lib/gateway.ts or stack/sql/02-auth.sql.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { postgrestStatus } from "../../stack/lib/rest.js";
 import { db, env, signUp } from "../support/env.js";
 
 const sql = db();
@@ -50,6 +51,35 @@ test("gap 5: timestamps come back in ISO 8601 form, as PostgREST's to_json write
   assert.match(data!.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$/);
   const [row] = await sql`select to_json(created_at) #>> '{}' as iso from public.profiles where id = ${u.userId}`;
   assert.equal(data!.created_at, row!.iso);
+});
+
+test("gap 6: a database error lite does not map gets PostgREST's status and the SQLSTATE", async () => {
+  const { supabase, userId } = await signUp("customer", "phone");
+  const { error, status } = await supabase.from("profiles").update({ phone: "not a phone" }).eq("id", userId);
+  assert.equal(status, 400);
+  assert.equal(error?.code, "23514");
+  assert.match(error!.message, /violates check constraint "profiles_phone_check"/);
+  // The rest of PostgREST's table for the classes lite leaves alone.
+  assert.deepEqual(
+    ["P0001", "P0002", "23514", "23P01", "08006", "28000", "0L000", "40001", "54000", "XX000", "57014"].map(postgrestStatus),
+    [400, 500, 400, 400, 503, 403, 403, 500, 500, 500, 500],
+  );
+});
+
+test("gap 7: the OpenAPI description at /rest/v1/ lists every table and function", async () => {
+  const res = await fetch(`${env.apiUrl}/rest/v1/`, { headers: { apikey: env.serviceRoleKey } });
+  assert.equal(res.status, 200);
+  const doc = (await res.json()) as { paths: Record<string, unknown>; definitions: Record<string, unknown> };
+  const tables = await sql`select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                           where n.nspname = 'public' and c.relkind in ('r', 'v')`;
+  for (const { relname } of tables) {
+    assert.ok(doc.paths[`/${relname}`], `path /${relname}`);
+    assert.ok(doc.definitions[relname], `definition ${relname}`);
+  }
+  assert.ok(doc.paths["/rpc/my_profile"]);
+  assert.equal(doc.paths["/rpc/hook_before_user_created"], undefined, "functions the caller cannot execute are left out");
+  const anon = await fetch(`${env.apiUrl}/rest/v1/`, { headers: { apikey: env.anonKey } });
+  assert.ok(anon.status >= 401 && anon.status <= 403, `the anon key gets ${anon.status}`);
 });
 
 test("auth.uid() reads the claims object the way Supabase's does", async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import ws from "ws";
 import postgres from "postgres";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { Database } from "../../app/src/lib/database.types.js";
 
 /** The throwaway stack `npm test` started (tests/run.ts passes these in). */
 function required(name: string): string {
@@ -18,9 +19,11 @@ export const env = {
   secretKey: required("SECRET_KEY"),
 };
 
-/** An unmodified supabase-js client; Node 20 needs `ws` for Realtime. */
-export function client(key = env.anonKey): SupabaseClient {
-  return createClient(env.apiUrl, key, {
+export type Client = SupabaseClient<Database>;
+
+/** An unmodified supabase-js client, typed by the generated schema; Node 20 needs `ws` for Realtime. */
+export function client(key = env.anonKey): Client {
+  return createClient<Database>(env.apiUrl, key, {
     auth: { persistSession: false, autoRefreshToken: false },
     realtime: { transport: ws as never },
   });
@@ -32,7 +35,7 @@ export const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 
 export type Role = "customer" | "merchant" | "rider";
 
 /** Signs a new account up with the role and returns a client signed in as it. */
-export async function signUp(role: Role, label: string = role): Promise<{ supabase: SupabaseClient; userId: string; email: string }> {
+export async function signUp(role: Role, label: string = role): Promise<{ supabase: Client; userId: string; email: string }> {
   const supabase = client();
   const email = uniqueEmail(label);
   const { data, error } = await supabase.auth.signUp({ email, password: PASSWORD, options: { data: { role, full_name: label } } });

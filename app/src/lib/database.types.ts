@@ -1,0 +1,801 @@
+// Generated from the database schema by `npm run types` (supabase gen types). Do not edit.
+
+export type Json = string | number | boolean | null | { [key: string]: Json | undefined } | Json[];
+
+export type Database = {
+  public: {
+    Tables: {
+      audit_log: {
+        Row: {
+          action: string;
+          actor_id: string | null;
+          actor_role: string;
+          id: number;
+          new_data: Json | null;
+          occurred_at: string;
+          old_data: Json | null;
+          reason: string | null;
+          record_id: string | null;
+          table_name: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          action: string;
+          actor_id?: string | null;
+          actor_role: string;
+          id?: never;
+          new_data?: Json | null;
+          occurred_at?: string;
+          old_data?: Json | null;
+          reason?: string | null;
+          record_id?: string | null;
+          table_name?: string | null;
+        };
+        Update: {
+          action?: string;
+          actor_id?: string | null;
+          actor_role?: string;
+          id?: never;
+          new_data?: Json | null;
+          occurred_at?: string;
+          old_data?: Json | null;
+          reason?: string | null;
+          record_id?: string | null;
+          table_name?: string | null;
+        };
+        Relationships: [];
+      };
+      conversation_members: {
+        Row: {
+          conversation_id: string;
+          joined_at: string;
+          last_delivered_seq: number;
+          last_read_seq: number;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          conversation_id: string;
+          joined_at?: string;
+          last_delivered_seq?: number;
+          last_read_seq?: number;
+          user_id: string;
+        };
+        Update: {
+          conversation_id?: string;
+          joined_at?: string;
+          last_delivered_seq?: number;
+          last_read_seq?: number;
+          user_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "conversation_members_conversation_id_fkey";
+            columns: ["conversation_id"];
+            isOneToOne: false;
+            referencedRelation: "conversations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "conversation_members_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      conversations: {
+        Row: {
+          created_at: string;
+          id: string;
+          kind: Database["public"]["Enums"]["conversation_kind"];
+          last_seq: number;
+          order_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          id?: string;
+          kind: Database["public"]["Enums"]["conversation_kind"];
+          last_seq?: number;
+          order_id: string;
+        };
+        Update: {
+          created_at?: string;
+          id?: string;
+          kind?: Database["public"]["Enums"]["conversation_kind"];
+          last_seq?: number;
+          order_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "conversations_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: false;
+            referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      messages: {
+        Row: {
+          body: string;
+          client_msg_id: string;
+          conversation_id: string;
+          created_at: string;
+          id: string;
+          sender_id: string | null;
+          seq: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          body: string;
+          client_msg_id: string;
+          conversation_id: string;
+          created_at?: string;
+          id?: string;
+          sender_id?: string | null;
+          seq: number;
+        };
+        Update: {
+          body?: string;
+          client_msg_id?: string;
+          conversation_id?: string;
+          created_at?: string;
+          id?: string;
+          sender_id?: string | null;
+          seq?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "messages_conversation_id_fkey";
+            columns: ["conversation_id"];
+            isOneToOne: false;
+            referencedRelation: "conversations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "messages_sender_id_fkey";
+            columns: ["sender_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      notifications: {
+        Row: {
+          body: string;
+          created_at: string;
+          data: NonNullable<Json>;
+          id: string;
+          kind: string;
+          read_at: string | null;
+          title: string;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          body?: string;
+          created_at?: string;
+          data?: NonNullable<Json>;
+          id?: string;
+          kind: string;
+          read_at?: string | null;
+          title: string;
+          user_id: string;
+        };
+        Update: {
+          body?: string;
+          created_at?: string;
+          data?: NonNullable<Json>;
+          id?: string;
+          kind?: string;
+          read_at?: string | null;
+          title?: string;
+          user_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "notifications_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      order_events: {
+        Row: {
+          actor_id: string | null;
+          created_at: string;
+          id: number;
+          note: string | null;
+          order_id: string;
+          previous_status: Database["public"]["Enums"]["order_status"] | null;
+          status: Database["public"]["Enums"]["order_status"];
+        };
+        ComputedFields: never;
+        Insert: {
+          actor_id?: string | null;
+          created_at?: string;
+          id?: never;
+          note?: string | null;
+          order_id: string;
+          previous_status?: Database["public"]["Enums"]["order_status"] | null;
+          status: Database["public"]["Enums"]["order_status"];
+        };
+        Update: {
+          actor_id?: string | null;
+          created_at?: string;
+          id?: never;
+          note?: string | null;
+          order_id?: string;
+          previous_status?: Database["public"]["Enums"]["order_status"] | null;
+          status?: Database["public"]["Enums"]["order_status"];
+        };
+        Relationships: [
+          {
+            foreignKeyName: "order_events_actor_id_fkey";
+            columns: ["actor_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "order_events_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: false;
+            referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      order_items: {
+        Row: {
+          id: number;
+          line_total_paise: number | null;
+          order_id: string;
+          product_id: string | null;
+          product_name: string;
+          quantity: number;
+          sku: string;
+          unit: string;
+          unit_price_paise: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          id?: never;
+          line_total_paise?: never;
+          order_id: string;
+          product_id?: string | null;
+          product_name: string;
+          quantity: number;
+          sku: string;
+          unit: string;
+          unit_price_paise: number;
+        };
+        Update: {
+          id?: never;
+          line_total_paise?: never;
+          order_id?: string;
+          product_id?: string | null;
+          product_name?: string;
+          quantity?: number;
+          sku?: string;
+          unit?: string;
+          unit_price_paise?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "order_items_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: false;
+            referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "order_items_product_id_fkey";
+            columns: ["product_id"];
+            isOneToOne: false;
+            referencedRelation: "products";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      orders: {
+        Row: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_fee_paise?: number;
+          delivery_location: unknown;
+          id?: string;
+          notes?: string | null;
+          payment_method?: Database["public"]["Enums"]["payment_method"];
+          rider_id?: string | null;
+          status?: Database["public"]["Enums"]["order_status"];
+          status_reason?: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at?: string;
+        };
+        Update: {
+          created_at?: string;
+          customer_id?: string;
+          delivery_address?: string;
+          delivery_fee_paise?: number;
+          delivery_location?: unknown;
+          id?: string;
+          notes?: string | null;
+          payment_method?: Database["public"]["Enums"]["payment_method"];
+          rider_id?: string | null;
+          status?: Database["public"]["Enums"]["order_status"];
+          status_reason?: string | null;
+          store_id?: string;
+          subtotal_paise?: number;
+          total_paise?: number;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "orders_customer_id_fkey";
+            columns: ["customer_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "orders_rider_id_fkey";
+            columns: ["rider_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "orders_store_id_fkey";
+            columns: ["store_id"];
+            isOneToOne: false;
+            referencedRelation: "stores";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      products: {
+        Row: {
+          category: string;
+          created_at: string;
+          description: string;
+          id: string;
+          image_path: string | null;
+          is_active: boolean;
+          name: string;
+          price_paise: number;
+          sku: string;
+          stock: number;
+          store_id: string;
+          unit: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          category: string;
+          created_at?: string;
+          description?: string;
+          id?: string;
+          image_path?: string | null;
+          is_active?: boolean;
+          name: string;
+          price_paise: number;
+          sku: string;
+          stock?: number;
+          store_id: string;
+          unit: string;
+          updated_at?: string;
+        };
+        Update: {
+          category?: string;
+          created_at?: string;
+          description?: string;
+          id?: string;
+          image_path?: string | null;
+          is_active?: boolean;
+          name?: string;
+          price_paise?: number;
+          sku?: string;
+          stock?: number;
+          store_id?: string;
+          unit?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "products_store_id_fkey";
+            columns: ["store_id"];
+            isOneToOne: false;
+            referencedRelation: "stores";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      profiles: {
+        Row: {
+          created_at: string;
+          full_name: string;
+          id: string;
+          phone: string | null;
+          role: Database["public"]["Enums"]["app_role"];
+          status: Database["public"]["Enums"]["account_status"];
+          status_changed_at: string | null;
+          status_reason: string | null;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          full_name?: string;
+          id: string;
+          phone?: string | null;
+          role?: Database["public"]["Enums"]["app_role"];
+          status?: Database["public"]["Enums"]["account_status"];
+          status_changed_at?: string | null;
+          status_reason?: string | null;
+          updated_at?: string;
+        };
+        Update: {
+          created_at?: string;
+          full_name?: string;
+          id?: string;
+          phone?: string | null;
+          role?: Database["public"]["Enums"]["app_role"];
+          status?: Database["public"]["Enums"]["account_status"];
+          status_changed_at?: string | null;
+          status_reason?: string | null;
+          updated_at?: string;
+        };
+        Relationships: [];
+      };
+      rider_profiles: {
+        Row: {
+          created_at: string;
+          is_available: boolean;
+          last_seen_at: string | null;
+          location: unknown;
+          rider_id: string;
+          updated_at: string;
+          vehicle: Database["public"]["Enums"]["vehicle_type"];
+          vehicle_number: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          is_available?: boolean;
+          last_seen_at?: string | null;
+          location?: unknown;
+          rider_id: string;
+          updated_at?: string;
+          vehicle?: Database["public"]["Enums"]["vehicle_type"];
+          vehicle_number?: string | null;
+        };
+        Update: {
+          created_at?: string;
+          is_available?: boolean;
+          last_seen_at?: string | null;
+          location?: unknown;
+          rider_id?: string;
+          updated_at?: string;
+          vehicle?: Database["public"]["Enums"]["vehicle_type"];
+          vehicle_number?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "rider_profiles_rider_id_fkey";
+            columns: ["rider_id"];
+            isOneToOne: true;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      stores: {
+        Row: {
+          address: string;
+          approved_at: string | null;
+          category: Database["public"]["Enums"]["store_category"];
+          created_at: string;
+          delivery_radius_m: number;
+          description: string;
+          id: string;
+          location: unknown;
+          name: string;
+          opening_hours: NonNullable<Json>;
+          owner_id: string;
+          phone: string | null;
+          preparation_minutes: number;
+          rating: number | null;
+          rating_count: number;
+          reopens_at: string | null;
+          status: Database["public"]["Enums"]["store_status"];
+          status_reason: string | null;
+          temporarily_closed: boolean;
+          updated_at: string;
+          is_open: boolean | null;
+        };
+        ComputedFields: "is_open";
+        Insert: {
+          address: string;
+          approved_at?: string | null;
+          category?: Database["public"]["Enums"]["store_category"];
+          created_at?: string;
+          delivery_radius_m?: number;
+          description?: string;
+          id?: string;
+          location: unknown;
+          name: string;
+          opening_hours?: NonNullable<Json>;
+          owner_id?: string;
+          phone?: string | null;
+          preparation_minutes?: number;
+          rating?: number | null;
+          rating_count?: number;
+          reopens_at?: string | null;
+          status?: Database["public"]["Enums"]["store_status"];
+          status_reason?: string | null;
+          temporarily_closed?: boolean;
+          updated_at?: string;
+        };
+        Update: {
+          address?: string;
+          approved_at?: string | null;
+          category?: Database["public"]["Enums"]["store_category"];
+          created_at?: string;
+          delivery_radius_m?: number;
+          description?: string;
+          id?: string;
+          location?: unknown;
+          name?: string;
+          opening_hours?: NonNullable<Json>;
+          owner_id?: string;
+          phone?: string | null;
+          preparation_minutes?: number;
+          rating?: number | null;
+          rating_count?: number;
+          reopens_at?: string | null;
+          status?: Database["public"]["Enums"]["store_status"];
+          status_reason?: string | null;
+          temporarily_closed?: boolean;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "stores_owner_id_fkey";
+            columns: ["owner_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+    };
+    Views: {
+      [_ in never]: never;
+    };
+    Functions: {
+      hook_before_user_created: { Args: { event: Json }; Returns: Json };
+      is_open: {
+        Args: {
+          store: Omit<
+            Database["public"]["Tables"]["stores"]["Row"],
+            Database["public"]["Tables"]["stores"]["ComputedFields"]
+          >;
+        };
+        Returns: boolean;
+      };
+      my_profile: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          created_at: string;
+          full_name: string;
+          id: string;
+          phone: string | null;
+          role: Database["public"]["Enums"]["app_role"];
+          status: Database["public"]["Enums"]["account_status"];
+          status_changed_at: string | null;
+          status_reason: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "profiles";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+    };
+    Enums: {
+      account_status: "active" | "suspended";
+      app_role: "customer" | "merchant" | "rider" | "admin";
+      conversation_kind: "customer_store" | "customer_rider" | "store_rider";
+      order_status:
+        | "pending"
+        | "accepted"
+        | "preparing"
+        | "ready"
+        | "picked_up"
+        | "delivered"
+        | "rejected"
+        | "cancelled"
+        | "expired";
+      payment_method: "cod";
+      store_category:
+        | "grocery"
+        | "fruits_vegetables"
+        | "dairy"
+        | "bakery"
+        | "meat_fish"
+        | "pharmacy"
+        | "sweets_snacks"
+        | "general";
+      store_status: "pending" | "approved" | "suspended";
+      vehicle_type: "bicycle" | "scooter" | "motorcycle" | "electric_scooter";
+    };
+    CompositeTypes: {
+      [_ in never]: never;
+    };
+  };
+};
+
+type DatabaseWithoutInternals = Omit<Database, "__InternalSupabase">;
+
+type DefaultSchema = DatabaseWithoutInternals[Extract<keyof Database, "public">];
+
+export type Tables<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals;
+  }
+    ? keyof (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+        DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+      DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])[TableName] extends {
+      Row: infer R;
+    }
+    ? R
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+    ? (DefaultSchema["Tables"] & DefaultSchema["Views"])[DefaultSchemaTableNameOrOptions] extends {
+        Row: infer R;
+      }
+      ? R
+      : never
+    : never;
+
+export type TablesInsert<
+  DefaultSchemaTableNameOrOptions extends
+    keyof DefaultSchema["Tables"] | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals;
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Insert: infer I;
+    }
+    ? I
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Insert: infer I;
+      }
+      ? I
+      : never
+    : never;
+
+export type TablesUpdate<
+  DefaultSchemaTableNameOrOptions extends
+    keyof DefaultSchema["Tables"] | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals;
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Update: infer U;
+    }
+    ? U
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Update: infer U;
+      }
+      ? U
+      : never
+    : never;
+
+export type Enums<
+  DefaultSchemaEnumNameOrOptions extends
+    keyof DefaultSchema["Enums"] | { schema: keyof DatabaseWithoutInternals },
+  EnumName extends (DefaultSchemaEnumNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals;
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"]
+    : never) = never,
+> = DefaultSchemaEnumNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"][EnumName]
+  : DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema["Enums"]
+    ? DefaultSchema["Enums"][DefaultSchemaEnumNameOrOptions]
+    : never;
+
+export type CompositeTypes<
+  PublicCompositeTypeNameOrOptions extends
+    keyof DefaultSchema["CompositeTypes"] | { schema: keyof DatabaseWithoutInternals },
+  CompositeTypeName extends (PublicCompositeTypeNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals;
+  }
+    ? keyof DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"]
+    : never) = never,
+> = PublicCompositeTypeNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"][CompositeTypeName]
+  : PublicCompositeTypeNameOrOptions extends keyof DefaultSchema["CompositeTypes"]
+    ? DefaultSchema["CompositeTypes"][PublicCompositeTypeNameOrOptions]
+    : never;
+
+export const Constants = {
+  public: {
+    Enums: {
+      account_status: ["active", "suspended"],
+      app_role: ["customer", "merchant", "rider", "admin"],
+      conversation_kind: ["customer_store", "customer_rider", "store_rider"],
+      order_status: [
+        "pending",
+        "accepted",
+        "preparing",
+        "ready",
+        "picked_up",
+        "delivered",
+        "rejected",
+        "cancelled",
+        "expired",
+      ],
+      payment_method: ["cod"],
+      store_category: [
+        "grocery",
+        "fruits_vegetables",
+        "dairy",
+        "bakery",
+        "meat_fish",
+        "pharmacy",
+        "sweets_snacks",
+        "general",
+      ],
+      store_status: ["pending", "approved", "suspended"],
+      vehicle_type: ["bicycle", "scooter", "motorcycle", "electric_scooter"],
+    },
+  },
+} as const;
