@@ -19,7 +19,7 @@ export interface SeedTarget {
 
 /**
  * Signs the demo accounts up through the Auth API (so it works on any Supabase stack), then
- * promotes the admin directly in the database: admin can never be chosen at sign-up.
+ * promotes the admin with admin.set_account_role (audited): admin can never be chosen at sign-up.
  */
 export async function seedDemoAccounts(target: SeedTarget): Promise<void> {
   const supabase = createClient(target.apiUrl, target.anonKey, {
@@ -39,8 +39,9 @@ export async function seedDemoAccounts(target: SeedTarget): Promise<void> {
       });
       if (error) throw new Error(`Could not create demo ${a.role} ${a.email}: ${error.message}`);
     }
-    await sql`update public.profiles set role = 'admin'
-              where id = (select id from auth.users where email = ${DEMO_ACCOUNTS[3].email}) and role <> 'admin'`;
+    await sql`select admin.set_account_role(p.id, 'admin', 'Demo admin account')
+              from public.profiles p join auth.users u on u.id = p.id
+              where u.email = ${DEMO_ACCOUNTS[3].email} and p.role <> 'admin'`;
   } finally {
     await sql.end();
   }
