@@ -26,7 +26,7 @@ test("npm run seed loads the demo accounts into a named stack, and running it ag
     const supabase = client();
     const { error } = await supabase.auth.signInWithPassword({ email: a.email, password: DEMO_PASSWORD });
     assert.equal(error, null, a.email);
-    const { data } = await supabase.from("profiles").select("role").single();
+    const { data } = await supabase.rpc("my_profile");
     assert.equal(data?.role, a.role, `${a.email} is a ${a.role}`);
   }
 });
