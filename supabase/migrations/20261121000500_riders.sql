@@ -47,17 +47,23 @@ create policy "Admins read every rider profile" on public.rider_profiles
   for select to authenticated
   using ((select private.active_role()) = 'admin');
 
-create function private.create_rider_profile() returns trigger
+-- Every rider account has a rider profile; an account that stops being a rider goes off shift,
+-- so dispatch never offers it a job.
+create function private.sync_rider_profile() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 begin
-  insert into public.rider_profiles (rider_id) values (new.id) on conflict (rider_id) do nothing;
+  if new.role = 'rider' then
+    insert into public.rider_profiles (rider_id) values (new.id) on conflict (rider_id) do nothing;
+  else
+    update public.rider_profiles r set is_available = false where r.rider_id = new.id and r.is_available;
+  end if;
   return null;
 end
 $$;
-comment on function private.create_rider_profile() is 'Trigger on profiles: gives every rider account its rider profile.';
-revoke execute on function private.create_rider_profile() from public;
+comment on function private.sync_rider_profile() is 'Trigger on profiles: gives every rider account its rider profile and takes former riders off shift.';
+revoke execute on function private.sync_rider_profile() from public;
 
-create trigger profiles_create_rider_profile after insert or update of role on public.profiles
-  for each row when (new.role = 'rider') execute function private.create_rider_profile();
+create trigger profiles_sync_rider_profile after insert or update of role on public.profiles
+  for each row execute function private.sync_rider_profile();

@@ -51,9 +51,10 @@ create trigger orders_audit after insert or update or delete on public.orders
 
 alter table public.orders enable row level security;
 
+-- By who placed or delivers the order, not by today's role: history survives a role change.
 create policy "Customers read their own orders" on public.orders
   for select to authenticated
-  using (customer_id = (select auth.uid()) and (select private.active_role()) = 'customer');
+  using (customer_id = (select auth.uid()) and (select private.active_role()) is not null);
 
 create policy "Merchants read the orders placed with their stores" on public.orders
   for select to authenticated
@@ -61,7 +62,7 @@ create policy "Merchants read the orders placed with their stores" on public.ord
 
 create policy "Riders read the orders assigned to them" on public.orders
   for select to authenticated
-  using (rider_id = (select auth.uid()) and (select private.active_role()) = 'rider');
+  using (rider_id = (select auth.uid()) and (select private.active_role()) is not null);
 
 create policy "Admins read every order" on public.orders
   for select to authenticated
@@ -122,10 +123,10 @@ create policy "Whoever reads an order reads its timeline" on public.order_events
   for select to authenticated
   using (exists (select 1 from public.orders o where o.id = order_events.order_id));
 
--- The people the signed-in user deals with through orders: for a customer, the merchants and
--- riders of their orders; for a merchant, the customers and riders of their stores' orders;
--- for a rider, the customers and merchants of the orders assigned to them.
-create function private.order_counterpart_ids() returns setof uuid
+-- The people the signed-in user deals with through orders (only live ones with live_only):
+-- for a customer, the merchants and riders of their orders; for a merchant, the customers and
+-- riders of their stores' orders; for a rider, the customers and merchants of their deliveries.
+create function private.order_counterpart_ids(live_only boolean default false) returns setof uuid
 language sql stable security definer
 set search_path = ''
 as $$
@@ -135,22 +136,23 @@ as $$
     from public.orders o
     join public.stores s on s.id = o.store_id
     cross join me
-    where (me.role = 'customer' and o.customer_id = me.id)
-       or (me.role = 'merchant' and s.owner_id = me.id)
-       or (me.role = 'rider' and o.rider_id = me.id)
+    where me.role is not null
+      and (o.customer_id = me.id or s.owner_id = me.id or o.rider_id = me.id)
+      and (not live_only or o.status in ('accepted', 'preparing', 'ready', 'picked_up'))
   )
   select distinct person from mine, me,
     lateral (values (mine.customer_id), (mine.merchant_id), (mine.rider_id)) as p (person)
   where person is not null and person <> me.id
 $$;
-comment on function private.order_counterpart_ids() is 'Ids of the customers, merchants and riders the signed-in, active user shares an order with.';
-revoke execute on function private.order_counterpart_ids() from public;
-grant execute on function private.order_counterpart_ids() to authenticated, service_role;
+comment on function private.order_counterpart_ids(boolean) is 'Ids of the customers, merchants and riders the signed-in, active user shares an order (or, with live_only, a live order) with.';
+revoke execute on function private.order_counterpart_ids(boolean) from public;
+grant execute on function private.order_counterpart_ids(boolean) to authenticated, service_role;
 
 create policy "Users see the people they share an order with" on public.profiles
   for select to authenticated
   using (id in (select private.order_counterpart_ids()));
 
-create policy "Customers and merchants see the riders of their orders" on public.rider_profiles
+-- Only while the order is live: a rider's position and vehicle are nobody's business afterwards.
+create policy "Customers and merchants see the rider of their live orders" on public.rider_profiles
   for select to authenticated
-  using (rider_id in (select private.order_counterpart_ids()));
+  using (rider_id in (select private.order_counterpart_ids(live_only => true)));

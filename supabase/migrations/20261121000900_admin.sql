@@ -149,7 +149,7 @@ select
     where o.rider_id = r.rider_id and o.status in ('accepted', 'preparing', 'ready', 'picked_up')) as live_orders
 from public.rider_profiles r
 join public.profiles p on p.id = r.rider_id
-where p.status = 'active'
+where p.status = 'active' and p.role = 'rider'
   and (r.last_seen_at > now() - interval '5 minutes'
        or exists (select 1 from public.orders o
                   where o.rider_id = r.rider_id and o.status in ('accepted', 'preparing', 'ready', 'picked_up')))
@@ -222,17 +222,25 @@ as $$
 declare
   current public.store_status;
   result public.stores;
+  owner_status public.account_status;
 begin
-  if new_status <> 'approved' and coalesce(btrim(reason), '') = '' then
+  if action <> 'approve_store' and coalesce(btrim(reason), '') = '' then
     raise exception '% needs a reason', action using errcode = '22023';
   end if;
-  select s.status into current from public.stores s where s.id = change_store_status.store_id for update;
+  select s.status, p.status into current, owner_status
+  from public.stores s join public.profiles p on p.id = s.owner_id
+  where s.id = change_store_status.store_id
+  for update of s;
   if not found then
     raise exception 'no store with id %', store_id using errcode = 'P0002';
   end if;
   if not current = any (allowed_from) then
     raise exception 'store % is %, so % does not apply', store_id, current, action
       using errcode = '55000', hint = format('%s works on stores that are %s.', action, array_to_string(allowed_from, ' or '));
+  end if;
+  if new_status = 'approved' and owner_status <> 'active' then
+    raise exception 'the owner of store % is suspended', store_id
+      using errcode = '55000', hint = 'Reinstate the owner''s account first (admin.reinstate_account).';
   end if;
   perform private.begin_admin_action(action, reason);
   update public.stores s
@@ -245,7 +253,7 @@ begin
   return result;
 end
 $$;
-comment on function private.change_store_status(uuid, public.store_status[], public.store_status, text, text) is 'Shared by the admin store functions: checks the reason and the current status, then changes it under the action''s name.';
+comment on function private.change_store_status(uuid, public.store_status[], public.store_status, text, text) is 'Shared by the admin store functions: checks the reason (optional only for approve_store), the current status and that an approved store has an active owner, then changes it under the action''s name.';
 revoke execute on function private.change_store_status(uuid, public.store_status[], public.store_status, text, text) from public;
 grant execute on function private.change_store_status(uuid, public.store_status[], public.store_status, text, text) to service_role;
 grant execute on function private.begin_admin_action(text, text), private.end_admin_action() to service_role;
@@ -274,7 +282,11 @@ as $$
 $$;
 comment on function admin.reinstate_store(uuid, text) is 'Makes a suspended store approved again, with a reason. Audited.';
 
-create function admin.suspend_account(user_id uuid, reason text) returns public.profiles
+-- Suspends or reinstates an account for an admin action, or explains why it cannot. Leaves the
+-- action open so the caller's follow-up changes carry its name; the caller ends it.
+create function private.change_account_status(
+  user_id uuid, new_status public.account_status, action text, reason text
+) returns public.profiles
 language plpgsql
 set search_path = ''
 as $$
@@ -282,24 +294,41 @@ declare
   result public.profiles;
 begin
   if coalesce(btrim(reason), '') = '' then
-    raise exception 'suspend_account needs a reason' using errcode = '22023';
+    raise exception '% needs a reason', action using errcode = '22023';
   end if;
-  perform 1 from public.profiles p where p.id = suspend_account.user_id for update;
+  select p.* into result from public.profiles p where p.id = change_account_status.user_id for update;
   if not found then
     raise exception 'no account with id %', user_id using errcode = 'P0002';
   end if;
-  perform private.begin_admin_action('suspend_account', reason);
-  update public.profiles p
-  set status = 'suspended', status_reason = btrim(reason), status_changed_at = now()
-  where p.id = suspend_account.user_id and p.status = 'active'
-  returning p.* into result;
-  if result.id is null then
-    raise exception 'account % is already suspended', user_id using errcode = '55000';
+  if result.status = new_status then
+    raise exception 'account % is %', user_id,
+      case new_status when 'suspended' then 'already suspended' else 'not suspended' end
+      using errcode = '55000';
   end if;
-  -- A suspended merchant's stores stop selling and a suspended rider stops taking jobs.
+  perform private.begin_admin_action(action, reason);
+  update public.profiles p
+  set status = new_status, status_reason = btrim(reason), status_changed_at = now()
+  where p.id = change_account_status.user_id
+  returning p.* into result;
+  return result;
+end
+$$;
+comment on function private.change_account_status(uuid, public.account_status, text, text) is 'Shared by admin.suspend_account and admin.reinstate_account: checks the reason and the current status, then changes it under the action''s name.';
+revoke execute on function private.change_account_status(uuid, public.account_status, text, text) from public;
+grant execute on function private.change_account_status(uuid, public.account_status, text, text) to service_role;
+
+create function admin.suspend_account(user_id uuid, reason text) returns public.profiles
+language plpgsql
+set search_path = ''
+as $$
+declare
+  result public.profiles := private.change_account_status(user_id, 'suspended', 'suspend_account', reason);
+begin
+  -- A suspended merchant's stores stop selling (and applications stop waiting for approval);
+  -- a suspended rider stops taking jobs.
   update public.stores s
   set status = 'suspended', status_reason = 'Owner account suspended: ' || btrim(reason)
-  where s.owner_id = suspend_account.user_id and s.status = 'approved';
+  where s.owner_id = suspend_account.user_id and s.status in ('pending', 'approved');
   update public.rider_profiles r
   set is_available = false
   where r.rider_id = suspend_account.user_id and r.is_available;
@@ -307,30 +336,15 @@ begin
   return result;
 end
 $$;
-comment on function admin.suspend_account(uuid, text) is 'Suspends an account, with a reason: it can sign in but change nothing. Also suspends the owner''s approved stores and takes a rider off shift. Audited.';
+comment on function admin.suspend_account(uuid, text) is 'Suspends an account, with a reason: it can sign in but change nothing. Also suspends the owner''s approved and pending stores and takes a rider off shift. Audited.';
 
 create function admin.reinstate_account(user_id uuid, reason text) returns public.profiles
 language plpgsql
 set search_path = ''
 as $$
 declare
-  result public.profiles;
+  result public.profiles := private.change_account_status(user_id, 'active', 'reinstate_account', reason);
 begin
-  if coalesce(btrim(reason), '') = '' then
-    raise exception 'reinstate_account needs a reason' using errcode = '22023';
-  end if;
-  perform 1 from public.profiles p where p.id = reinstate_account.user_id for update;
-  if not found then
-    raise exception 'no account with id %', user_id using errcode = 'P0002';
-  end if;
-  perform private.begin_admin_action('reinstate_account', reason);
-  update public.profiles p
-  set status = 'active', status_reason = btrim(reason), status_changed_at = now()
-  where p.id = reinstate_account.user_id and p.status = 'suspended'
-  returning p.* into result;
-  if result.id is null then
-    raise exception 'account % is not suspended', user_id using errcode = '55000';
-  end if;
   perform private.end_admin_action();
   return result;
 end
@@ -347,14 +361,18 @@ begin
   if coalesce(btrim(reason), '') = '' then
     raise exception 'set_account_role needs a reason' using errcode = '22023';
   end if;
+  select p.* into result from public.profiles p where p.id = set_account_role.user_id for update;
+  if not found then
+    raise exception 'no account with id %', user_id using errcode = 'P0002';
+  end if;
+  if result.role = new_role then
+    raise exception 'account % is already %', user_id, new_role using errcode = '55000';
+  end if;
   perform private.begin_admin_action('set_account_role', reason);
   update public.profiles p
   set role = new_role
   where p.id = set_account_role.user_id
   returning p.* into result;
-  if result.id is null then
-    raise exception 'no account with id %', user_id using errcode = 'P0002';
-  end if;
   perform private.end_admin_action();
   return result;
 end
