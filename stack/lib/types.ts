@@ -14,13 +14,18 @@ const HEADER = "// Generated from the database schema by `npm run types` (supaba
 /** Types for the public schema as `supabase gen types typescript` writes them, formatted. */
 export async function generateTypes(dbUrl: string): Promise<string> {
   const cli = path.join(ROOT, "node_modules", ".bin", "supabase");
-  const { stdout } = await promisify(execFile)(cli, ["gen", "types", "typescript", `--remote=${dbUrl}`, "--schema", "public"], {
+  // The local cluster has no TLS: say so, or the CLI tries it first and warns on stdout.
+  const url = new URL(dbUrl);
+  if (["127.0.0.1", "localhost", "[::1]"].includes(url.hostname) && !url.searchParams.has("sslmode")) url.searchParams.set("sslmode", "disable");
+  const { stdout } = await promisify(execFile)(cli, ["gen", "types", "typescript", `--remote=${url}`, "--schema", "public"], {
     maxBuffer: 16 * 1024 * 1024,
     env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
   }).catch((e: Error & { stderr?: string }) => {
     throw new StackError(`supabase gen types failed: ${e.stderr?.trim() || e.message}`);
   });
-  return HEADER + (await prettier.format(stdout, { parser: "typescript", printWidth: 100 }));
+  // The CLI can print notices on stdout before the code; the code starts at its first export.
+  const code = stdout.slice(Math.max(0, stdout.search(/^export /m)));
+  return HEADER + (await prettier.format(code, { parser: "typescript", printWidth: 100 }));
 }
 
 /** Writes the types file, or with `check` fails when it differs from the schema. */
