@@ -391,6 +391,7 @@ export type Database = {
           is_active: boolean;
           name: string;
           price_paise: number;
+          search_text: string | null;
           sku: string;
           stock: number;
           store_id: string;
@@ -407,6 +408,7 @@ export type Database = {
           is_active?: boolean;
           name: string;
           price_paise: number;
+          search_text?: never;
           sku: string;
           stock?: number;
           store_id: string;
@@ -422,6 +424,7 @@ export type Database = {
           is_active?: boolean;
           name?: string;
           price_paise?: number;
+          search_text?: never;
           sku?: string;
           stock?: number;
           store_id?: string;
@@ -516,6 +519,22 @@ export type Database = {
             referencedColumns: ["id"];
           },
         ];
+      };
+      search_synonyms: {
+        Row: {
+          means: string;
+          term: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          means: string;
+          term: string;
+        };
+        Update: {
+          means?: string;
+          term?: string;
+        };
+        Relationships: [];
       };
       stores: {
         Row: {
@@ -631,6 +650,36 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      nearby_stores: {
+        Args: {
+          category?: Database["public"]["Enums"]["store_category"];
+          lat: number;
+          lng: number;
+          max_results?: number;
+          open_now?: boolean;
+          radius_m?: number;
+        };
+        Returns: Database["public"]["CompositeTypes"]["nearby_store"][];
+        SetofOptions: {
+          from: "*";
+          to: "nearby_store";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      search_products: {
+        Args: { lat: number; lng: number; max_results?: number; query: string; radius_m?: number };
+        Returns: {
+          distance_m: number;
+          in_stock: boolean;
+          price_paise: number;
+          product_id: string;
+          product_name: string;
+          rank: number;
+          store_id: string;
+          store_name: string;
+        }[];
+      };
     };
     Enums: {
       account_status: "active" | "suspended";
@@ -660,7 +709,15 @@ export type Database = {
       vehicle_type: "bicycle" | "scooter" | "motorcycle" | "electric_scooter";
     };
     CompositeTypes: {
-      [_ in never]: never;
+      nearby_store: {
+        id: string | null;
+        name: string | null;
+        category: Database["public"]["Enums"]["store_category"] | null;
+        distance_m: number | null;
+        eta_minutes: number | null;
+        is_open: boolean | null;
+        rating: number | null;
+      };
     };
   };
 };
