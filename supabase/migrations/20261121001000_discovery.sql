@@ -168,7 +168,9 @@ begin
     and extensions.st_dwithin(s.location, here, s.delivery_radius_m)
     and (nearby_stores.category is null or s.category = nearby_stores.category)
     and (not open_now or d.is_open)
-  order by s.location operator(extensions.<->) here, s.id
+  -- By the spheroid distance it reports: the index's <-> is a sphere distance, which can
+  -- swap stores a few metres apart.
+  order by d.distance_m, s.id
   limit max_results;
 end
 $$;
