@@ -10,7 +10,6 @@ import type { Sql } from "postgres";
 
 interface ColumnRow {
   relation: string;
-  kind: string;
   relation_comment: string | null;
   column_name: string;
   type: string;
@@ -58,7 +57,7 @@ function jsonType(category: string, baseType: string): Schema {
 
 export async function buildOpenApi(sql: Sql, schema: string, role: string, host: string): Promise<Schema> {
   const columns = await sql<ColumnRow[]>`
-    select c.relname as relation, c.relkind as kind, obj_description(c.oid, 'pg_class') as relation_comment,
+    select c.relname as relation, obj_description(c.oid, 'pg_class') as relation_comment,
            a.attname as column_name, format_type(a.atttypid, a.atttypmod) as type,
            coalesce(bt.typname, t.typname) as base_type, coalesce(bt.typcategory, t.typcategory) as category,
            a.attnotnull as not_null, pg_get_expr(d.adbin, d.adrelid) as default_value,

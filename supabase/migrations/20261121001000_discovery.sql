@@ -195,7 +195,6 @@ set pg_trgm.word_similarity_threshold = 0.4
 as $$
 declare
   here extensions.geography;
-  words integer;
 begin
   if query is null or char_length(btrim(query)) = 0 then
     raise exception 'query must not be empty' using errcode = '22023';
@@ -203,11 +202,10 @@ begin
   if char_length(query) > 100 then
     raise exception 'query must be at most 100 characters, got %', char_length(query) using errcode = '22023';
   end if;
-  perform private.check_discovery_input(lat, lng, radius_m, max_results);
-  select count(distinct t.word) into words from private.search_terms(query) t;
-  if words = 0 then
+  if query !~ '[[:alnum:]]' then
     raise exception 'query must contain a letter or digit' using errcode = '22023';
   end if;
+  perform private.check_discovery_input(lat, lng, radius_m, max_results);
   here := extensions.st_setsrid(extensions.st_makepoint(lng, lat), 4326)::extensions.geography;
   return query
   with stores_here as (
@@ -232,7 +230,7 @@ begin
     select m.id, avg(m.score)::real as relevance
     from matches m
     group by m.id
-    having count(*) = words
+    having count(*) = (select count(distinct t.word) from terms t)
   )
   select p.id, p.name, p.price_paise, p.stock > 0, sh.id, sh.name, sh.distance_m,
          -- Relevance first; among equals, nearer is better (a store at the edge loses up to 10 %).

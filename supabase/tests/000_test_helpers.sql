@@ -88,6 +88,33 @@ $$;
 comment on function tests.clear_authentication() is
   'Back to the database owner (role postgres) with no JWT claims.';
 
+-- A point for fixtures, as the geography columns store it.
+create or replace function tests.point(lng double precision, lat double precision)
+returns extensions.geography
+language sql immutable
+set search_path = ''
+as $$
+  select extensions.st_setsrid(extensions.st_makepoint(lng, lat), 4326)::extensions.geography
+$$;
+comment on function tests.point(double precision, double precision) is
+  'The WGS 84 point at (lng, lat) as a geography, for fixture locations.';
+
+-- Row-level security refuses updates and deletes silently (0 rows, no error): this counts them.
+create or replace function tests.rows_affected(statement text)
+returns bigint
+language plpgsql
+as $$
+declare
+  n bigint;
+begin
+  execute statement;
+  get diagnostics n = row_count;
+  return n;
+end
+$$;
+comment on function tests.rows_affected(text) is
+  'Runs the statement as the current role and returns how many rows it changed.';
+
 grant usage on schema tests to anon, authenticated;
 grant execute on all functions in schema tests to anon, authenticated;
 

@@ -64,7 +64,7 @@ where id = (select id from personas where name = 'frozen_merchant');
 update public.rider_profiles r
 set is_available = v.available,
     last_seen_at = now() - v.seen,
-    location = extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography
+    location = tests.point(73.85, 18.52)
 from (values ('rider', true, interval '1 minute'), ('idle_rider', true, interval '1 hour'),
              ('busy_rider', false, interval '1 hour'), ('shift_rider', true, interval '1 minute'),
              ('former_rider', true, interval '1 minute')) as v (name, available, seen)
@@ -81,7 +81,7 @@ from unnest(array['applicant', 'svc_store', 'open_store', 'rejected_app', 'merch
 
 insert into public.stores (id, owner_id, name, address, location, status, approved_at, created_at)
 select f.id, p.id, v.store_name, 'Shop 7, Karve Road, Pune',
-       extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography,
+       tests.point(73.85, 18.52),
        v.status::public.store_status,
        case when v.status = 'approved' then now() - interval '30 days' end,
        now() - v.age
@@ -763,7 +763,7 @@ insert into public.orders (id, customer_id, store_id, rider_id, status, subtotal
 select f.id, (select id from personas where name = 'customer'), (select id from fixtures where name = 'views_store'),
        (select id from personas where name = v.rider), v.status::public.order_status, 15000, 2000, 17000,
        'Flat 4, Model Colony, Pune',
-       extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography,
+       tests.point(73.85, 18.52),
        now() - v.age
 from (values ('order_live', 'rider', 'picked_up', interval '10 minutes'),
              ('order_done', null, 'delivered', interval '3 hours'),
@@ -941,7 +941,7 @@ create temp table this_hour_before as
 insert into public.orders (id, customer_id, store_id, subtotal_paise, total_paise, delivery_address, delivery_location)
 values ((select id from fixtures where name = 'order_now'), (select id from personas where name = 'customer'),
         (select id from fixtures where name = 'views_store'), 15000, 15000, 'Flat 4, Model Colony, Pune',
-        extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography);
+        tests.point(73.85, 18.52));
 select is(
   (select orders from admin.orders_per_hour where hour_utc = date_trunc('hour', now())),
   (select orders + 1 from this_hour_before),

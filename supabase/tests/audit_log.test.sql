@@ -40,7 +40,7 @@ insert into fixtures (name, id) values
 
 insert into public.stores (id, owner_id, name, address, location, status, approved_at)
 select f.id, p.id, s.name, 'Shop 1, FC Road, Pune',
-       extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography,
+       tests.point(73.85, 18.52),
        'approved', now()
 from (values ('store', 'merchant', 'Audit Kirana'), ('other_store', 'other_merchant', 'Other Kirana')) as s (fixture, owner, name)
 join fixtures f on f.name = s.fixture
@@ -137,7 +137,7 @@ values (
   (select id from fixtures where name = 'audited_store'),
   (select id from personas where name = 'merchant'),
   'Audited Bakery', 'Shop 2, FC Road, Pune',
-  extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography,
+  tests.point(73.85, 18.52),
   now() - interval '1 day', now() - interval '1 day'
 );
 select results_eq(
@@ -223,7 +223,7 @@ values (
   (select id from fixtures where name = 'audited_order'),
   (select id from personas where name = 'customer'), (select id from fixtures where name = 'store'),
   15000, 2000, 17000, 'Flat 4, Model Colony, Pune',
-  extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography,
+  tests.point(73.85, 18.52),
   now() - interval '1 day', now() - interval '1 day'
 );
 select results_eq(

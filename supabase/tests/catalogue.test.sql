@@ -36,7 +36,7 @@ with v (key, persona, name, status, lng, lat) as (
 ins as (
   insert into public.stores (owner_id, name, address, location, status, approved_at)
   select p.id, v.name, v.name || ', Shivajinagar, Pune',
-         extensions.st_setsrid(extensions.st_makepoint(v.lng, v.lat), 4326)::extensions.geography,
+         tests.point(v.lng, v.lat),
          v.status::public.store_status,
          case when v.status <> 'pending' then now() end
   from v join personas p on p.name = v.persona
@@ -67,19 +67,6 @@ ins as (
 )
 insert into fixture_products (key, id)
 select v.key, ins.id from ins join fixture_stores s on s.id = ins.store_id join v on v.store_key = s.key and v.sku = ins.sku;
-
--- How many rows a statement changed, for the refusals RLS makes silently (0 rows, no error).
-create function pg_temp.rows_affected(statement text) returns bigint
-language plpgsql
-as $$
-declare
-  n bigint;
-begin
-  execute statement;
-  get diagnostics n = row_count;
-  return n;
-end
-$$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Structure
@@ -192,12 +179,12 @@ select throws_ok(
   'customer cannot add products'
 );
 select is(
-  pg_temp.rows_affected($$update public.products set price_paise = 100 where id = (select id from fixture_products where key = 'merchant_rice')$$),
+  tests.rows_affected($$update public.products set price_paise = 100 where id = (select id from fixture_products where key = 'merchant_rice')$$),
   0::bigint,
   'customer''s update of a visible product updates no row'
 );
 select is(
-  pg_temp.rows_affected($$delete from public.products where id = (select id from fixture_products where key = 'merchant_rice')$$),
+  tests.rows_affected($$delete from public.products where id = (select id from fixture_products where key = 'merchant_rice')$$),
   0::bigint,
   'customer''s delete of a visible product deletes no row'
 );
@@ -408,7 +395,7 @@ select lives_ok(
   'merchant''s update of another merchant''s product does not raise'
 );
 select is(
-  pg_temp.rows_affected($$update public.products set price_paise = 1, stock = 0 where id = (select id from fixture_products where key = 'stranger_atta')$$),
+  tests.rows_affected($$update public.products set price_paise = 1, stock = 0 where id = (select id from fixture_products where key = 'stranger_atta')$$),
   0::bigint,
   'merchant''s update of another merchant''s product updates no row'
 );
@@ -421,7 +408,7 @@ select lives_ok(
   'merchant''s delete of another merchant''s product does not raise'
 );
 select is(
-  pg_temp.rows_affected($$delete from public.products where id = (select id from fixture_products where key = 'stranger_atta')$$),
+  tests.rows_affected($$delete from public.products where id = (select id from fixture_products where key = 'stranger_atta')$$),
   0::bigint,
   'merchant''s delete of another merchant''s product deletes no row'
 );
@@ -547,12 +534,12 @@ select throws_ok(
   'rider cannot add products'
 );
 select is(
-  pg_temp.rows_affected($$update public.products set stock = 0 where id = (select id from fixture_products where key = 'stranger_atta')$$),
+  tests.rows_affected($$update public.products set stock = 0 where id = (select id from fixture_products where key = 'stranger_atta')$$),
   0::bigint,
   'rider''s update of a visible product updates no row'
 );
 select is(
-  pg_temp.rows_affected($$delete from public.products where id = (select id from fixture_products where key = 'stranger_atta')$$),
+  tests.rows_affected($$delete from public.products where id = (select id from fixture_products where key = 'stranger_atta')$$),
   0::bigint,
   'rider''s delete of a visible product deletes no row'
 );
@@ -594,12 +581,12 @@ select throws_ok(
   'admin cannot add products through the table'
 );
 select is(
-  pg_temp.rows_affected($$update public.products set is_active = false where id = (select id from fixture_products where key = 'stranger_atta')$$),
+  tests.rows_affected($$update public.products set is_active = false where id = (select id from fixture_products where key = 'stranger_atta')$$),
   0::bigint,
   'admin''s update of a product through the table updates no row'
 );
 select is(
-  pg_temp.rows_affected($$delete from public.products where id = (select id from fixture_products where key = 'stranger_ghee')$$),
+  tests.rows_affected($$delete from public.products where id = (select id from fixture_products where key = 'stranger_ghee')$$),
   0::bigint,
   'admin''s delete of a product through the table deletes no row'
 );
@@ -637,12 +624,12 @@ select throws_ok(
   'suspended merchant cannot upsert into their own store'
 );
 select is(
-  pg_temp.rows_affected($$update public.products set price_paise = 9900 where id = (select id from fixture_products where key = 'suspended_bread')$$),
+  tests.rows_affected($$update public.products set price_paise = 9900 where id = (select id from fixture_products where key = 'suspended_bread')$$),
   0::bigint,
   'suspended merchant''s update of their own product updates no row'
 );
 select is(
-  pg_temp.rows_affected($$delete from public.products where id = (select id from fixture_products where key = 'suspended_bread')$$),
+  tests.rows_affected($$delete from public.products where id = (select id from fixture_products where key = 'suspended_bread')$$),
   0::bigint,
   'suspended merchant''s delete of their own product deletes no row'
 );

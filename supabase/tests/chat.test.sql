@@ -40,14 +40,14 @@ insert into fixtures (name) values
 -- ---------------------------------------------------------------------------------------------
 insert into public.stores (id, owner_id, name, address, location, status, approved_at)
 select f.id, p.id, s.name, '12 FC Road, Pune',
-       extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography, 'approved', now()
+       tests.point(73.85, 18.52), 'approved', now()
 from (values ('store', 'merchant', 'Sharma Kirana'), ('other_store', 'other_merchant', 'Patil Provisions')) as s (fixture, owner, name)
 join fixtures f on f.name = s.fixture
 join personas p on p.name = s.owner;
 
 insert into public.orders (id, customer_id, store_id, rider_id, status, subtotal_paise, total_paise, delivery_address, delivery_location)
 select f.id, c.id, st.id, r.id, o.status::public.order_status, 5000, 5000, '221B Baner Road, Pune',
-       extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography
+       tests.point(73.85, 18.52)
 from (values ('order', 'customer', 'store', 'rider', 'picked_up'),
              ('stranger_order', 'stranger', 'other_store', null, 'accepted'),
              ('suspended_order', 'suspended', 'other_store', null, 'accepted')) as o (fixture, customer, store, rider, status)

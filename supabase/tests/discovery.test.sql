@@ -44,7 +44,7 @@ select (select id from personas where name = 'bulk'),
        (enum_range(null::public.store_category))[1 + floor(d.r_category * 8)::integer],
        'Plot ' || d.i || ', Pune',
        extensions.st_project(
-         extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography,
+         tests.point(73.85, 18.52),
          6000 * sqrt(d.r_dist), 2 * pi() * d.r_angle
        ),
        500 + floor(d.r_radius * 4501)::integer,
@@ -82,7 +82,7 @@ ins as (
                              temporarily_closed, reopens_at, status, approved_at, preparation_minutes)
   select p.id, 'Search Store ' || v.key, 'Search Store ' || v.key || ', Hinjewadi, Pune',
          extensions.st_project(
-           extensions.st_setsrid(extensions.st_makepoint(73.74, 18.60), 4326)::extensions.geography,
+           tests.point(73.74, 18.60),
            v.metres, 0
          ),
          v.delivery_radius_m,
@@ -142,7 +142,7 @@ as $$
   from public.stores s
   cross join lateral (
     select extensions.st_distance(
-      s.location, extensions.st_setsrid(extensions.st_makepoint(lng, lat), 4326)::extensions.geography
+      s.location, tests.point(lng, lat)
     ) as d
   ) x
   where s.status = 'approved'
@@ -285,7 +285,7 @@ grant select on centre_all to anon, authenticated;
 select is_empty(
   $$select 1 from centre_all n join public.stores s on s.id = n.id
     where n.distance_m <> extensions.st_distance(s.location,
-            extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography)$$,
+            tests.point(73.85, 18.52))$$,
   'distance_m is the st_distance from the customer to the store'
 );
 select is_empty(
@@ -535,7 +535,7 @@ select ok(
 select is_empty(
   $$select 1 from public.search_products('saffron', 18.60, 73.74) r join public.stores s on s.id = r.store_id
     where r.distance_m <> extensions.st_distance(s.location,
-            extensions.st_setsrid(extensions.st_makepoint(73.74, 18.60), 4326)::extensions.geography)
+            tests.point(73.74, 18.60))
        or r.store_name <> s.name or not r.in_stock$$,
   'search results report the store''s name, its st_distance and in_stock true'
 );

@@ -50,7 +50,7 @@ insert into fixtures (name) values
 -- ---------------------------------------------------------------------------------------------
 insert into public.stores (id, owner_id, name, address, location, status, approved_at)
 select f.id, p.id, s.name, s.address,
-       extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography,
+       tests.point(73.85, 18.52),
        'approved', now()
 from (values ('store', 'merchant', 'Sharma Kirana', '12 FC Road, Pune'),
              ('other_store', 'other_merchant', 'Patil Provisions', '4 JM Road, Pune'),
@@ -71,7 +71,7 @@ insert into public.orders (id, customer_id, store_id, rider_id, status, subtotal
                            total_paise, delivery_address, delivery_location, created_at, updated_at)
 select f.id, c.id, st.id, r.id, o.status::public.order_status, o.subtotal, o.fee, o.subtotal + o.fee,
        '221B Baner Road, Pune',
-       extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography,
+       tests.point(73.85, 18.52),
        now() - interval '1 hour', now() - interval '1 hour'
 from (values ('order_customer', 'customer', 'store', 'rider', 'picked_up', 10000, 2000),
              ('order_stranger', 'stranger', 'other_store', 'other_rider', 'accepted', 3000, 2000),
@@ -125,7 +125,7 @@ insert into forbidden_writes (n, what, tbl, sql) values
   (1, 'insert an order', 'orders',
    $$insert into public.orders (customer_id, store_id, subtotal_paise, total_paise, delivery_address, delivery_location)
      values ((select id from personas where name = 'customer'), (select id from fixtures where name = 'store'), 3000, 3000,
-             '221B Baner Road, Pune', extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography)$$),
+             '221B Baner Road, Pune', tests.point(73.85, 18.52))$$),
   (2, 'update an order', 'orders',
    $$update public.orders set status = 'delivered' where id = (select id from fixtures where name = 'order_customer')$$),
   (3, 'delete an order', 'orders',
@@ -236,7 +236,7 @@ select is(
 select throws_ok(
   $$insert into public.orders (customer_id, store_id, subtotal_paise, delivery_fee_paise, total_paise, delivery_address, delivery_location)
     values ((select id from personas where name = 'customer'), (select id from fixtures where name = 'store'), 3000, 2000, 4000,
-            '221B Baner Road, Pune', extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography)$$,
+            '221B Baner Road, Pune', tests.point(73.85, 18.52))$$,
   '23514',
   'new row for relation "orders" violates check constraint "orders_total_adds_up"',
   'an order whose total is not subtotal plus delivery fee is rejected'
@@ -244,7 +244,7 @@ select throws_ok(
 select lives_ok(
   $$insert into public.orders (customer_id, store_id, subtotal_paise, delivery_fee_paise, total_paise, delivery_address, delivery_location)
     values ((select id from personas where name = 'customer'), (select id from fixtures where name = 'store'), 3000, 2000, 5000,
-            '221B Baner Road, Pune', extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography)
+            '221B Baner Road, Pune', tests.point(73.85, 18.52))
     $$,
   'an order whose total is subtotal plus delivery fee is accepted'
 );

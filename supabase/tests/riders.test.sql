@@ -140,7 +140,7 @@ update public.profiles set status = 'suspended' where id = (select id from perso
 
 insert into public.stores (id, owner_id, name, address, location, status, approved_at)
 select f.id, p.id, s.name, '12 FC Road, Pune',
-       extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography, 'approved', now()
+       tests.point(73.85, 18.52), 'approved', now()
 from (values ('store', 'merchant', 'Sharma Kirana'), ('other_store', 'other_merchant', 'Patil Provisions')) as s (fixture, owner, name)
 join fixtures f on f.name = s.fixture
 join personas p on p.name = s.owner;
@@ -150,7 +150,7 @@ insert into public.orders (id, customer_id, store_id, rider_id, status, subtotal
 values ((select id from fixtures where name = 'order'), (select id from personas where name = 'customer'),
         (select id from fixtures where name = 'store'), (select id from personas where name = 'rider'),
         'picked_up', 5000, 5000, '221B Baner Road, Pune',
-        extensions.st_setsrid(extensions.st_makepoint(73.85, 18.52), 4326)::extensions.geography);
+        tests.point(73.85, 18.52));
 
 -- Both riders were last touched an hour ago, so the touch trigger shows when a change lands.
 -- (The trigger itself would reset updated_at to now(), so it is off for this one update.)
@@ -180,7 +180,7 @@ select is(
 select lives_ok(
   $$update public.rider_profiles
     set is_available = true,
-        location = extensions.st_setsrid(extensions.st_makepoint(73.86, 18.53), 4326)::extensions.geography,
+        location = tests.point(73.86, 18.53),
         vehicle = 'motorcycle',
         vehicle_number = 'MH 12 AB 1234',
         last_seen_at = now()

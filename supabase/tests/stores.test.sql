@@ -39,26 +39,13 @@ with v (key, persona, name, status, lng, lat) as (
 ins as (
   insert into public.stores (owner_id, name, address, location, status, approved_at)
   select p.id, v.name, v.name || ', Shivajinagar, Pune',
-         extensions.st_setsrid(extensions.st_makepoint(v.lng, v.lat), 4326)::extensions.geography,
+         tests.point(v.lng, v.lat),
          v.status::public.store_status,
          case when v.status <> 'pending' then now() end
   from v join personas p on p.name = v.persona
   returning id, name
 )
 insert into fixture_stores (key, id) select v.key, ins.id from ins join v using (name);
-
--- How many rows a statement changed, for the refusals RLS makes silently (0 rows, no error).
-create function pg_temp.rows_affected(statement text) returns bigint
-language plpgsql
-as $$
-declare
-  n bigint;
-begin
-  execute statement;
-  get diagnostics n = row_count;
-  return n;
-end
-$$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Structure
@@ -329,7 +316,7 @@ select lives_ok(
 );
 select throws_ok(
   $$insert into public.stores (name, address, location)
-    values ('Customer Corner Shop', 'Baner Road, Pune', extensions.st_setsrid(extensions.st_makepoint(73.79, 18.56), 4326)::extensions.geography)$$,
+    values ('Customer Corner Shop', 'Baner Road, Pune', tests.point(73.79, 18.56))$$,
   '42501',
   'new row violates row-level security policy for table "stores"',
   'customer cannot apply with a store'
@@ -380,7 +367,7 @@ select is_empty(
 select lives_ok(
   $$insert into public.stores (name, address, location, category)
     values ('Fresh Basket Kothrud', 'Paud Road, Kothrud, Pune',
-            extensions.st_setsrid(extensions.st_makepoint(73.81, 18.51), 4326)::extensions.geography, 'fruits_vegetables')$$,
+            tests.point(73.81, 18.51), 'fruits_vegetables')$$,
   'merchant can apply with a new store'
 );
 select results_eq(
@@ -391,26 +378,26 @@ select results_eq(
 select lives_ok(
   $$insert into public.stores (owner_id, name, address, location)
     values ((select auth.uid()), 'Second Basket Aundh', 'ITI Road, Aundh, Pune',
-            extensions.st_setsrid(extensions.st_makepoint(73.80, 18.56), 4326)::extensions.geography)$$,
+            tests.point(73.80, 18.56))$$,
   'merchant can apply naming themselves as owner'
 );
 select throws_ok(
   $$insert into public.stores (name, address, location, status)
-    values ('Instant Approval Mart', 'FC Road, Pune', extensions.st_setsrid(extensions.st_makepoint(73.84, 18.52), 4326)::extensions.geography, 'approved')$$,
+    values ('Instant Approval Mart', 'FC Road, Pune', tests.point(73.84, 18.52), 'approved')$$,
   '42501',
   'permission denied for table stores',
   'merchant cannot apply with a store that is already approved'
 );
 select throws_ok(
   $$insert into public.stores (name, address, location, rating)
-    values ('Five Star Mart', 'FC Road, Pune', extensions.st_setsrid(extensions.st_makepoint(73.84, 18.52), 4326)::extensions.geography, 5)$$,
+    values ('Five Star Mart', 'FC Road, Pune', tests.point(73.84, 18.52), 5)$$,
   '42501',
   'permission denied for table stores',
   'merchant cannot give their new store a rating'
 );
 select throws_ok(
   $$insert into public.stores (name, address, location, approved_at)
-    values ('Backdated Mart', 'FC Road, Pune', extensions.st_setsrid(extensions.st_makepoint(73.84, 18.52), 4326)::extensions.geography, now())$$,
+    values ('Backdated Mart', 'FC Road, Pune', tests.point(73.84, 18.52), now())$$,
   '42501',
   'permission denied for table stores',
   'merchant cannot give their new store an approval time'
@@ -418,7 +405,7 @@ select throws_ok(
 select throws_ok(
   $$insert into public.stores (owner_id, name, address, location)
     values ((select id from personas where name = 'stranger'), 'Sock Puppet Stores', 'JM Road, Pune',
-            extensions.st_setsrid(extensions.st_makepoint(73.84, 18.52), 4326)::extensions.geography)$$,
+            tests.point(73.84, 18.52))$$,
   '42501',
   'new row violates row-level security policy for table "stores"',
   'merchant cannot apply with a store owned by someone else'
@@ -535,7 +522,7 @@ select throws_ok(
 );
 select throws_ok(
   $$insert into public.stores (name, address, location, opening_hours)
-    values ('Bad Hours Mart', 'Karve Road, Pune', extensions.st_setsrid(extensions.st_makepoint(73.82, 18.50), 4326)::extensions.geography,
+    values ('Bad Hours Mart', 'Karve Road, Pune', tests.point(73.82, 18.50),
             '{"mon": [["07:00", "25:00"]]}')$$,
   '23514',
   'new row for relation "stores" violates check constraint "stores_opening_hours_valid"',
@@ -585,7 +572,7 @@ select lives_ok(
   'merchant''s update of another merchant''s pending store does not raise'
 );
 select is(
-  pg_temp.rows_affected($$update public.stores set name = 'Hijacked Kirana' where id = (select id from fixture_stores where key = 'stranger_approved')$$),
+  tests.rows_affected($$update public.stores set name = 'Hijacked Kirana' where id = (select id from fixture_stores where key = 'stranger_approved')$$),
   0::bigint,
   'merchant''s update of another merchant''s store updates no row'
 );
@@ -610,7 +597,7 @@ select lives_ok(
   'merchant''s delete of their own approved store does not raise'
 );
 select is(
-  pg_temp.rows_affected($$delete from public.stores where id = (select id from fixture_stores where key = 'merchant_approved')$$),
+  tests.rows_affected($$delete from public.stores where id = (select id from fixture_stores where key = 'merchant_approved')$$),
   0::bigint,
   'merchant''s delete of their own approved store deletes no row'
 );
@@ -623,7 +610,7 @@ select lives_ok(
   'merchant''s delete of another merchant''s pending store does not raise'
 );
 select is(
-  pg_temp.rows_affected($$delete from public.stores where id = (select id from fixture_stores where key = 'stranger_pending')$$),
+  tests.rows_affected($$delete from public.stores where id = (select id from fixture_stores where key = 'stranger_pending')$$),
   0::bigint,
   'merchant''s delete of another merchant''s pending store deletes no row'
 );
@@ -715,7 +702,7 @@ select is_empty(
 );
 select throws_ok(
   $$insert into public.stores (owner_id, name, address, location)
-    values ((select auth.uid()), 'Rider Depot', 'Hinjewadi, Pune', extensions.st_setsrid(extensions.st_makepoint(73.74, 18.59), 4326)::extensions.geography)$$,
+    values ((select auth.uid()), 'Rider Depot', 'Hinjewadi, Pune', tests.point(73.74, 18.59))$$,
   '42501',
   'new row violates row-level security policy for table "stores"',
   'rider cannot apply with a store'
@@ -757,7 +744,7 @@ select isnt_empty(
 select throws_ok(
   $$insert into public.stores (owner_id, name, address, location)
     values ((select id from personas where name = 'merchant'), 'Admin Made Mart', 'Camp, Pune',
-            extensions.st_setsrid(extensions.st_makepoint(73.88, 18.51), 4326)::extensions.geography)$$,
+            tests.point(73.88, 18.51))$$,
   '42501',
   'new row violates row-level security policy for table "stores"',
   'admin cannot insert stores through the table'
@@ -799,7 +786,7 @@ select is_empty(
 );
 select throws_ok(
   $$insert into public.stores (name, address, location)
-    values ('Comeback Stores', 'Sadashiv Peth, Pune', extensions.st_setsrid(extensions.st_makepoint(73.85, 18.51), 4326)::extensions.geography)$$,
+    values ('Comeback Stores', 'Sadashiv Peth, Pune', tests.point(73.85, 18.51))$$,
   '42501',
   'new row violates row-level security policy for table "stores"',
   'suspended merchant cannot apply with a store'
@@ -845,7 +832,7 @@ select lives_ok(
 select throws_ok(
   $$insert into public.stores (owner_id, name, address, location)
     values ((select id from personas where name = 'merchant'), 'Anonymous Annex', 'Deccan, Pune',
-            extensions.st_setsrid(extensions.st_makepoint(73.84, 18.52), 4326)::extensions.geography)$$,
+            tests.point(73.84, 18.52))$$,
   '42501',
   'permission denied for table stores',
   'anonymous cannot insert stores'

@@ -59,7 +59,7 @@ async function catalogue(storeId = merchant.storeId) {
 const upsert = (rows: unknown[], prefer = "resolution=merge-duplicates,return=minimal", token?: string) =>
   rest("products?on_conflict=store_id,sku", { method: "POST", headers: { Prefer: prefer }, body: JSON.stringify(rows) }, token);
 
-test("step 1: the merchant signs in with the password grant and gets a token", async () => {
+test("step 1: the merchant signs in with the password grant and refreshes the session", async () => {
   const { email } = await signUp("merchant", "signin");
   const res = await fetch(`${env.apiUrl}/auth/v1/token?grant_type=password`, {
     method: "POST",
@@ -69,6 +69,18 @@ test("step 1: the merchant signs in with the password grant and gets a token", a
   assert.equal(res.status, 200);
   const body = (await res.json()) as { access_token: string; refresh_token: string; user: { id: string } };
   assert.ok(body.access_token && body.refresh_token && body.user.id);
+
+  // Before the hour is up, the refresh token buys a new pair that works the same.
+  const refreshed = await fetch(`${env.apiUrl}/auth/v1/token?grant_type=refresh_token`, {
+    method: "POST",
+    headers: { apikey: env.anonKey, "Content-Type": "application/json" },
+    body: JSON.stringify({ refresh_token: body.refresh_token }),
+  });
+  assert.equal(refreshed.status, 200);
+  const pair = (await refreshed.json()) as { access_token: string; refresh_token: string; user: { id: string } };
+  assert.equal(pair.user.id, body.user.id);
+  const stores = await rest("stores?select=id&limit=1", {}, pair.access_token);
+  assert.equal(stores.status, 200);
 });
 
 test("step 2: the merchant finds their own store by owner_id", async () => {
