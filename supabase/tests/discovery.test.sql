@@ -5,7 +5,7 @@
 -- closed ones have no hours or a temporary closure without (or with a far-future) reopening.
 begin;
 
-select plan(192);
+select plan(194);
 
 -- Who is who. Temp tables (gone at rollback), readable by the API roles the tests switch to.
 create temp table personas (name text primary key, id uuid not null);
@@ -623,6 +623,9 @@ select is(private.search_normalize('atta'), 'ata', 'search_normalize folds "atta
 select is(private.search_normalize('aloo'), 'alu', 'search_normalize folds "aloo" to "alu"');
 select is(private.search_normalize('Bhindee'), 'bhindi', 'search_normalize folds "Bhindee" to "bhindi"');
 select is(private.search_normalize(null), '', 'search_normalize turns null into an empty string');
+select is(private.search_normalize('Tomatto PYAAZ Moong Dall'), 'tomato pyaz mung dal',
+  'search_normalize collapses doubled consonants and vowels in every word');
+select is(private.search_normalize('Kaju Katli 250 g'), 'kaju katli 250 g', 'search_normalize keeps digits, spaces and single letters');
 select ok(
   array(select term from private.search_terms('aloo') where word = 1) @> array['alu', 'potato', 'batata'],
   'search_terms expands "aloo" to include alu, potato and batata'
