@@ -22,6 +22,7 @@ const { positionals, values } = parseArgs({
     "no-app": { type: "boolean", default: false },
     check: { type: "boolean", default: false },
     "db-url": { type: "string" },
+    city: { type: "string" },
   },
 });
 const command = positionals[0] ?? "start";
@@ -36,6 +37,16 @@ function startApp(env: Record<string, string>): ChildProcess {
   });
 }
 
+/** `--city N`: shops in the city seeded into a new database (0: demo accounts only). */
+function cityStores(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,7}$/.test(value)) {
+    console.error(`error: --city takes a number of shops, such as --city 0, not "${value}".`);
+    process.exit(1);
+  }
+  return Number(value);
+}
+
 const withApp = command === "start" && !values["no-app"] && fs.existsSync(path.join(ROOT, "app", "package.json"));
 const stackOptions = {
   name,
@@ -43,6 +54,7 @@ const stackOptions = {
   apiPort: values["api-port"] ? Number(values["api-port"]) : undefined,
   dbPort: values["db-port"] ? Number(values["db-port"]) : undefined,
   ephemeral: values.ephemeral,
+  cityStores: cityStores(values.city),
   log: (l: string) => console.error(l),
 };
 

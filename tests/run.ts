@@ -92,7 +92,7 @@ async function startThrowawayStack(): Promise<{ status: StackStatus; stop: () =>
   console.log(`\n# Starting a throwaway stack (.stack/${name}, API :${apiPort}, DB :${dbPort})`);
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "stack/cli.ts", "start", "--instance", name, "--api-port", String(apiPort), "--db-port", String(dbPort), "--ephemeral", "--no-app", "--json"],
+    ["--import", "tsx", "stack/cli.ts", "start", "--instance", name, "--api-port", String(apiPort), "--db-port", String(dbPort), "--ephemeral", "--no-app", "--city", "0", "--json"],
     { cwd: ROOT, env: { ...process.env, LITE_TELEMETRY: "0" }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const logFile = fs.createWriteStream(path.join(RESULTS_DIR, "stack.log"));

@@ -141,6 +141,10 @@ function serverSettings(i: Instance): string[] {
     wal_level: "logical",
     logging_collector: "off",
     log_min_messages: "warning",
+    // Supabase's Small compute; Debian's defaults (128 MB, 1 GB) make bulk seeds crawl.
+    shared_buffers: "512MB",
+    max_wal_size: "4GB",
+    maintenance_work_mem: "256MB",
   };
   if (i.ephemeral) Object.assign(settings, { fsync: "off", synchronous_commit: "off", full_page_writes: "off" });
   return Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]);

@@ -10,7 +10,8 @@ import { applyMigrations, bootstrapDatabase } from "./migrate.js";
 import { STATE_ROOT } from "./paths.js";
 import { clusterState, ensurePostgresInstalled, initCluster, markInitialized, removeCluster, startPostgres, type RunningPostgres } from "./postgres.js";
 import { createLiteApi, type LiteApi } from "./rest.js";
-import { seedDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../seed/demo-accounts.js";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../seed/demo-accounts.js";
+import { seed, SMALL_CITY_STORES } from "../../seed/seed.js";
 
 /** What `npm run status` prints; written while the stack runs. */
 export interface StackStatus {
@@ -76,6 +77,8 @@ export interface StartOptions {
   ephemeral?: boolean;
   /** Where the app is served, when it runs beside the stack; shown by status. */
   appUrl?: string;
+  /** Shops in the city seeded into a new database (default SMALL_CITY_STORES; 0 for none). */
+  cityStores?: number;
   log?: (line: string) => void;
 }
 
@@ -150,7 +153,9 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     );
 
     if (fresh) {
-      await seedDemoAccounts({ apiUrl: apiUrl(i), anonKey: keys.anonKey, dbUrl: dbUrl(i) });
+      const stores = opts.cityStores ?? SMALL_CITY_STORES;
+      const city = await seed({ apiUrl: apiUrl(i), anonKey: keys.anonKey, dbUrl: dbUrl(i) }, { stores, seed: 1 });
+      if (stores > 0) log(`Seeded a city of ${city.stores} shops and ${city.products} products (npm run seed -- --stores N for another).`);
       markInitialized(i);
     }
     const status = { ...describe(i, keys), ...(opts.appUrl ? { APP_URL: opts.appUrl } : {}) };

@@ -1,0 +1,270 @@
+// The seeded city: shops, their catalogues, riders and customers spread over Pune as they are in
+// life. Pure and deterministic: the same options always give the same rows (timestamps aside,
+// which are relative to `now`).
+import type { Database } from "../app/src/lib/database.types.js";
+import { CATALOGUE, type CatalogueItem } from "./catalogue.js";
+import { Random } from "./random.js";
+import {
+  ALWAYS_OPEN,
+  BUILDINGS,
+  CATEGORY_MIX,
+  DELIVERY_RADIUS_M,
+  DEMO_LOCALITY,
+  FIRST_NAMES,
+  LOCALITIES,
+  NAME_PREFIXES,
+  NAME_SUFFIXES,
+  OPENING_HOURS,
+  STORE_DESCRIPTIONS,
+  SURNAMES,
+  SUSPENSION_REASONS,
+  VEHICLES,
+  WEEKLY_OFF,
+  type Locality,
+} from "./pune.js";
+
+type Enums = Database["public"]["Enums"];
+type StoreCategory = Enums["store_category"];
+
+/** Every seeded account's email ends with this, which is how a later seed finds the old city. */
+export const CITY_EMAIL_DOMAIN = "city.example";
+
+/** Up to this many shops each carries its full share of the catalogue; bigger cities a sample. */
+export const FULL_CATALOGUE_UP_TO = 5000;
+export const LARGE_CITY_PRODUCTS_PER_STORE = 8;
+
+export interface CityOptions {
+  seed: number;
+  stores: number;
+  /** Products per shop; by default its share of the catalogue (a sample in large cities). */
+  productsPerStore?: number;
+  /** The demo merchant owns the first shops and the demo rider waits near them. */
+  demo?: { merchantId: string; riderId: string };
+  now: Date;
+}
+
+export interface Account {
+  id: string;
+  email: string;
+  role: Enums["app_role"];
+  fullName: string;
+  phone: string;
+}
+
+export interface Store {
+  id: string;
+  ownerId: string;
+  name: string;
+  category: StoreCategory;
+  description: string;
+  phone: string;
+  address: string;
+  lat: number;
+  lng: number;
+  deliveryRadiusM: number;
+  openingHours: Record<string, [string, string][]>;
+  temporarilyClosed: boolean;
+  reopensAt: Date | null;
+  preparationMinutes: number;
+  status: Enums["store_status"];
+  statusReason: string | null;
+  approvedAt: Date | null;
+  rating: number | null;
+  ratingCount: number;
+}
+
+export interface RiderProfile {
+  riderId: string;
+  vehicle: Enums["vehicle_type"];
+  vehicleNumber: string | null;
+  isAvailable: boolean;
+  lat: number;
+  lng: number;
+  lastSeenAt: Date;
+}
+
+export interface Product {
+  id: string;
+  storeId: string;
+  sku: string;
+  name: string;
+  description: string;
+  category: string;
+  unit: string;
+  pricePaise: number;
+  stock: number;
+  isActive: boolean;
+}
+
+export interface City {
+  accounts: Account[];
+  stores: Store[];
+  riders: RiderProfile[];
+  /** Generated on demand (millions of rows in a large city), always in the same order. */
+  products: () => Generator<Product>;
+  productCount: number;
+}
+
+/**
+ * Ids are deterministic and increase with the row number, so a bulk load appends to the primary
+ * key index instead of splitting pages all over it. Layout: seed, row kind, version 8 (custom),
+ * row number, then random bits.
+ */
+const KIND = { account: 1, store: 2, product: 3 } as const;
+function cityId(seed: number, kind: number, n: number, rng: Random): string {
+  const s = (seed >>> 0).toString(16).padStart(8, "0");
+  const i = n.toString(16).padStart(10, "0");
+  return `${s}-${kind.toString(16).padStart(4, "0")}-8${i.slice(0, 3)}-9${i.slice(3, 6)}-${i.slice(6)}${rng.hex8()}`;
+}
+
+const M_PER_DEG_LAT = 111_320;
+function near(l: Locality, rng: Random, spreadM = l.spreadM): { lat: number; lng: number } {
+  const dy = rng.normal() * spreadM;
+  const dx = rng.normal() * spreadM;
+  return {
+    lat: round6(l.lat + dy / M_PER_DEG_LAT),
+    lng: round6(l.lng + dx / (M_PER_DEG_LAT * Math.cos((l.lat * Math.PI) / 180))),
+  };
+}
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+const hoursAgo = (now: Date, h: number) => new Date(now.getTime() - h * 3_600_000);
+
+function phone(rng: Random): string {
+  return `+91${rng.pick(["7", "8", "9"])}${String(rng.int(0, 999_999_999)).padStart(9, "0")}`;
+}
+
+function person(rng: Random): { first: string; surname: string } {
+  return { first: rng.pick(FIRST_NAMES), surname: rng.pick(SURNAMES) };
+}
+
+const byCategory = new Map<StoreCategory, CatalogueItem[]>(
+  CATEGORY_MIX.map(([c]) => [c, CATALOGUE.filter((item) => item.soldBy.includes(c))]),
+);
+
+function account(seed: number, n: number, role: Account["role"], rng: Random): Account {
+  const p = person(rng);
+  return {
+    id: cityId(seed, KIND.account, n, rng),
+    email: `${role}.${String(n).padStart(6, "0")}@${CITY_EMAIL_DOMAIN}`,
+    role,
+    fullName: `${p.first} ${p.surname}`,
+    phone: phone(rng),
+  };
+}
+
+export function generateCity(opts: CityOptions): City {
+  const { seed, now } = opts;
+  const rng = new Random(seed);
+  const weights = LOCALITIES.map((l) => [l, l.weight] as const);
+  const demoLocality = LOCALITIES.find((l) => l.name === DEMO_LOCALITY)!;
+  const accounts: Account[] = [];
+  const stores: Store[] = [];
+
+  let owner: Account | null = null;
+  for (let n = 0; n < opts.stores; n++) {
+    const isDemo = opts.demo !== undefined && n < 2;
+    // Most shops have their own owner; some owners run two or three.
+    if (!isDemo && (owner === null || !rng.chance(0.12))) {
+      owner = account(seed, accounts.length, "merchant", rng);
+      accounts.push(owner);
+    }
+    const ownerId = isDemo ? opts.demo!.merchantId : owner!.id;
+    const ownerSurname = isDemo ? "Patil" : owner!.fullName.split(" ").slice(1).join(" ");
+
+    const locality = isDemo ? demoLocality : rng.weighted(weights);
+    const category: StoreCategory = isDemo ? (n === 0 ? "grocery" : "fruits_vegetables") : rng.weighted(CATEGORY_MIX);
+    const at = isDemo ? near(demoLocality, rng, 150) : near(locality, rng);
+    const suffix = rng.pick(NAME_SUFFIXES[category]);
+    const name = `${rng.chance(0.35) || isDemo ? ownerSurname : rng.pick(NAME_PREFIXES)} ${suffix}`;
+
+    const hours = structuredClone(isDemo ? ALWAYS_OPEN : rng.weighted(OPENING_HOURS[category]));
+    if (!isDemo && category !== "pharmacy" && rng.chance(0.1)) hours[rng.pick(WEEKLY_OFF)] = [];
+
+    const status: Store["status"] = isDemo ? (n === 0 ? "approved" : "pending") : rng.weighted([["approved", 93], ["pending", 4], ["suspended", 3]]);
+    const temporarilyClosed = status === "approved" && !isDemo && rng.chance(0.03);
+    const [minR, maxR] = DELIVERY_RADIUS_M[category];
+    const rated = status === "approved" && rng.chance(0.75);
+    const year = rng.int(1978, 2024);
+
+    stores.push({
+      id: cityId(seed, KIND.store, n, rng),
+      ownerId,
+      name,
+      category,
+      description: rng.pick(STORE_DESCRIPTIONS).replace("{year}", String(year)).replace("{locality}", locality.name),
+      phone: phone(rng),
+      address: `Shop ${rng.int(1, 40)}, ${rng.pick(BUILDINGS)}, ${rng.pick(locality.roads)}, ${locality.name}, Pune ${locality.pin}`,
+      ...at,
+      deliveryRadiusM: Math.round(rng.int(minR, maxR) / 100) * 100,
+      openingHours: hours,
+      temporarilyClosed,
+      reopensAt: temporarilyClosed && rng.chance(0.7) ? hoursAgo(now, -rng.int(2, 48)) : null,
+      preparationMinutes: rng.int(5, 15) + (category === "meat_fish" ? 8 : 0),
+      status,
+      statusReason: status === "suspended" ? rng.pick(SUSPENSION_REASONS) : null,
+      approvedAt: status === "pending" ? null : hoursAgo(now, rng.int(24, 24 * 700)),
+      rating: rated ? Math.round(Math.min(5, Math.max(2.5, 4.2 + 0.4 * rng.normal())) * 10) / 10 : null,
+      ratingCount: rated ? rng.int(3, 900) : 0,
+    });
+  }
+
+  const riders: RiderProfile[] = [];
+  const riderCount = opts.stores === 0 ? 0 : Math.max(5, Math.round(opts.stores / 8));
+  for (let n = 0; n < riderCount + (opts.demo && riderCount ? 1 : 0); n++) {
+    const isDemo = opts.demo !== undefined && n === riderCount;
+    const a = isDemo ? null : account(seed, accounts.length, "rider", rng);
+    if (a) accounts.push(a);
+    const locality = isDemo ? demoLocality : rng.weighted(weights);
+    const vehicle = rng.weighted(VEHICLES);
+    const series = `${String.fromCharCode(65 + rng.int(0, 25))}${String.fromCharCode(65 + rng.int(0, 25))}`;
+    const rto = locality.lat > 18.59 && locality.lng < 73.86 ? "14" : "12"; // MH 14 is Pimpri-Chinchwad
+    riders.push({
+      riderId: isDemo ? opts.demo!.riderId : a!.id,
+      vehicle,
+      vehicleNumber: vehicle === "bicycle" ? null : `MH ${rto} ${series} ${rng.int(1000, 9999)}`,
+      isAvailable: isDemo || rng.chance(0.4),
+      ...near(locality, rng, isDemo ? 300 : locality.spreadM),
+      lastSeenAt: new Date(now.getTime() - rng.int(10, 3600) * 1000),
+    });
+  }
+
+  const customerCount = opts.stores === 0 ? 0 : Math.max(20, Math.round(opts.stores / 4));
+  for (let n = 0; n < customerCount; n++) accounts.push(account(seed, accounts.length, "customer", rng));
+
+  const perStore = opts.productsPerStore ?? (opts.stores > FULL_CATALOGUE_UP_TO ? LARGE_CITY_PRODUCTS_PER_STORE : undefined);
+  // Each shop draws from its own stream, so its catalogue does not depend on the shops before it.
+  const stream = (s: number) => Random.derive(seed, s);
+  const countFor = (s: number, r: Random) => {
+    const items = byCategory.get(stores[s]!.category)!;
+    const share = Math.max(8, Math.round(items.length * (0.35 + 0.5 * r.next())));
+    // The demo merchant's shops stock everything they may sell, so every demo search finds something.
+    if (opts.demo && s < 2) return items.length;
+    return Math.min(items.length, perStore ?? share);
+  };
+  function* products(): Generator<Product> {
+    let n = 0;
+    for (let s = 0; s < stores.length; s++) {
+      const store = stores[s]!;
+      const r = stream(s);
+      for (const item of r.sample(byCategory.get(store.category)!, countFor(s, r))) {
+        const price = item.pricePaise * (0.94 + 0.12 * r.next());
+        const step = item.pricePaise >= 2000 ? 100 : 50;
+        const roll = r.next();
+        yield {
+          id: cityId(seed, KIND.product, n++, r),
+          storeId: store.id,
+          sku: item.sku,
+          name: item.name,
+          description: item.description,
+          category: item.category,
+          unit: item.unit,
+          pricePaise: Math.max(step, Math.round(price / step) * step),
+          stock: roll < 0.08 ? 0 : roll < 0.2 ? r.int(1, 4) : r.int(5, 150),
+          isActive: r.chance(0.97),
+        };
+      }
+    }
+  }
+
+  return { accounts, stores, riders, products, productCount: stores.reduce((n, _, s) => n + countFor(s, stream(s)), 0) };
+}
