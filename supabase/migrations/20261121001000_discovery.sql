@@ -4,12 +4,12 @@
 create extension if not exists pg_trgm with schema extensions;
 
 -- Lower case, Hinglish spelling variants folded (ee → i, oo → u, doubled letters once), so
--- "Aata" and "atta", "aloo" and "alu", "bhindee" and "bhindi" compare equal. Plain replace()
--- calls, because a regex back-reference such as '([a-z])\1' is five times slower, and this runs
--- for every product written (the search_text column), millions of them in a bulk load.
+-- "Aata" and "atta", "aloo" and "alu", "bhindee" and "bhindi" compare equal. It runs for every
+-- product written (the search_text column), so it is built for speed: plain replace() calls,
+-- because a regex back-reference such as '([a-z])\1' is five times slower, and no SET clause,
+-- so Postgres can inline it (it calls only built-ins, which resolve from pg_catalog first).
 create function private.search_normalize(input text) returns text
 language sql immutable parallel safe
-set search_path = ''
 as $$
   select
     replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
