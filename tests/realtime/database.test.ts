@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { db, env } from "../support/env.js";
-import { addMember, closeClients, dropTestPolicies, Inbox, installTestPolicies, joined, rtClient, sleep, uniqueTopic, userToken } from "./support.js";
+import { addMember, closeClients, dropTestPolicies, Inbox, installTestPolicies, joined, rtClient, sleep, subscribe, uniqueTopic, userToken } from "./support.js";
 
 const sql = db();
 before(async () => {
@@ -185,4 +185,30 @@ test("realtime.send() runs as its caller, as on Supabase: without an INSERT poli
   await sql`select realtime.send(${sql.json({ n: 2 })}, 'as_owner', ${topic}, false)`;
   await inbox.count(1);
   assert.deepEqual(inbox.items.map((x) => x.event), ["as_owner"]);
+});
+
+test("broadcast.replay: a member joining a private topic first gets the latest stored messages, marked replayed", async () => {
+  const topic = uniqueTopic("db-replay");
+  const memberId = randomUUID();
+  await addMember(sql, topic, memberId);
+  const since = Date.now() - 1000;
+  for (const n of [1, 2, 3]) await sql`select realtime.send(${sql.json({ n })}, 'stored', ${topic})`;
+  const inbox = new Inbox();
+  const supabase = rtClient({ accessToken: async () => userToken(memberId, 600) });
+  await supabase.realtime.setAuth();
+  await joined(supabase.channel(topic, { config: { private: true, broadcast: { replay: { since, limit: 2 } } } }).on("broadcast", { event: "*" }, inbox.push));
+  await sql`select realtime.send(${sql.json({ n: 4 })}, 'live', ${topic})`;
+  await inbox.count(3);
+  assert.deepEqual(inbox.items.map((m) => [m.event, m.payload.n, m.meta.replayed ?? false]), [
+    ["stored", 2, true],
+    ["stored", 3, true],
+    ["live", 4, false],
+  ]);
+
+  // Realtime's refusal of replay parameters it cannot read.
+  const other = uniqueTopic("db-replay-params");
+  await addMember(sql, other, memberId);
+  const invalid = await subscribe(supabase.channel(other, { config: { private: true, broadcast: { replay: { since: "yesterday" as never } } } }));
+  assert.equal(invalid.status, "CHANNEL_ERROR");
+  assert.equal(invalid.err?.message, "UnableToReplayMessages: Replay params are not valid");
 });

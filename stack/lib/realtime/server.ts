@@ -143,6 +143,8 @@ interface Channel {
   presenceCalls: number;
   presenceWindowEnds: number;
   tracked: string | null;
+  /** Messages sent on join by `broadcast.replay`; not delivered a second time. */
+  replayed: Set<string>;
   closed: boolean;
 }
 
@@ -154,6 +156,12 @@ class Outgoing {
     if (!this.cache.has(vsn)) this.cache.set(vsn, this.make(vsn));
     return this.cache.get(vsn)!;
   }
+}
+
+interface ReplayedMessage {
+  id: string;
+  event: string;
+  payload: unknown;
 }
 
 const REALTIME_PREFIX = "realtime:";
@@ -385,14 +393,33 @@ export class RealtimeServer {
         this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
         return this.close(ch);
       case "broadcast":
-        return this.onBroadcast(ch, msg);
+        return this.guarded(ch, () => this.onBroadcast(ch, msg));
       case "presence":
-        return this.onPresence(ch, msg);
+        return this.guarded(ch, () => this.onPresence(ch, msg));
       case "access_token":
-        return this.onAccessToken(ch, msg);
+        return this.guarded(ch, () => this.onAccessToken(ch, msg));
       default:
         // Realtime ignores other events but counts them against the rate limit.
         this.count(conn);
+    }
+  }
+
+  /**
+   * A failure inside a channel is a crashed channel process for Phoenix: the client gets
+   * `phx_error` for it and rejoins by itself.
+   */
+  private guarded(ch: Channel, run: () => void | Promise<void>): void | Promise<void> {
+    const crash = (e: unknown) => {
+      this.log(`UnknownErrorOnChannel: ${(e as Error)?.stack ?? e}`);
+      if (ch.closed) return;
+      this.send(ch.conn, encodeMessage(ch.conn.vsn, ch.topic, "phx_error", {}, ch.joinRef, ch.joinRef));
+      this.teardown(ch);
+    };
+    try {
+      const pending = run();
+      if (pending) return pending.catch(crash);
+    } catch (e) {
+      crash(e);
     }
   }
 
@@ -445,6 +472,7 @@ export class RealtimeServer {
       presenceCalls: 0,
       presenceWindowEnds: 0,
       tracked: null,
+      replayed: new Set(),
       closed: false,
     };
     if (priv) {
@@ -460,6 +488,21 @@ export class RealtimeServer {
       ch.policies.presence.read = read.presence;
       if (!read.broadcast && !read.presence) return refuse(`Unauthorized: You do not have permissions to read from this Channel topic: ${sub}`);
     }
+    let replay: ReplayedMessage[] = [];
+    if (broadcast.replay !== undefined && broadcast.replay !== null) {
+      if (priv && ch.policies.broadcast.read !== true) return refuse(`Unauthorized: You do not have permissions to read from this Channel topic: ${sub}`);
+      if (!priv) return refuse("UnableToReplayMessages: Replay is not allowed for public channels");
+      const params = broadcast.replay;
+      const since = isPlainObject(params) ? params.since : undefined;
+      const limit = isPlainObject(params) ? (params.limit ?? 25) : undefined;
+      if (!Number.isInteger(since) || !Number.isInteger(limit)) return refuse("UnableToReplayMessages: Replay params are not valid");
+      try {
+        replay = await this.replayable(sub, since as number, limit as number);
+      } catch (e) {
+        this.log(`UnableToReplayMessages: ${(e as Error).message}`);
+        return refuse("UnableToReplayMessages: Realtime was unable to replay messages");
+      }
+    }
     if (conn.closed) return;
 
     conn.channels.set(topic, ch);
@@ -471,6 +514,10 @@ export class RealtimeServer {
     // Realtime echoes each postgres_changes binding with an id; the client matches them up.
     const bindings = postgresChanges.map((p, i) => ({ ...p, id: i + 1 }));
     this.reply(conn, joinRef, ref, topic, "ok", { postgres_changes: bindings });
+    for (const m of replay) {
+      ch.replayed.add(m.id);
+      this.push(ch, "broadcast", { payload: m.payload, event: m.event, type: "broadcast", meta: { replayed: true, id: m.id } });
+    }
     if (bindings.length > 0) {
       this.system(
         ch,
@@ -480,6 +527,18 @@ export class RealtimeServer {
       );
     }
     if (presenceEnabled && (!priv || ch.policies.presence.read === true)) this.push(ch, "presence_state", this.presence.list(ch.room));
+  }
+
+  /** The latest stored broadcasts of a private topic since `since` (ms), oldest first, at most 25. */
+  private async replayable(topic: string, since: number, limit: number): Promise<ReplayedMessage[]> {
+    const rows = await this.sql<ReplayedMessage[]>`
+      select id, event, payload from realtime.messages
+      where topic = ${topic} and private is true and extension = 'broadcast'
+        and inserted_at >= (to_timestamp(${since / 1000}) at time zone 'UTC')
+        and inserted_at < localtimestamp + interval '1 minute'
+      order by inserted_at desc
+      limit ${Math.max(1, Math.min(limit, 25))}`;
+    return rows.reverse();
   }
 
   private claimsOf(conn: Connection, token: string) {
@@ -634,8 +693,8 @@ export class RealtimeServer {
   }
 
   /** Delivers a broadcast that did not come from a socket (HTTP API, database) to a room. */
-  private deliver(priv: boolean, sub: string, out: Outgoing): void {
-    this.fanout(roomOf(priv, sub), out, null, (member) => !priv || member.policies.broadcast.read === true);
+  private deliver(priv: boolean, sub: string, out: Outgoing, id?: string): void {
+    this.fanout(roomOf(priv, sub), out, null, (member) => (!priv || member.policies.broadcast.read === true) && !(id && member.replayed.has(id)));
   }
 
   // --- Presence -----------------------------------------------------------------------------
@@ -711,7 +770,7 @@ export class RealtimeServer {
     const data = Buffer.from(JSON.stringify(row.payload));
     if (data.length > this.payloadLimit) return this.log(`UnableToBroadcastChanges: :payload_size_exceeded (message ${row.id})`);
     const sub = String(row.topic);
-    this.deliver(row.private === true, sub, this.userBroadcast(`${REALTIME_PREFIX}${sub}`, { event: String(row.event), encoding: "json", data, meta: { id: row.id } }));
+    this.deliver(row.private === true, sub, this.userBroadcast(`${REALTIME_PREFIX}${sub}`, { event: String(row.event), encoding: "json", data, meta: { id: row.id } }), row.id);
   }
 
   // --- HTTP broadcast API -------------------------------------------------------------------
