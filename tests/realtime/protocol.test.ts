@@ -4,7 +4,8 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import WebSocket from "ws";
 import { env } from "../support/env.js";
-import { closeClients, Inbox, joined, rtClient, subscribe, uniqueTopic } from "./support.js";
+import { randomUUID } from "node:crypto";
+import { closeClients, Inbox, joined, rtClient, subscribe, uniqueTopic, userToken } from "./support.js";
 
 after(closeClients);
 
@@ -96,7 +97,7 @@ test("every key the stack prints is accepted; a missing or wrong key, or a user'
   const missing = await refusedUpgrade("vsn=2.0.0");
   assert.equal(missing.status, 401);
   assert.equal(JSON.parse(missing.body).message, "No API key found in request");
-  for (const bad of ["sb_publishable_not-a-key", "not-a-jwt", `${env.anonKey.slice(0, -4)}AAAA`]) {
+  for (const bad of ["sb_publishable_not-a-key", "not-a-jwt", `${env.anonKey.slice(0, -4)}AAAA`, userToken(randomUUID(), 600)]) {
     const r = await refusedUpgrade(`apikey=${encodeURIComponent(bad)}&vsn=2.0.0`);
     assert.equal(r.status, 401, bad);
     assert.deepEqual(JSON.parse(r.body), { message: "Invalid API key", hint: "Double check your Supabase `apikey`" });
