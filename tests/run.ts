@@ -148,11 +148,11 @@ try {
   results.push(await generatedTypes(stack.status));
   results.push(pgTap(stack.status));
   results.push(await nodeTests("integration", listFiles(path.join(ROOT, "tests", "integration"), ".test.ts"), env));
-  // realtime-js leaves a 10 s timer behind each disconnect; the files exit once their tests are done.
+  // realtime-js leaves a 10 s timer behind each disconnect; these files exit once their tests are done.
   results.push(await nodeTests("realtime", listFiles(path.join(ROOT, "tests", "realtime"), ".test.ts"), env, ["--test-force-exit"]));
   await stopStack();
   // Suites that start stacks of their own (start/stop behaviour) run after the shared one is gone.
-  results.push(await nodeTests("stack", listFiles(path.join(ROOT, "tests", "stack"), ".test.ts"), {}));
+  results.push(await nodeTests("stack", listFiles(path.join(ROOT, "tests", "stack"), ".test.ts"), {}, ["--test-force-exit"]));
 } catch (e) {
   console.error(`\nerror: ${(e as Error).message}`);
   results.push({ name: "setup", passed: 0, failed: 1 });

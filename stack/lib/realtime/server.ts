@@ -324,6 +324,8 @@ export class RealtimeServer {
       }
       this.enqueue(conn, () => this.handle(conn, msg));
     });
+    // Control frames count as activity too, as they do for Phoenix's idle timeout.
+    ws.on("ping", () => (conn.lastSeen = Date.now()));
     ws.on("close", () => this.onClose(conn));
     ws.on("error", () => ws.terminate());
   }
