@@ -151,7 +151,7 @@ test("tokens at join: malformed, badly signed and expired tokens are refused wit
   const cases: Array<[string, string | RegExp]> = [
     ["not-a-token", "MalformedJWT: The token provided is not a valid JWT"],
     [signedToken({ sub: randomUUID(), role: "authenticated", exp: Math.floor(Date.now() / 1000) + 600 }, "another-secret"), "JwtSignatureError: Failed to validate JWT signature"],
-    [userToken(randomUUID(), -30), /^InvalidJWTToken: Token has expired (30|31) seconds ago$/],
+    [userToken(randomUUID(), -30), /^InvalidJWTToken: Token has expired 3\d seconds ago$/],
     [signedToken({ sub: randomUUID(), role: "authenticated" }), "InvalidJWTToken: Fields `role` and `exp` are required in JWT"],
   ];
   for (const [token, reason] of cases) {
@@ -213,13 +213,14 @@ test("token refresh with an expired token, and a token that expires while joined
   const logA = await joined(a.supabase.channel(topic).on("system", {}, systemA.push));
   await a.supabase.realtime.setAuth(userToken(randomUUID(), -5));
   await systemA.count(1);
-  assert.match(systemA.items[0].message, /^Token has expired [56] seconds ago$/);
+  assert.match(systemA.items[0].message, /^Token has expired [5-9] seconds ago$/);
   await logA.next(["CLOSED"], 1);
 
   const systemB = new Inbox();
   const b = await clientWithToken(userToken(randomUUID(), 2));
   const logB = await joined(b.supabase.channel(topic).on("system", {}, systemB.push));
   await systemB.count(1, 6_000);
-  assert.deepEqual(systemB.items[0], { extension: "system", status: "error", message: "Token has expired 0 seconds ago", channel: topic });
+  assert.deepEqual({ ...systemB.items[0], message: undefined }, { extension: "system", status: "error", message: undefined, channel: topic });
+  assert.match(systemB.items[0].message, /^Token has expired [0-2] seconds ago$/, "closed when it expires, not later");
   await logB.next(["CLOSED"], 1);
 });

@@ -2,7 +2,7 @@
 // Realtime's error texts), and private channels authorized by the project's RLS policies on
 // realtime.messages, evaluated under the caller's role and claims.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import type postgres from "postgres";
+import postgres from "postgres";
 
 export type Claims = Record<string, unknown>;
 
@@ -122,7 +122,7 @@ async function inRolledBackTransaction<T>(sql: postgres.Sql, fn: (tx: postgres.T
     });
   } catch (e) {
     if (e instanceof Rollback) return e.value as T;
-    if (typeof (e as { code?: unknown }).code === "string" && /^[0-9A-Z]{5}$/.test((e as { code: string }).code)) throw e;
+    if (e instanceof postgres.PostgresError) throw e;
     throw new DatabaseUnavailable((e as Error).message);
   }
   throw new Error("unreachable");
