@@ -6,6 +6,7 @@ import type { FunctionsRuntime } from "./functions.js";
 import { dbUrl, type Instance, type Keys } from "./instance.js";
 import { verifyJwt } from "./jwt.js";
 import { buildOpenApi } from "./openapi.js";
+import type { RealtimeServer } from "./realtime/server.js";
 import type { LiteApi } from "./rest.js";
 
 export interface GatewayParts {
@@ -14,6 +15,7 @@ export interface GatewayParts {
   config: ProjectConfig;
   lite: LiteApi;
   functions: FunctionsRuntime;
+  realtime: RealtimeServer;
 }
 
 const json = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) => {
@@ -71,11 +73,11 @@ async function sendWebResponse(res: http.ServerResponse, r: Response, extra: htt
 
 /**
  * The one origin, as Kong is under `supabase start`: `/rest/v1` and `/auth/v1` go to lite,
- * `/functions/v1/<name>` to the function's Deno process; `/realtime/v1` is reserved (503) for the
- * Realtime server.
+ * `/functions/v1/<name>` to the function's Deno process, `/realtime/v1` (the WebSocket and the
+ * broadcast API) to the local Realtime server.
  */
 export function createGateway(parts: GatewayParts): http.Server {
-  const { instance, keys, config, lite, functions } = parts;
+  const { instance, keys, config, lite, functions, realtime } = parts;
   const sql = postgres(dbUrl(instance), { max: 2, onnotice: () => {} });
 
   async function toLite(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
@@ -171,8 +173,8 @@ export function createGateway(parts: GatewayParts): http.Server {
       const service = /^\/(rest|auth|realtime)\/v1(\/|$)/.exec(p)?.[1];
       if (!service) return json(res, 404, { message: "no Route matched with those values" });
       if (req.method === "OPTIONS") return preflight(req, res);
-      if (service === "realtime") return json(res, 503, { message: "Realtime is not served by this stack yet" }, CORS);
       const body = await readBody(req);
+      if (service === "realtime") return await realtime.handleHttp(req, res, body);
       if (service === "auth" && req.method === "POST" && p === "/auth/v1/signup") {
         const refusal = await beforeUserCreated(body, req);
         if (refusal) return json(res, refusal.status, refusal.body, CORS);
@@ -185,6 +187,11 @@ export function createGateway(parts: GatewayParts): http.Server {
     }
   });
 
+  server.on("upgrade", (req, socket, head) => {
+    const p = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (p === "/realtime/v1/websocket") return realtime.handleUpgrade(req, socket, head);
+    socket.end("HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n" + JSON.stringify({ message: "no Route matched with those values" }));
+  });
   server.on("close", () => void sql.end());
   return server;
 }

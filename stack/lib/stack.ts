@@ -10,6 +10,7 @@ import { applyMigrations, bootstrapDatabase } from "./migrate.js";
 import { STATE_ROOT } from "./paths.js";
 import { clusterState, ensurePostgresInstalled, initCluster, markInitialized, removeCluster, startPostgres, type RunningPostgres } from "./postgres.js";
 import { createLiteApi, type LiteApi } from "./rest.js";
+import { ensureRealtimeSchema, RealtimeServer, realtimeOptionsFromEnv } from "./realtime/server.js";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../seed/demo-accounts.js";
 import { seed, SMALL_CITY_STORES } from "../../seed/seed.js";
 
@@ -132,25 +133,34 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     const lite: LiteApi = createLiteApi(i, keys, config);
     cleanups.push(() => lite.close());
     if (fresh) await bootstrapDatabase(i, lite, log);
-    else await applyMigrations(i, log);
+    else {
+      // Databases made before stack/sql/03-realtime.sql existed get it before the migrations run.
+      await ensureRealtimeSchema(dbUrl(i));
+      await applyMigrations(i, log);
+    }
     await lite.connection.clearSchemaCache();
 
     const functions = new FunctionsRuntime(i, keys);
     cleanups.push(() => functions.stopAll());
     await functions.startAll();
 
-    const gateway: http.Server = createGateway({ instance: i, keys, config, lite, functions });
+    const realtime = new RealtimeServer(dbUrl(i), keys, realtimeOptionsFromEnv());
+    cleanups.push(() => realtime.stop());
+    await realtime.start();
+
+    const gateway: http.Server = createGateway({ instance: i, keys, config, lite, functions, realtime });
     await new Promise<void>((resolve, reject) => {
       gateway.once("error", reject);
       gateway.listen(i.apiPort, "127.0.0.1", () => resolve());
     });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          gateway.closeAllConnections();
-          gateway.close(() => resolve());
-        }),
-    );
+    cleanups.push(async () => {
+      // WebSockets outlive the HTTP server's own connection tracking: close them first.
+      await realtime.stop();
+      await new Promise<void>((resolve) => {
+        gateway.closeAllConnections();
+        gateway.close(() => resolve());
+      });
+    });
 
     if (fresh) {
       const stores = opts.cityStores ?? SMALL_CITY_STORES;

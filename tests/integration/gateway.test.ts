@@ -50,8 +50,8 @@ test("a path outside the APIs is a 404", async () => {
   assert.equal(res.status, 404);
 });
 
-test("the Realtime path is reserved: a clear 503, not a 404 or a hang", async () => {
+test("the Realtime path is served: an empty broadcast batch is Realtime's 422 naming the field", async () => {
   const res = await fetch(`${env.apiUrl}/realtime/v1/api/broadcast`, { method: "POST", headers: { apikey: env.anonKey } });
-  assert.equal(res.status, 503);
-  assert.match((await res.json()).message, /Realtime/);
+  assert.equal(res.status, 422);
+  assert.deepEqual(await res.json(), { errors: { messages: ["can't be blank"] } });
 });

@@ -1,0 +1,892 @@
+// A local server that speaks the Supabase Realtime protocol to the unmodified realtime-js client:
+// Phoenix channels over WebSocket (vsn 1.0.0 and 2.0.0), broadcast (client to clients, the HTTP
+// broadcast API, and from the database through realtime.messages), presence, and private channels
+// authorized by the project's RLS policies on realtime.messages. One process, for development and
+// CI; production runs on Supabase's Realtime cluster with the same SQL.
+import fs from "node:fs";
+import path from "node:path";
+import type http from "node:http";
+import type { Duplex } from "node:stream";
+import { randomUUID } from "node:crypto";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
+import postgres from "postgres";
+import type { Keys } from "../instance.js";
+import { STACK_SQL_DIR } from "../paths.js";
+import {
+  checkToken,
+  DatabaseUnavailable,
+  emptyPolicies,
+  joinRefusal,
+  readAccess,
+  tokenShutdownMessage,
+  writeAccess,
+  type AuthContext,
+  type Claims,
+  type Extension,
+  type Policies,
+} from "./authorize.js";
+import { PresenceRegistry, type PresenceDiff } from "./presence.js";
+import {
+  decode,
+  encodeMessage,
+  encodeReply,
+  encodeUserBroadcastV1,
+  encodeUserBroadcastV2,
+  ProtocolError,
+  type Inbound,
+  type UserPayload,
+  type Vsn,
+} from "./protocol.js";
+
+export interface RealtimeOptions {
+  /** A connection that sends nothing (not even a heartbeat) for this long is dropped (Phoenix: 60 s). */
+  heartbeatTimeoutMs: number;
+  /** Realtime waits this long before answering a refused join (CHANNEL_ERROR_BACKOFF_MS, 5 s). */
+  channelErrorBackoffMs: number;
+  /** Largest broadcast or presence payload (max_payload_size_in_kb, 3,000 KB), plus Realtime's 500-byte allowance. */
+  maxPayloadKb: number;
+  /** Messages a connection may send per second before its channels are closed (Realtime's default is 100/s per project). */
+  maxEventsPerSecond: number;
+  /** Channels one connection may join (max_channels_per_client, 100). */
+  maxChannelsPerClient: number;
+  /** Presence calls per channel per window (CLIENT_PRESENCE_MAX_CALLS 5, CLIENT_PRESENCE_WINDOW_MS 30 s). */
+  clientPresenceMaxCalls: number;
+  clientPresenceWindowMs: number;
+  /** Rows of realtime.messages older than this are deleted (Supabase drops daily partitions after 72 h). */
+  retentionHours: number;
+}
+
+export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
+  heartbeatTimeoutMs: 60_000,
+  channelErrorBackoffMs: 5_000,
+  maxPayloadKb: 3_000,
+  maxEventsPerSecond: 100,
+  maxChannelsPerClient: 100,
+  clientPresenceMaxCalls: 5,
+  clientPresenceWindowMs: 30_000,
+  retentionHours: 72,
+};
+
+const ENV_NAMES: Record<keyof RealtimeOptions, string> = {
+  heartbeatTimeoutMs: "REALTIME_HEARTBEAT_TIMEOUT_MS",
+  channelErrorBackoffMs: "REALTIME_CHANNEL_ERROR_BACKOFF_MS",
+  maxPayloadKb: "REALTIME_MAX_PAYLOAD_KB",
+  maxEventsPerSecond: "REALTIME_MAX_EVENTS_PER_SECOND",
+  maxChannelsPerClient: "REALTIME_MAX_CHANNELS_PER_CLIENT",
+  clientPresenceMaxCalls: "REALTIME_CLIENT_PRESENCE_MAX_CALLS",
+  clientPresenceWindowMs: "REALTIME_CLIENT_PRESENCE_WINDOW_MS",
+  retentionHours: "REALTIME_RETENTION_HOURS",
+};
+
+/** Supabase's defaults, each overridable by an environment variable (tests shorten the timeouts). */
+export function realtimeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RealtimeOptions {
+  const out = { ...DEFAULT_REALTIME_OPTIONS };
+  for (const [k, name] of Object.entries(ENV_NAMES) as Array<[keyof RealtimeOptions, string]>) {
+    const v = env[name];
+    if (v === undefined || v === "") continue;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
+    out[k] = n;
+  }
+  return out;
+}
+
+/** Applies stack/sql/03-realtime.sql; idempotent, so databases made before it get it too. */
+export async function ensureRealtimeSchema(dbUrl: string): Promise<void> {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    const text = fs.readFileSync(path.join(STACK_SQL_DIR, "03-realtime.sql"), "utf8");
+    await sql.begin((tx) => tx.unsafe(text));
+  } finally {
+    await sql.end();
+  }
+}
+
+/** An API key as the gateway resolves it: the four keys `npm run status` prints. */
+interface ApiKey {
+  type: "publishable" | "secret";
+  token: string;
+  claims: Claims;
+}
+
+interface Connection {
+  ws: WebSocket;
+  vsn: Vsn;
+  key: ApiKey;
+  headers: Record<string, string>;
+  channels: Map<string, Channel>;
+  lastSeen: number;
+  rateWindow: number;
+  rateCount: number;
+  backlog: Array<() => void | Promise<void>>;
+  busy: boolean;
+  closed: boolean;
+}
+
+interface Channel {
+  conn: Connection;
+  /** As the client names it: `realtime:<sub topic>`. */
+  topic: string;
+  sub: string;
+  /** Public and private channels of the same name are separate rooms. */
+  room: string;
+  joinRef: string | null;
+  private: boolean;
+  self: boolean;
+  ack: boolean;
+  presenceEnabled: boolean;
+  presenceKey: string;
+  accessToken: string;
+  claims: Claims;
+  policies: Policies;
+  expiryTimer: NodeJS.Timeout | null;
+  presenceCalls: number;
+  presenceWindowEnds: number;
+  tracked: string | null;
+  /** Messages sent on join by `broadcast.replay`; not delivered a second time. */
+  replayed: Set<string>;
+  closed: boolean;
+}
+
+/** One outgoing message, encoded at most once per protocol version however many receive it. */
+class Outgoing {
+  private readonly cache = new Map<Vsn, string | Buffer | null>();
+  constructor(private readonly make: (vsn: Vsn) => string | Buffer | null) {}
+  for(vsn: Vsn): string | Buffer | null {
+    if (!this.cache.has(vsn)) this.cache.set(vsn, this.make(vsn));
+    return this.cache.get(vsn)!;
+  }
+}
+
+interface ReplayedMessage {
+  id: string;
+  event: string;
+  payload: unknown;
+}
+
+const REALTIME_PREFIX = "realtime:";
+const NOTIFY_CHANNEL = "realtime:local_messages";
+const roomOf = (priv: boolean, sub: string) => `${priv ? "private" : "public"}:${sub}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+const flag = (v: unknown) => v === true || v === "true";
+
+function rawToBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  res.writeHead(status, { "access-control-allow-origin": "*", ...(text ? { "content-type": "application/json" } : {}), ...headers });
+  res.end(text);
+}
+
+export class RealtimeServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 5_000_000, perMessageDeflate: false });
+  private readonly sql: postgres.Sql;
+  private readonly listener: postgres.Sql;
+  private readonly connections = new Set<Connection>();
+  private readonly rooms = new Map<string, Set<Channel>>();
+  private readonly presence = new PresenceRegistry<Channel>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private databaseQueue: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    dbUrl: string,
+    private readonly keys: Keys,
+    private readonly opts: RealtimeOptions = DEFAULT_REALTIME_OPTIONS,
+    private readonly log: (line: string) => void = (l) => console.error(`realtime: ${l}`),
+  ) {
+    this.sql = postgres(dbUrl, { max: 4, onnotice: () => {}, idle_timeout: 60 });
+    this.listener = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  }
+
+  private get payloadLimit() {
+    return this.opts.maxPayloadKb * 1000 + 500;
+  }
+
+  async start(): Promise<void> {
+    await this.listener.listen(NOTIFY_CHANNEL, (note) => this.onNotify(note));
+    await this.cleanup();
+    const sweep = setInterval(() => this.dropSilentConnections(), Math.max(50, Math.min(1000, this.opts.heartbeatTimeoutMs / 4)));
+    const hourly = setInterval(() => void this.cleanup(), 3_600_000);
+    for (const t of [sweep, hourly]) t.unref();
+    this.timers.push(sweep, hourly);
+  }
+
+  /** Closes every connection (clients reconnect and rejoin by themselves) and the database connections. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const t of this.timers) clearInterval(t);
+      const closing = [...this.connections].map(
+        (conn) =>
+          new Promise<void>((resolve) => {
+            if (conn.ws.readyState === WebSocket.CLOSED) return resolve();
+            const timer = setTimeout(() => conn.ws.terminate(), 1000);
+            conn.ws.once("close", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            conn.ws.close(1001, "Server shutting down");
+          }),
+      );
+      await Promise.all(closing);
+      this.wss.close();
+      await Promise.all([this.listener.end({ timeout: 1 }), this.sql.end({ timeout: 1 })]);
+    })();
+    return this.stopping;
+  }
+
+  private async cleanup(): Promise<void> {
+    try {
+      await this.sql`delete from realtime.messages where inserted_at < localtimestamp - make_interval(hours => ${this.opts.retentionHours})`;
+    } catch (e) {
+      this.log(`cleaning realtime.messages failed: ${(e as Error).message}`);
+    }
+  }
+
+  // --- API keys -----------------------------------------------------------------------------
+
+  private resolveApiKey(key: string): ApiKey | null {
+    if (key === this.keys.publishableKey) return { type: "publishable", token: key, claims: { role: "anon", iss: "supabase" } };
+    if (key === this.keys.secretKey) return { type: "secret", token: key, claims: { role: "service_role", iss: "supabase" } };
+    const check = checkToken(key, this.keys.jwtSecret);
+    if (check.ok && check.claims.role === "anon") return { type: "publishable", token: key, claims: check.claims };
+    if (check.ok && check.claims.role === "service_role") return { type: "secret", token: key, claims: check.claims };
+    return null;
+  }
+
+  /** The gateway's answers for a missing or wrong key, as on Supabase (and lite, for REST). */
+  private apiKeyRefusal(req: http.IncomingMessage, given: string | null): { status: number; body: Record<string, string>; key?: ApiKey } {
+    if (!given) {
+      return { status: 401, body: { message: "No API key found in request", hint: "No `apikey` request header or url param was found." } };
+    }
+    const key = this.resolveApiKey(given);
+    if (!key) return { status: 401, body: { message: "Invalid API key", hint: "Double check your Supabase `apikey`" } };
+    if (key.type === "secret" && /^\s*Mozilla\s*\/\s*5\s*\.\s*0/i.test(req.headers["user-agent"] ?? "")) {
+      return { status: 401, body: { message: "Forbidden use of secret API key in browser" } };
+    }
+    return { status: 200, body: {}, key };
+  }
+
+  // --- WebSocket ----------------------------------------------------------------------------
+
+  /** `GET /realtime/v1/websocket?apikey=…&vsn=…` upgraded by the gateway. */
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const vsnParam = url.searchParams.get("vsn") ?? "1.0.0";
+    const vsn: Vsn | null = /^1\.0\.\d+$/.test(vsnParam) ? 1 : /^2\.0\.\d+$/.test(vsnParam) ? 2 : null;
+    const refuse = (status: number, body: unknown) => {
+      const text = body === undefined ? "" : JSON.stringify(body);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Forbidden"}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\naccess-control-allow-origin: *\r\nconnection: close\r\n\r\n${text}`,
+      );
+    };
+    const headerKey = req.headers["apikey"] ?? req.headers["x-api-key"];
+    const given = url.searchParams.get("apikey") ?? (typeof headerKey === "string" ? headerKey : null);
+    const auth = this.apiKeyRefusal(req, given);
+    if (!auth.key) return refuse(auth.status, auth.body);
+    // Phoenix answers a protocol version it cannot serve with a bare 403.
+    if (vsn === null) return refuse(403, undefined);
+    const key = auth.key;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (k.startsWith("x-") && typeof v === "string") headers[k] = v;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, vsn, key, headers));
+  }
+
+  private onConnection(ws: WebSocket, vsn: Vsn, key: ApiKey, headers: Record<string, string>): void {
+    if (this.stopping) return ws.terminate();
+    const conn: Connection = {
+      ws,
+      vsn,
+      key,
+      headers,
+      channels: new Map(),
+      lastSeen: Date.now(),
+      rateWindow: 0,
+      rateCount: 0,
+      backlog: [],
+      busy: false,
+      closed: false,
+    };
+    this.connections.add(conn);
+    ws.on("message", (data, isBinary) => {
+      conn.lastSeen = Date.now();
+      let msg: Inbound;
+      try {
+        msg = decode(vsn, rawToBuffer(data), isBinary);
+      } catch (e) {
+        if (e instanceof ProtocolError) return this.log(`MalformedWebSocketMessage: ${e.message}`);
+        throw e;
+      }
+      this.enqueue(conn, () => this.handle(conn, msg));
+    });
+    // Control frames count as activity too, as they do for Phoenix's idle timeout.
+    ws.on("ping", () => (conn.lastSeen = Date.now()));
+    ws.on("close", () => this.onClose(conn));
+    ws.on("error", () => ws.terminate());
+  }
+
+  private onClose(conn: Connection): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    this.connections.delete(conn);
+    conn.backlog.length = 0;
+    for (const ch of [...conn.channels.values()]) this.teardown(ch);
+  }
+
+  /** Phoenix handles a socket's frames one after the other (a join blocks the socket); so do we. */
+  private enqueue(conn: Connection, task: () => void | Promise<void>): void {
+    conn.backlog.push(task);
+    if (!conn.busy) void this.drain(conn);
+  }
+
+  private async drain(conn: Connection): Promise<void> {
+    conn.busy = true;
+    while (conn.backlog.length > 0 && !conn.closed) {
+      const task = conn.backlog.shift()!;
+      try {
+        const pending = task();
+        if (pending) await pending;
+      } catch (e) {
+        this.log(`UnknownErrorOnChannel: ${(e as Error).stack ?? e}`);
+      }
+    }
+    conn.busy = false;
+  }
+
+  private dropSilentConnections(): void {
+    const deadline = Date.now() - this.opts.heartbeatTimeoutMs;
+    for (const conn of this.connections) if (conn.lastSeen < deadline) conn.ws.terminate();
+  }
+
+  private send(conn: Connection, data: string | Buffer | null): void {
+    if (data !== null && !conn.closed && conn.ws.readyState === WebSocket.OPEN) conn.ws.send(data);
+  }
+
+  private reply(conn: Connection, joinRef: string | null, ref: string | null, topic: string, status: "ok" | "error", response: unknown): void {
+    this.send(conn, encodeReply(conn.vsn, joinRef, ref, topic, status, response));
+  }
+
+  /** A push from the channel itself (carries the join ref, so clients drop it after a rejoin). */
+  private push(ch: Channel, event: string, payload: unknown): void {
+    this.send(ch.conn, encodeMessage(ch.conn.vsn, ch.topic, event, payload, ch.joinRef));
+  }
+
+  private system(ch: Channel, status: "ok" | "error", message: string, extension = "system"): void {
+    this.push(ch, "system", { extension, status, message, channel: ch.sub });
+  }
+
+  private handle(conn: Connection, msg: Inbound): void | Promise<void> {
+    if (msg.topic === "phoenix" && msg.event === "heartbeat") return this.reply(conn, null, msg.ref, "phoenix", "ok", {});
+    const ch = conn.channels.get(msg.topic);
+    if (msg.event === "phx_join") return this.join(conn, msg, ch);
+    if (!ch) {
+      if (msg.event === "phx_leave") return this.reply(conn, msg.joinRef, msg.ref, msg.topic, "ok", {});
+      return this.reply(conn, null, msg.ref, msg.topic, "error", { reason: "unmatched topic" });
+    }
+    switch (msg.event) {
+      case "phx_leave":
+        // A leave for an older join of this topic raced a server close: nothing to answer.
+        if (msg.joinRef !== null && msg.joinRef !== ch.joinRef) return;
+        this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
+        return this.close(ch);
+      case "broadcast":
+        return this.guarded(ch, () => this.onBroadcast(ch, msg));
+      case "presence":
+        return this.guarded(ch, () => this.onPresence(ch, msg));
+      case "access_token":
+        return this.guarded(ch, () => this.onAccessToken(ch, msg));
+      default:
+        // Realtime ignores other events but counts them against the rate limit.
+        this.count(conn);
+    }
+  }
+
+  /**
+   * A failure inside a channel is a crashed channel process for Phoenix: the client gets
+   * `phx_error` for it and rejoins by itself.
+   */
+  private guarded(ch: Channel, run: () => void | Promise<void>): void | Promise<void> {
+    const crash = (e: unknown) => {
+      this.log(`UnknownErrorOnChannel: ${(e as Error)?.stack ?? e}`);
+      if (ch.closed) return;
+      this.send(ch.conn, encodeMessage(ch.conn.vsn, ch.topic, "phx_error", {}, ch.joinRef, ch.joinRef));
+      this.teardown(ch);
+    };
+    try {
+      const pending = run();
+      if (pending) return pending.catch(crash);
+    } catch (e) {
+      crash(e);
+    }
+  }
+
+  // --- Channels -----------------------------------------------------------------------------
+
+  private async join(conn: Connection, msg: Inbound, existing: Channel | undefined): Promise<void> {
+    const { topic, ref } = msg;
+    const joinRef = msg.joinRef;
+    if (!topic.startsWith(REALTIME_PREFIX)) return this.reply(conn, null, ref, topic, "error", { reason: "unmatched topic" });
+    // A second join of a joined topic closes the first, as Phoenix does.
+    if (existing) this.close(existing);
+    const refuse = async (reason: string) => {
+      await sleep(this.opts.channelErrorBackoffMs);
+      this.reply(conn, joinRef, ref, topic, "error", { reason });
+    };
+    const sub = topic.slice(REALTIME_PREFIX.length);
+    if (sub === "") return refuse("TopicNameRequired: You must provide a topic name");
+
+    const params = isPlainObject(msg.payload) ? msg.payload : {};
+    const config = isPlainObject(params.config) ? params.config : {};
+    const broadcast = isPlainObject(config.broadcast) ? config.broadcast : {};
+    const presence = isPlainObject(config.presence) ? config.presence : {};
+    const priv = flag(config.private);
+    const presenceEnabled = flag(presence.enabled);
+    const presenceKey = presence.key === undefined || presence.key === null || presence.key === "" ? randomUUID() : String(presence.key);
+    const postgresChanges = Array.isArray(config.postgres_changes) ? config.postgres_changes.filter(isPlainObject) : [];
+
+    if (conn.channels.size >= this.opts.maxChannelsPerClient) return refuse("ChannelRateLimitReached: Too many channels");
+
+    const given = typeof params.access_token === "string" ? params.access_token : typeof params.user_token === "string" ? params.user_token : null;
+    const accessToken = given === null || given.startsWith("sb_") ? conn.key.token : given;
+    const claims = this.claimsOf(conn, accessToken);
+    if (!claims.ok) return refuse(joinRefusal(claims));
+
+    const ch: Channel = {
+      conn,
+      topic,
+      sub,
+      room: roomOf(priv, sub),
+      joinRef,
+      private: priv,
+      self: flag(broadcast.self),
+      ack: flag(broadcast.ack),
+      presenceEnabled,
+      presenceKey,
+      accessToken,
+      claims: claims.claims,
+      policies: emptyPolicies(),
+      expiryTimer: null,
+      presenceCalls: 0,
+      presenceWindowEnds: 0,
+      tracked: null,
+      replayed: new Set(),
+      closed: false,
+    };
+    if (priv) {
+      let read: Partial<Record<Extension, boolean>>;
+      try {
+        read = await readAccess(this.sql, this.authContext(ch), presenceEnabled ? ["broadcast", "presence"] : ["broadcast"], this.log);
+      } catch (e) {
+        if (!(e instanceof DatabaseUnavailable)) throw e;
+        this.log(`UnableToConnectToProject: ${e.message}`);
+        return refuse("UnableToConnectToProject: Realtime was unable to connect to the project database");
+      }
+      ch.policies.broadcast.read = read.broadcast;
+      ch.policies.presence.read = read.presence;
+      if (!read.broadcast && !read.presence) return refuse(`Unauthorized: You do not have permissions to read from this Channel topic: ${sub}`);
+    }
+    let replay: ReplayedMessage[] = [];
+    if (broadcast.replay !== undefined && broadcast.replay !== null) {
+      if (priv && ch.policies.broadcast.read !== true) return refuse(`Unauthorized: You do not have permissions to read from this Channel topic: ${sub}`);
+      if (!priv) return refuse("UnableToReplayMessages: Replay is not allowed for public channels");
+      const params = broadcast.replay;
+      const since = isPlainObject(params) ? params.since : undefined;
+      const limit = isPlainObject(params) ? (params.limit ?? 25) : undefined;
+      if (!Number.isInteger(since) || !Number.isInteger(limit)) return refuse("UnableToReplayMessages: Replay params are not valid");
+      try {
+        replay = await this.replayable(sub, since as number, limit as number);
+      } catch (e) {
+        this.log(`UnableToReplayMessages: ${(e as Error).message}`);
+        return refuse("UnableToReplayMessages: Realtime was unable to replay messages");
+      }
+    }
+    if (conn.closed) return;
+
+    conn.channels.set(topic, ch);
+    let members = this.rooms.get(ch.room);
+    if (!members) this.rooms.set(ch.room, (members = new Set()));
+    members.add(ch);
+    this.scheduleTokenCheck(ch);
+
+    // Realtime echoes each postgres_changes binding with an id; the client matches them up.
+    const bindings = postgresChanges.map((p, i) => ({ ...p, id: i + 1 }));
+    this.reply(conn, joinRef, ref, topic, "ok", { postgres_changes: bindings });
+    for (const m of replay) {
+      ch.replayed.add(m.id);
+      this.push(ch, "broadcast", { payload: m.payload, event: m.event, type: "broadcast", meta: { replayed: true, id: m.id } });
+    }
+    if (bindings.length > 0) {
+      this.system(
+        ch,
+        "error",
+        "postgres_changes is not served by the local Realtime server: broadcast changes from the database with realtime.broadcast_changes() or realtime.send()",
+        "postgres_changes",
+      );
+    }
+    if (presenceEnabled && (!priv || ch.policies.presence.read === true)) this.push(ch, "presence_state", this.presence.list(ch.room));
+  }
+
+  /** The latest stored broadcasts of a private topic since `since` (ms), oldest first, at most 25. */
+  private async replayable(topic: string, since: number, limit: number): Promise<ReplayedMessage[]> {
+    const rows = await this.sql<ReplayedMessage[]>`
+      select id, event, payload from realtime.messages
+      where topic = ${topic} and private is true and extension = 'broadcast'
+        and inserted_at >= (to_timestamp(${since / 1000}) at time zone 'UTC')
+        and inserted_at < localtimestamp + interval '1 minute'
+      order by inserted_at desc
+      limit ${Math.max(1, Math.min(limit, 25))}`;
+    return rows.reverse();
+  }
+
+  private claimsOf(conn: Connection, token: string) {
+    if (token === conn.key.token) return { ok: true as const, claims: conn.key.claims };
+    return checkToken(token, this.keys.jwtSecret);
+  }
+
+  private authContext(ch: Channel): AuthContext {
+    return { topic: ch.sub, claims: ch.claims, headers: ch.conn.headers };
+  }
+
+  /** Leaves a channel from the server side: `phx_close`, which the client reports as CLOSED. */
+  private close(ch: Channel): void {
+    if (ch.closed) return;
+    this.send(ch.conn, encodeMessage(ch.conn.vsn, ch.topic, "phx_close", {}, ch.joinRef, ch.joinRef));
+    this.teardown(ch);
+  }
+
+  /** Realtime's `shutdown_response`: a system error naming the reason, then the channel closes. */
+  private shutdown(ch: Channel, message: string): void {
+    if (ch.closed) return;
+    this.system(ch, "error", message);
+    this.close(ch);
+  }
+
+  private teardown(ch: Channel): void {
+    if (ch.closed) return;
+    ch.closed = true;
+    if (ch.expiryTimer) clearTimeout(ch.expiryTimer);
+    if (ch.conn.channels.get(ch.topic) === ch) ch.conn.channels.delete(ch.topic);
+    const members = this.rooms.get(ch.room);
+    members?.delete(ch);
+    if (members?.size === 0) this.rooms.delete(ch.room);
+    const diff = this.presence.untrack(ch.room, ch);
+    if (diff) this.presenceDiff(ch, diff);
+  }
+
+  /** Per connection and second (Realtime counts per project); over the limit, every channel closes. */
+  private count(conn: Connection): boolean {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== conn.rateWindow) {
+      conn.rateWindow = second;
+      conn.rateCount = 0;
+    }
+    if (++conn.rateCount <= this.opts.maxEventsPerSecond) return true;
+    for (const ch of [...conn.channels.values()]) this.shutdown(ch, "Too many messages per second");
+    return false;
+  }
+
+  // --- Tokens -------------------------------------------------------------------------------
+
+  /** Re-checks the token when it expires (at most every 5 minutes), closing the channel then. */
+  private scheduleTokenCheck(ch: Channel): void {
+    if (ch.expiryTimer) clearTimeout(ch.expiryTimer);
+    ch.expiryTimer = null;
+    const exp = ch.claims.exp;
+    if (typeof exp !== "number") return;
+    const wait = Math.min(5 * 60_000, Math.max(0, exp * 1000 - Date.now()) + 5);
+    ch.expiryTimer = setTimeout(() => this.enqueue(ch.conn, () => this.confirmToken(ch)), wait);
+    ch.expiryTimer.unref();
+  }
+
+  private confirmToken(ch: Channel): void {
+    if (ch.closed) return;
+    const check = this.claimsOf(ch.conn, ch.accessToken);
+    if (!check.ok) return this.shutdown(ch, tokenShutdownMessage(check));
+    this.scheduleTokenCheck(ch);
+  }
+
+  private async onAccessToken(ch: Channel, msg: Inbound): Promise<void> {
+    const token = isPlainObject(msg.payload) ? msg.payload.access_token : undefined;
+    if (typeof token !== "string" || token.startsWith("sb_") || token === ch.accessToken) return;
+    const check = this.claimsOf(ch.conn, token);
+    if (!check.ok) return this.shutdown(ch, tokenShutdownMessage(check));
+    const before = ch.policies;
+    ch.accessToken = token;
+    ch.claims = check.claims;
+    ch.policies = emptyPolicies();
+    if (ch.private) {
+      let read: Partial<Record<Extension, boolean>>;
+      try {
+        read = await readAccess(this.sql, this.authContext(ch), ch.presenceEnabled ? ["broadcast", "presence"] : ["broadcast"], this.log);
+      } catch (e) {
+        if (!(e instanceof DatabaseUnavailable)) throw e;
+        return this.shutdown(ch, "Realtime was unable to connect to the project database");
+      }
+      if (ch.closed) return;
+      ch.policies.broadcast.read = read.broadcast;
+      ch.policies.presence.read = read.presence;
+      if (!read.broadcast && !read.presence) return this.shutdown(ch, `You do not have permissions to read from this Channel topic: ${ch.sub}`);
+      const revoked = (was?: boolean, now?: boolean) => was === true && now === false;
+      if (revoked(before.broadcast.read, read.broadcast) || revoked(before.presence.read, read.presence)) {
+        return this.shutdown(ch, `You no longer have permission to read from this Channel topic: ${ch.sub}`);
+      }
+    }
+    this.scheduleTokenCheck(ch);
+  }
+
+  /** Write policies, evaluated on first use and kept until the token changes. */
+  private async canWrite(ch: Channel, extension: Extension): Promise<boolean> {
+    if (!ch.private) return true;
+    if (ch.policies[extension].write === undefined) {
+      const write = await writeAccess(this.sql, this.authContext(ch), ["broadcast", "presence"], this.log);
+      ch.policies.broadcast.write = write.broadcast;
+      ch.policies.presence.write = write.presence;
+    }
+    return ch.policies[extension].write === true;
+  }
+
+  // --- Broadcast ----------------------------------------------------------------------------
+
+  private async onBroadcast(ch: Channel, msg: Inbound): Promise<void> {
+    if (ch.private) {
+      let allowed: boolean;
+      try {
+        allowed = await this.canWrite(ch, "broadcast");
+      } catch (e) {
+        if (!(e instanceof DatabaseUnavailable)) throw e;
+        return this.log(`UnableToConnectToProject: ${e.message}`);
+      }
+      // Realtime drops a broadcast its sender may not write, without a reply.
+      if (!allowed || ch.closed) return;
+    }
+    if (!this.count(ch.conn)) return;
+    let out: Outgoing;
+    let size: number;
+    if (msg.user) {
+      const user = msg.user;
+      size = user.data.length + Buffer.byteLength(user.event);
+      out = this.userBroadcast(ch.topic, { ...user, meta: null });
+    } else {
+      const text = JSON.stringify(msg.payload ?? null);
+      size = Buffer.byteLength(text);
+      out = new Outgoing((vsn) => (vsn === 2 ? `[null,null,${JSON.stringify(ch.topic)},"broadcast",${text}]` : `{"topic":${JSON.stringify(ch.topic)},"event":"broadcast","payload":${text},"ref":null}`));
+    }
+    if (size > this.payloadLimit) {
+      if (ch.ack) this.reply(ch.conn, ch.joinRef, msg.ref, ch.topic, "error", "payload_size_exceeded");
+      return;
+    }
+    this.fanout(ch.room, out, ch.self ? null : ch, (member) => !member.private || member.policies.broadcast.read === true);
+    if (ch.ack) this.reply(ch.conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
+  }
+
+  private userBroadcast(topic: string, user: UserPayload): Outgoing {
+    return new Outgoing((vsn) => (vsn === 2 ? encodeUserBroadcastV2(topic, user) : encodeUserBroadcastV1(topic, user)));
+  }
+
+  private fanout(room: string, out: Outgoing, except: Channel | null, allowed: (member: Channel) => boolean): void {
+    for (const member of this.rooms.get(room) ?? []) {
+      if (member !== except && allowed(member)) this.send(member.conn, out.for(member.conn.vsn));
+    }
+  }
+
+  /** Delivers a broadcast that did not come from a socket (HTTP API, database) to a room. */
+  private deliver(priv: boolean, sub: string, out: Outgoing, id?: string): void {
+    this.fanout(roomOf(priv, sub), out, null, (member) => (!priv || member.policies.broadcast.read === true) && !(id && member.replayed.has(id)));
+  }
+
+  // --- Presence -----------------------------------------------------------------------------
+
+  private async onPresence(ch: Channel, msg: Inbound): Promise<void> {
+    const conn = ch.conn;
+    const body = isPlainObject(msg.payload) ? msg.payload : {};
+    if (typeof body.event !== "string") return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
+    const now = Date.now();
+    if (now > ch.presenceWindowEnds) {
+      ch.presenceCalls = 0;
+      ch.presenceWindowEnds = now + this.opts.clientPresenceWindowMs;
+    }
+    if (ch.presenceCalls >= this.opts.clientPresenceMaxCalls) return this.shutdown(ch, "Client presence rate limit exceeded");
+    ch.presenceCalls++;
+
+    const event = body.event.toLowerCase();
+    if (event === "untrack") {
+      const diff = this.presence.untrack(ch.room, ch);
+      ch.tracked = null;
+      this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
+      if (diff) this.presenceDiff(ch, diff);
+      return;
+    }
+    if (event !== "track") return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "error", {});
+    if (ch.private) {
+      let allowed: boolean;
+      try {
+        if (ch.policies.presence.read === undefined) {
+          const read = await readAccess(this.sql, this.authContext(ch), ["presence"], this.log);
+          ch.policies.presence.read = read.presence;
+        }
+        allowed = await this.canWrite(ch, "presence");
+      } catch (e) {
+        if (!(e instanceof DatabaseUnavailable)) throw e;
+        return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "error", {});
+      }
+      if (ch.closed) return;
+      if (!allowed) return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "error", {});
+    }
+    const payload = body.payload === undefined ? {} : body.payload;
+    if (!isPlainObject(payload)) return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "error", { reason: "Presence track payload must be a map" });
+    const text = JSON.stringify(payload);
+    if (Buffer.byteLength(text) > this.payloadLimit) return this.shutdown(ch, "Track message size exceeded");
+    ch.presenceEnabled = true;
+    if (text === ch.tracked) return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
+    ch.tracked = text;
+    const diff = this.presence.track(ch.room, ch, ch.presenceKey, payload);
+    this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
+    this.presenceDiff(ch, diff);
+  }
+
+  private presenceDiff(ch: Channel, diff: PresenceDiff): void {
+    const out = new Outgoing((vsn) => encodeMessage(vsn, ch.topic, "presence_diff", diff, null));
+    this.fanout(ch.room, out, null, (member) => !member.private || member.policies.presence.read === true);
+  }
+
+  // --- Database broadcasts ------------------------------------------------------------------
+
+  private onNotify(note: string): void {
+    // In commit order, even when a large message has to be read back first.
+    this.databaseQueue = this.databaseQueue.then(() => this.deliverFromDatabase(note)).catch((e) => this.log(`UnableToBroadcastChanges: ${(e as Error).message}`));
+  }
+
+  private async deliverFromDatabase(note: string): Promise<void> {
+    let row = JSON.parse(note) as { id: string; topic?: string; event?: string; private?: boolean; payload?: unknown };
+    if (row.topic === undefined) {
+      const [full] = await this.sql<Array<{ id: string; topic: string; event: string; private: boolean; payload: unknown }>>`
+        select id, topic, event, private, payload from realtime.messages where id = ${row.id}`;
+      if (!full) return;
+      row = full;
+    }
+    const data = Buffer.from(JSON.stringify(row.payload));
+    if (data.length > this.payloadLimit) return this.log(`UnableToBroadcastChanges: :payload_size_exceeded (message ${row.id})`);
+    const sub = String(row.topic);
+    this.deliver(row.private === true, sub, this.userBroadcast(`${REALTIME_PREFIX}${sub}`, { event: String(row.event), encoding: "json", data, meta: { id: row.id } }), row.id);
+  }
+
+  // --- HTTP broadcast API -------------------------------------------------------------------
+
+  /** `POST /realtime/v1/api/broadcast` (batch) and `POST /realtime/v1/api/broadcast/<topic>/events/<event>`. */
+  async handleHttp(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const single = /^\/realtime\/v1\/api\/broadcast\/([^/]+)\/events\/([^/]+)$/.exec(url.pathname);
+    const batch = url.pathname === "/realtime/v1/api/broadcast";
+    if (req.method !== "POST" || (!single && !batch)) return json(res, 404, { message: "no Route matched with those values" });
+
+    if (single) {
+      const type = req.headers["content-type"];
+      if (type && !/^application\/(json|octet-stream)\s*(;|$)/i.test(type)) {
+        return json(res, 415, { error: "Unsupported Media Type. Use application/json or application/octet-stream" });
+      }
+    }
+    const headerKey = req.headers["apikey"];
+    const auth = this.apiKeyRefusal(req, typeof headerKey === "string" ? headerKey : url.searchParams.get("apikey"));
+    if (!auth.key) return json(res, auth.status, auth.body);
+    let claims = auth.key.claims;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    if (bearer && !bearer.startsWith("sb_") && bearer !== auth.key.token) {
+      const check = checkToken(bearer, this.keys.jwtSecret);
+      if (!check.ok) return json(res, 401, { message: "Unauthorized" });
+      claims = check.claims;
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
+    const mayWrite = async (topic: string) => (await writeAccess(this.sql, { topic, claims, headers }, ["broadcast"], this.log)).broadcast === true;
+
+    try {
+      if (single) return await this.broadcastOne(req, res, body, url, decodeURIComponent(single[1]!), decodeURIComponent(single[2]!), mayWrite);
+      return await this.broadcastBatch(res, body, mayWrite);
+    } catch (e) {
+      if (!(e instanceof DatabaseUnavailable)) throw e;
+      return json(res, 422, { message: "Tenant database unavailable" });
+    }
+  }
+
+  private async broadcastOne(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: Buffer,
+    url: URL,
+    topic: string,
+    event: string,
+    mayWrite: (topic: string) => Promise<boolean>,
+  ): Promise<void> {
+    const priv = url.searchParams.get("private") === "true";
+    const binary = /^application\/octet-stream/i.test(req.headers["content-type"] ?? "");
+    let user: UserPayload;
+    if (binary) {
+      user = { event, encoding: "binary", data: body, meta: null };
+    } else {
+      let parsed: unknown = {};
+      if (body.length > 0) {
+        try {
+          parsed = JSON.parse(body.toString("utf8"));
+        } catch {
+          return json(res, 400, { message: "Malformed JSON body" });
+        }
+      }
+      // Like Plug's JSON parser: a body that is not an object arrives wrapped as {"_json": …}.
+      const payload = isPlainObject(parsed) ? parsed : { _json: parsed };
+      user = { event, encoding: "json", data: Buffer.from(JSON.stringify(payload)), meta: null };
+    }
+    if (user.data.length > this.payloadLimit) return json(res, 422, { errors: { payload: ["Payload size exceeds tenant limit"] } });
+    if (priv && !(await mayWrite(topic))) return json(res, 403, { message: "Unauthorized" });
+    this.deliver(priv, topic, this.userBroadcast(`${REALTIME_PREFIX}${topic}`, user));
+    json(res, 202, undefined);
+  }
+
+  private async broadcastBatch(res: http.ServerResponse, body: Buffer, mayWrite: (topic: string) => Promise<boolean>): Promise<void> {
+    let parsed: unknown;
+    try {
+      parsed = body.length ? JSON.parse(body.toString("utf8")) : {};
+    } catch {
+      return json(res, 400, { message: "Malformed JSON body" });
+    }
+    const list = isPlainObject(parsed) ? parsed.messages : undefined;
+    if (!Array.isArray(list) || list.length === 0) return json(res, 422, { errors: { messages: ["can't be blank"] } });
+    type Message = { topic: string; event: string; payload: Record<string, unknown>; private: boolean; id?: string };
+    const messages: Message[] = [];
+    const errors = list.map((m) => {
+      const e: Record<string, string[]> = {};
+      if (!isPlainObject(m)) return { messages: ["is invalid"] };
+      for (const field of ["topic", "event"] as const) {
+        if (m[field] === undefined || m[field] === null || m[field] === "") e[field] = ["can't be blank"];
+        else if (typeof m[field] !== "string") e[field] = ["is invalid"];
+      }
+      if (m.payload === undefined || m.payload === null) e.payload = ["can't be blank"];
+      else if (!isPlainObject(m.payload)) e.payload = ["is invalid"];
+      else if (Buffer.byteLength(JSON.stringify(m.payload)) > this.payloadLimit) e.payload = ["Payload size exceeds tenant limit"];
+      if (m.private !== undefined && m.private !== null && typeof m.private !== "boolean") e.private = ["is invalid"];
+      if (Object.keys(e).length === 0) {
+        messages.push({ topic: m.topic as string, event: m.event as string, payload: m.payload as Record<string, unknown>, private: m.private === true, id: typeof m.id === "string" ? m.id : undefined });
+      }
+      return e;
+    });
+    if (errors.some((e) => Object.keys(e).length > 0)) return json(res, 422, { errors: { messages: errors } });
+
+    const asBroadcast = (m: Message) => {
+      const payload = { payload: m.payload, event: m.event, type: "broadcast", ...(m.id ? { meta: { id: m.id } } : {}) };
+      const topic = `${REALTIME_PREFIX}${m.topic}`;
+      return new Outgoing((vsn) => encodeMessage(vsn, topic, "broadcast", payload, null));
+    };
+    for (const m of messages) if (!m.private) this.deliver(false, m.topic, asBroadcast(m));
+    // Private messages go out only on topics the caller may write to; the others are dropped, still 202.
+    const privateTopics = [...new Set(messages.filter((m) => m.private).map((m) => m.topic))];
+    for (const topic of privateTopics) {
+      if (!(await mayWrite(topic))) continue;
+      for (const m of messages) if (m.private && m.topic === topic) this.deliver(true, topic, asBroadcast(m));
+    }
+    json(res, 202, undefined);
+  }
+}
