@@ -4,8 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { ROOT } from "../stack/lib/paths.js";
-import { freePort } from "../stack/lib/instance.js";
 import type { StackStatus } from "../stack/lib/stack.js";
+import { startThrowawayStack, type ThrowawayStack } from "../stack/lib/throwaway.js";
 import { updateTypes } from "../stack/lib/types.js";
 
 interface SuiteResult {
@@ -92,41 +92,8 @@ async function nodeTests(name: string, files: string[], env: NodeJS.ProcessEnv, 
   return { name, passed, failed };
 }
 
-async function startThrowawayStack(): Promise<{ status: StackStatus; stop: () => Promise<void> }> {
-  const name = `test-${process.pid}`;
-  const [apiPort, dbPort] = [await freePort(), await freePort()];
-  console.log(`\n# Starting a throwaway stack (.stack/${name}, API :${apiPort}, DB :${dbPort})`);
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "stack/cli.ts", "start", "--instance", name, "--api-port", String(apiPort), "--db-port", String(dbPort), "--ephemeral", "--no-app", "--city", "0", "--json"],
-    // Realtime waits 5 s before answering a refused join; like Supabase's own test setup, the
-    // throwaway stack waits less so the refusal tests stay fast.
-    { cwd: ROOT, env: { ...process.env, LITE_TELEMETRY: "0", REALTIME_CHANNEL_ERROR_BACKOFF_MS: "200" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const logFile = fs.createWriteStream(path.join(RESULTS_DIR, "stack.log"));
-  child.stderr!.pipe(logFile);
-  const status = await new Promise<StackStatus>((resolve, reject) => {
-    let buf = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      buf += c.toString();
-      const line = buf.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve(JSON.parse(line) as StackStatus);
-    });
-    child.once("exit", (code) => reject(new Error(`the test stack exited with code ${code}; see test-results/stack.log`)));
-  });
-  return {
-    status,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
 const started = Date.now();
-let stack: Awaited<ReturnType<typeof startThrowawayStack>> | null = null;
+let stack: ThrowawayStack | null = null;
 const stopStack = async () => {
   await stack?.stop();
   stack = null;
@@ -135,7 +102,15 @@ process.on("SIGINT", () => void stopStack().then(() => process.exit(130)));
 
 try {
   results.push(typecheck());
-  stack = await startThrowawayStack();
+  const name = `test-${process.pid}`;
+  console.log(`\n# Starting a throwaway stack (.stack/${name})`);
+  stack = await startThrowawayStack({
+    name,
+    logFile: path.join(RESULTS_DIR, "stack.log"),
+    // Realtime waits 5 s before answering a refused join; like Supabase's own test setup, the
+    // throwaway stack waits less so the refusal tests stay fast.
+    env: { REALTIME_CHANNEL_ERROR_BACKOFF_MS: "200" },
+  });
   const env = {
     API_URL: stack.status.API_URL,
     DB_URL: stack.status.DB_URL,

@@ -17,6 +17,7 @@ import { RealtimeClient, type RealtimeChannel } from "@supabase/realtime-js";
 import { io } from "socket.io-client";
 import { ROOT } from "../../stack/lib/paths.js";
 import { freePort } from "../../stack/lib/instance.js";
+import { startThrowawayStack, type ThrowawayStack } from "../../stack/lib/throwaway.js";
 import type { StackStatus } from "../../stack/lib/stack.js";
 import { now, type WorkerCommand, type WorkerReply } from "./shared.js";
 
@@ -33,31 +34,13 @@ const DRAIN_MS = 2000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const children: ChildProcess[] = [];
+let stack = null as ThrowawayStack | null;
 
 function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   child.kill(signal);
   return exited;
-}
-
-async function startStack(): Promise<StackStatus> {
-  const [apiPort, dbPort] = [await freePort(), await freePort()];
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "stack/cli.ts", "start", "--instance", `bench-${process.pid}`, "--api-port", String(apiPort), "--db-port", String(dbPort), "--ephemeral", "--no-app", "--json"],
-    { cwd: ROOT, env: { ...process.env, LITE_TELEMETRY: "0" }, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c;
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve(JSON.parse(line) as StackStatus);
-    });
-    child.once("exit", (code) => reject(new Error(`the stack exited with code ${code}`)));
-  });
 }
 
 async function startRedis(): Promise<string> {
@@ -248,7 +231,9 @@ function table(results: Result[]): string {
 
 async function main() {
   console.error(`Starting a throwaway stack, Redis and two Socket.IO nodes (${os.cpus().length} CPUs)...`);
-  const status = await startStack();
+  fs.mkdirSync(path.join(ROOT, "bench-results"), { recursive: true });
+  stack = await startThrowawayStack({ name: `bench-${process.pid}`, logFile: path.join(ROOT, "bench-results", "realtime-stack.log") });
+  const status = stack.status;
   const redisUrl = await startRedis();
   const socketIoUrls = [await startSocketIoNode(redisUrl), await startSocketIoNode(redisUrl)];
   const workers = Array.from({ length: WORKERS }, () => new Worker());
@@ -282,5 +267,6 @@ try {
 } finally {
   // Workers and Socket.IO first, the stack last (it removes its throwaway folder as it stops).
   for (const child of children.reverse()) await stopChild(child);
+  await stack?.stop();
 }
 process.exit(code);

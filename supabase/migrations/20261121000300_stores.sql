@@ -39,25 +39,20 @@ revoke execute on function private.opening_hours_are_valid(jsonb) from public;
 grant execute on function private.opening_hours_are_valid(jsonb) to authenticated, service_role;
 
 -- Whether opening hours cover a moment, read in Asia/Kolkata: a slot of today, or the part
--- after midnight of yesterday's overnight slot.
+-- after midnight of yesterday's overnight slot. "HH:MM" strings compare like the times they
+-- are ("24:00" after all others). Discovery asks this of thousands of stores per query, so it is
+-- one expression with no SET clause: Postgres inlines it (it calls only pg_catalog built-ins).
 create function private.hours_cover(hours jsonb, at timestamptz) returns boolean
 language sql stable
-set search_path = ''
 as $$
-  with local as (select at at time zone 'Asia/Kolkata' as ts),
-  slots as (
-    select 0 as days_ago, (slot ->> 0)::time as opens, (slot ->> 1)::time as closes
-    from local, jsonb_array_elements(coalesce(hours -> lower(to_char(local.ts, 'Dy')), '[]')) as slot
-    union all
-    select 1, (slot ->> 0)::time, (slot ->> 1)::time
-    from local, jsonb_array_elements(coalesce(hours -> lower(to_char(local.ts - interval '1 day', 'Dy')), '[]')) as slot
-  )
-  select exists (
-    select 1 from slots, local
-    where (slots.days_ago = 0 and local.ts::time >= slots.opens
-           and (slots.closes <= slots.opens or local.ts::time < slots.closes))
-       or (slots.days_ago = 1 and slots.closes <= slots.opens and local.ts::time < slots.closes)
-  )
+  select jsonb_path_exists(
+           coalesce(hours -> lower(to_char(at at time zone 'Asia/Kolkata', 'Dy')), '[]'),
+           'strict $[*] ? (@[0] <= $now && ($now < @[1] || @[1] <= @[0]))',
+           jsonb_build_object('now', to_char(at at time zone 'Asia/Kolkata', 'HH24:MI')))
+      or jsonb_path_exists(
+           coalesce(hours -> lower(to_char(at at time zone 'Asia/Kolkata' - interval '1 day', 'Dy')), '[]'),
+           'strict $[*] ? (@[1] <= @[0] && $now < @[1])',
+           jsonb_build_object('now', to_char(at at time zone 'Asia/Kolkata', 'HH24:MI')))
 $$;
 comment on function private.hours_cover(jsonb, timestamptz) is 'Whether opening hours (see stores.opening_hours) include the given moment in Asia/Kolkata.';
 revoke execute on function private.hours_cover(jsonb, timestamptz) from public;
@@ -171,10 +166,10 @@ create policy "Merchants withdraw their own pending applications" on public.stor
   );
 
 -- Whether the store takes orders now: approved, not switched off, and within opening hours.
--- A PostgREST computed field: `select=*,is_open` on /rest/v1/stores.
+-- A PostgREST computed field: `select=*,is_open` on /rest/v1/stores. No SET clause, so that it
+-- inlines into discovery queries like hours_cover.
 create function public.is_open(store public.stores) returns boolean
 language sql stable
-set search_path = ''
 as $$
   select store.status = 'approved'
     and not (store.temporarily_closed and (store.reopens_at is null or store.reopens_at > now()))

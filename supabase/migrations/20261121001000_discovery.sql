@@ -147,6 +147,73 @@ create type public.nearby_store as (
 );
 comment on type public.nearby_store is 'A store found by nearby_stores: distance in metres, ETA in minutes, open now or not.';
 
+-- The discovery queries run as security definer, from private: PostGIS and pg_trgm operators
+-- are not leakproof, so under row-level security PostgreSQL applies the policies first and
+-- cannot use the spatial or trigram index (every call would read every approved store). These
+-- functions apply the rule the policies would (approved stores, active products) themselves;
+-- suspended accounts find nothing, as the policies would have it. JIT is off:
+-- PostGIS's high function costs would make PostgreSQL compile every call, costing more than
+-- the query.
+
+create function private.caller_is_suspended() returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select (select auth.uid()) is not null and private.active_role() is null
+$$;
+comment on function private.caller_is_suspended() is 'A signed-in caller whose account is suspended (signed-out callers are not).';
+revoke execute on function private.caller_is_suspended() from public;
+
+create function private.find_nearby_stores(
+  lat double precision, lng double precision, radius_m integer, max_results integer,
+  category public.store_category, open_now boolean
+) returns setof public.nearby_store
+language plpgsql stable security definer
+set search_path = ''
+set jit = off
+as $$
+declare
+  here extensions.geography;
+  -- Stores nearest first, straight from the GiST index (KNN). A cursor, because PostgreSQL plans
+  -- a cursor for its first rows: the scan stops once max_results stores qualify or the radius
+  -- is passed, instead of testing every store in the radius (thousands in a dense city) and
+  -- sorting them. Distances are on the sphere, as the index measures them, so order and
+  -- distance_m agree.
+  nearest cursor for
+    select s.id, s.name, s.category, s.rating, s.preparation_minutes, s.delivery_radius_m,
+           extensions.st_distance(s.location, here, false) as distance_m, public.is_open(s) as is_open
+    from public.stores s
+    where s.status = 'approved'
+    -- No tie-breaker: a second sort key would stop PostgreSQL from using the index order.
+    order by s.location operator(extensions.<->) here;
+  found integer := 0;
+begin
+  perform private.check_discovery_input(lat, lng, radius_m, max_results);
+  if private.caller_is_suspended() then
+    return;
+  end if;
+  here := extensions.st_setsrid(extensions.st_makepoint(lng, lat), 4326)::extensions.geography;
+  for store in nearest
+  loop
+    -- Every test is here rather than in the query, so that the first store beyond the radius
+    -- ends the scan whatever was skipped before it (a filter in the query would make the scan
+    -- run on past the radius when few stores pass it).
+    exit when store.distance_m > radius_m;
+    continue when store.distance_m > store.delivery_radius_m
+      or (find_nearby_stores.category is not null and store.category <> find_nearby_stores.category)
+      or (open_now and not store.is_open);
+    return next (store.id, store.name, store.category, store.distance_m,
+                 private.eta_minutes(store.preparation_minutes, store.distance_m), store.is_open, store.rating)::public.nearby_store;
+    found := found + 1;
+    exit when found = max_results;
+  end loop;
+end
+$$;
+comment on function private.find_nearby_stores(double precision, double precision, integer, integer, public.store_category, boolean) is
+  'The query behind public.nearby_stores, as security definer so the GiST index serves it (see the comment above it in the discovery migration).';
+revoke execute on function private.find_nearby_stores(double precision, double precision, integer, integer, public.store_category, boolean) from public;
+grant execute on function private.find_nearby_stores(double precision, double precision, integer, integer, public.store_category, boolean) to anon, authenticated, service_role;
+
 create function public.nearby_stores(
   lat double precision,
   lng double precision,
@@ -155,54 +222,36 @@ create function public.nearby_stores(
   category public.store_category default null,
   open_now boolean default true
 ) returns setof public.nearby_store
-language plpgsql stable
+language sql stable
 set search_path = ''
 as $$
-declare
-  here extensions.geography;
-begin
-  perform private.check_discovery_input(lat, lng, radius_m, max_results);
-  here := extensions.st_setsrid(extensions.st_makepoint(lng, lat), 4326)::extensions.geography;
-  return query
-  select s.id, s.name, s.category, d.distance_m,
-         private.eta_minutes(s.preparation_minutes, d.distance_m), d.is_open, s.rating
-  from public.stores s
-  cross join lateral (
-    select extensions.st_distance(s.location, here) as distance_m, public.is_open(s) as is_open
-  ) d
-  where s.status = 'approved'
-    -- The constant radius lets the GiST index find candidates; the store's own radius decides.
-    and extensions.st_dwithin(s.location, here, radius_m)
-    and extensions.st_dwithin(s.location, here, s.delivery_radius_m)
-    and (nearby_stores.category is null or s.category = nearby_stores.category)
-    and (not open_now or d.is_open)
-  -- By the spheroid distance it reports: the index's <-> is a sphere distance, which can
-  -- swap stores a few metres apart.
-  order by d.distance_m, s.id
-  limit max_results;
-end
+  select * from private.find_nearby_stores(lat, lng, radius_m, max_results, category, open_now)
 $$;
 comment on function public.nearby_stores(double precision, double precision, integer, integer, public.store_category, boolean) is
   'Approved stores within radius_m whose own delivery radius covers (lat, lng), nearest first, with distance, ETA and whether open now. open_now (default) keeps open ones only.';
 revoke execute on function public.nearby_stores(double precision, double precision, integer, integer, public.store_category, boolean) from public;
 grant execute on function public.nearby_stores(double precision, double precision, integer, integer, public.store_category, boolean) to anon, authenticated, service_role;
 
-create function public.search_products(
-  query text,
-  lat double precision,
-  lng double precision,
-  radius_m integer default 3000,
-  max_results integer default 20
+-- How many of the nearest open stores a search looks through: what a customer can choose
+-- between for a quick delivery, and a bound on the work in a dense city.
+create function private.search_store_limit() returns integer
+language sql immutable parallel safe
+as $$ select 50 $$;
+comment on function private.search_store_limit() is 'Search looks through this many of the nearest open stores that deliver to the customer.';
+revoke execute on function private.search_store_limit() from public;
+grant execute on function private.search_store_limit() to anon, authenticated, service_role;
+
+create function private.find_products(
+  query text, lat double precision, lng double precision, radius_m integer, max_results integer
 ) returns table (
   product_id uuid, product_name text, price_paise integer, in_stock boolean,
   store_id uuid, store_name text, distance_m double precision, rank real
 )
-language plpgsql stable
+language plpgsql stable security definer
 set search_path = ''
+set jit = off
 set pg_trgm.word_similarity_threshold = 0.4
 as $$
-declare
-  here extensions.geography;
 begin
   if query is null or char_length(btrim(query)) = 0 then
     raise exception 'query must not be empty' using errcode = '22023';
@@ -214,22 +263,20 @@ begin
     raise exception 'query must contain a letter or digit' using errcode = '22023';
   end if;
   perform private.check_discovery_input(lat, lng, radius_m, max_results);
-  here := extensions.st_setsrid(extensions.st_makepoint(lng, lat), 4326)::extensions.geography;
+  if private.caller_is_suspended() then
+    return;
+  end if;
   return query
-  with stores_here as (
-    select s.id, s.name, extensions.st_distance(s.location, here) as distance_m
-    from public.stores s
-    where s.status = 'approved'
-      and extensions.st_dwithin(s.location, here, radius_m)
-      and extensions.st_dwithin(s.location, here, s.delivery_radius_m)
-      and public.is_open(s)
+  with stores_here as materialized (
+    select n.id, n.name, n.distance_m
+    from private.find_nearby_stores(lat, lng, radius_m, private.search_store_limit(), null, true) n
   ),
-  terms as (select * from private.search_terms(query)),
+  terms as materialized (select * from private.search_terms(query)),
   -- Each query word's best match in each product; a product must match every word.
   matches as (
     select p.id, t.word, max(extensions.word_similarity(t.term, p.search_text)) as score
-    from public.products p
-    join stores_here sh on sh.id = p.store_id
+    from stores_here sh
+    join public.products p on p.store_id = sh.id
     join terms t on t.term operator(extensions.<%) p.search_text
     where p.is_active and p.stock > 0
     group by p.id, t.word
@@ -250,7 +297,27 @@ begin
   limit max_results;
 end
 $$;
+comment on function private.find_products(text, double precision, double precision, integer, integer) is
+  'The query behind public.search_products, as security definer so the trigram and spatial indexes serve it.';
+revoke execute on function private.find_products(text, double precision, double precision, integer, integer) from public;
+grant execute on function private.find_products(text, double precision, double precision, integer, integer) to anon, authenticated, service_role;
+
+create function public.search_products(
+  query text,
+  lat double precision,
+  lng double precision,
+  radius_m integer default 3000,
+  max_results integer default 20
+) returns table (
+  product_id uuid, product_name text, price_paise integer, in_stock boolean,
+  store_id uuid, store_name text, distance_m double precision, rank real
+)
+language sql stable
+set search_path = ''
+as $$
+  select * from private.find_products(query, lat, lng, radius_m, max_results)
+$$;
 comment on function public.search_products(text, double precision, double precision, integer, integer) is
-  'In-stock products of open stores that deliver to (lat, lng) within radius_m matching every word of the query, with typo tolerance (trigram word similarity) and synonyms, best match first.';
+  'In-stock products of the 50 nearest open stores that deliver to (lat, lng) within radius_m, matching every word of the query with typo tolerance (trigram word similarity) and synonyms, best match first.';
 revoke execute on function public.search_products(text, double precision, double precision, integer, integer) from public;
 grant execute on function public.search_products(text, double precision, double precision, integer, integer) to anon, authenticated, service_role;

@@ -1,0 +1,45 @@
+// A stack that lives for one test run or benchmark: its own folder and free ports, fast
+// durability settings, deleted when it stops. It runs as a child process, as `npm start` does.
+import fs from "node:fs";
+import { spawn } from "node:child_process";
+import { freePort } from "./instance.js";
+import { ROOT } from "./paths.js";
+import type { StackStatus } from "./stack.js";
+
+export interface ThrowawayStack {
+  status: StackStatus;
+  stop(): Promise<void>;
+}
+
+export async function startThrowawayStack(opts: {
+  name: string;
+  /** Where the stack's own log goes (it writes to stderr). */
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<ThrowawayStack> {
+  const [apiPort, dbPort] = [await freePort(), await freePort()];
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "stack/cli.ts", "start", "--instance", opts.name, "--api-port", String(apiPort), "--db-port", String(dbPort), "--ephemeral", "--no-app", "--city", "0", "--json"],
+    { cwd: ROOT, env: { ...process.env, LITE_TELEMETRY: "0", ...opts.env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stderr!.pipe(fs.createWriteStream(opts.logFile));
+  const status = await new Promise<StackStatus>((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      buf += c.toString();
+      const line = buf.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve(JSON.parse(line) as StackStatus);
+    });
+    child.once("exit", (code) => reject(new Error(`the throwaway stack exited with code ${code}; see ${opts.logFile}`)));
+  });
+  return {
+    status,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
