@@ -81,6 +81,7 @@ insert into public.search_synonyms (term, means) values
 -- group, all normalised. One row per (word position, alternative).
 create function private.search_terms(query text) returns table (word integer, term text)
 language sql stable
+rows 3
 set search_path = ''
 as $$
   with words as (
@@ -169,6 +170,9 @@ create function private.find_nearby_stores(
   category public.store_category, open_now boolean
 ) returns setof public.nearby_store
 language plpgsql stable security definer
+-- What a call returns, for the planner: a search then reads these stores' products one store
+-- at a time instead of every matching product in the city.
+rows 20
 set search_path = ''
 set jit = off
 as $$

@@ -1,0 +1,171 @@
+// `npm run bench:discovery`: nearby_stores and search_products at 10,000 and 100,000 shops, over
+// REST (the gateway, as the app calls it) and over a direct Postgres connection in the same run,
+// each with 10 concurrent clients. Prints a table, the query plans, and writes
+// bench-results/discovery.json. Settings: BENCH_SIZES (e.g. "10000,100000"), BENCH_REQUESTS
+// (per client and case), BENCH_CLIENTS.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { ROOT } from "../stack/lib/paths.js";
+import { startThrowawayStack, type ThrowawayStack } from "../stack/lib/throwaway.js";
+import { LOCALITIES } from "../seed/pune.js";
+import { Random } from "../seed/random.js";
+import { seed } from "../seed/seed.js";
+
+const list = (name: string, fallback: number[]) => (process.env[name] ? process.env[name]!.split(",").map(Number) : fallback);
+const SIZES = list("BENCH_SIZES", [10_000, 100_000]);
+const [CLIENTS] = list("BENCH_CLIENTS", [10]);
+const [REQUESTS] = list("BENCH_REQUESTS", [300]);
+const QUERIES = ["tomato", "tometo", "aloo", "atta", "dahi", "milk", "amul butter", "paneer", "maggi", "bread", "pyaz", "rice"];
+const OUT_DIR = path.join(ROOT, "bench-results");
+
+interface Call {
+  rpc: "nearby_stores" | "search_products";
+  args: Record<string, unknown>;
+}
+
+/** Customers where people live: around the neighbourhoods, as many as the shops there. */
+function calls(rpc: Call["rpc"], n: number): Call[] {
+  const rng = new Random(42);
+  const weights = LOCALITIES.map((l) => [l, l.weight] as const);
+  return Array.from({ length: n }, () => {
+    const l = rng.weighted(weights);
+    const at = { lat: l.lat + (rng.normal() * l.spreadM) / 111_320, lng: l.lng + (rng.normal() * l.spreadM) / 105_600 };
+    return { rpc, args: rpc === "nearby_stores" ? at : { query: rng.pick(QUERIES), ...at } };
+  });
+}
+
+interface Result {
+  stores: number;
+  rpc: string;
+  via: "REST" | "SQL";
+  requests: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  perSecond: number;
+}
+
+/** Runs the calls with CLIENTS concurrent clients, each taking the next call as soon as it is free. */
+async function measure(run: (c: Call) => Promise<void>, work: Call[]): Promise<{ latencies: number[]; seconds: number }> {
+  for (const c of work.slice(0, 50)) await run(c); // warm caches and connections
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < work.length) {
+        const c = work[next++]!;
+        const t = performance.now();
+        await run(c);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
+}
+
+const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+
+async function bench(stack: ThrowawayStack, stores: number, results: Result[], plans: Record<string, string>) {
+  const { status } = stack;
+  // The direct path runs the same function as the same role REST uses for a visitor.
+  const direct = postgres(status.DB_URL, { max: CLIENTS, onnotice: () => {}, connection: { role: "anon" } as Record<string, string> });
+  const rest = async (c: Call) => {
+    const r = await fetch(`${status.API_URL}/rest/v1/rpc/${c.rpc}`, {
+      method: "POST",
+      headers: { apikey: status.ANON_KEY, "content-type": "application/json" },
+      body: JSON.stringify(c.args),
+    });
+    if (r.status !== 200) throw new Error(`${c.rpc} answered ${r.status}: ${await r.text()}`);
+    await r.arrayBuffer();
+  };
+  const sql = async (c: Call) => {
+    const a = c.args as { lat: number; lng: number; query?: string };
+    if (c.rpc === "nearby_stores") await direct`select * from public.nearby_stores(${a.lat}, ${a.lng})`;
+    else await direct`select * from public.search_products(${a.query!}, ${a.lat}, ${a.lng})`;
+  };
+  try {
+    for (const rpc of ["nearby_stores", "search_products"] as const) {
+      const work = calls(rpc, CLIENTS * REQUESTS);
+      for (const [via, run] of [["SQL", sql], ["REST", rest]] as const) {
+        console.error(`  ${rpc} over ${via}: ${work.length} calls, ${CLIENTS} clients...`);
+        const { latencies, seconds } = await measure(run, work);
+        const round = (x: number) => Math.round(x * 100) / 100;
+        results.push({ stores, rpc, via, requests: latencies.length, p50: round(pct(latencies, 0.5)), p95: round(pct(latencies, 0.95)), p99: round(pct(latencies, 0.99)), perSecond: Math.round(latencies.length / seconds) });
+      }
+    }
+    plans[`nearby_stores at ${stores}`] = await plan(status.DB_URL, "select * from public.nearby_stores(18.5074, 73.8077)");
+    plans[`search_products at ${stores}`] = await plan(status.DB_URL, "select * from public.search_products('tometo', 18.5074, 73.8077)");
+  } finally {
+    await direct.end();
+  }
+}
+
+/** The plans of the statements inside the function, as auto_explain logs them when it runs. */
+async function plan(dbUrl: string, statement: string): Promise<string> {
+  const logged: string[] = [];
+  const sql = postgres(dbUrl, { max: 1, onnotice: (n) => logged.push(n.message) });
+  try {
+    await sql.begin(async (tx) => {
+      await tx`load 'auto_explain'`;
+      for (const setting of ["log_min_duration = 0", "log_nested_statements = on", "log_analyze = on", "log_timing = off"]) await tx.unsafe(`set local auto_explain.${setting}`);
+      await tx`set local client_min_messages = log`;
+      await tx`set local role anon`;
+      await tx.unsafe(statement);
+    });
+  } finally {
+    await sql.end();
+  }
+  return logged
+    .filter((m) => /Scan|Sort|Limit/.test(m) && /public\.(stores|products)/.test(m))
+    .map((m) => m.slice(m.search(/\n[A-Z]/) + 1))
+    .join("\n---\n");
+}
+
+function table(results: Result[]): string {
+  const rows = [["shops", "rpc", "via", "requests", "p50 ms", "p95 ms", "p99 ms", "req/s", "REST/SQL"]];
+  for (const r of results) {
+    const sqlRow = results.find((o) => o.stores === r.stores && o.rpc === r.rpc && o.via === "SQL")!;
+    rows.push([r.stores.toLocaleString("en"), r.rpc, r.via, String(r.requests), r.p50.toFixed(2), r.p95.toFixed(2), r.p99.toFixed(2), String(r.perSecond), r.via === "REST" ? (r.perSecond / sqlRow.perSecond).toFixed(2) : ""]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => `| ${r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(" | ")} |`;
+  return [line(rows[0]!), `|${widths.map((w, c) => (c < 3 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
+}
+
+async function main() {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  console.error(`Starting a throwaway stack (${os.cpus().length} CPUs)...`);
+  const stack = await startThrowawayStack({ name: `bench-${process.pid}`, logFile: path.join(OUT_DIR, "discovery-stack.log") });
+  const results: Result[] = [];
+  const plans: Record<string, string> = {};
+  const loads: Record<number, number> = {};
+  try {
+    for (const stores of SIZES) {
+      console.error(`Seeding ${stores.toLocaleString("en")} shops...`);
+      const target = { apiUrl: stack.status.API_URL, anonKey: stack.status.ANON_KEY, dbUrl: stack.status.DB_URL };
+      const loaded = await seed(target, { stores, seed: 1 });
+      loads[stores] = loaded.seconds;
+      console.error(`  ${loaded.stores} shops, ${loaded.products} products in ${loaded.seconds.toFixed(1)} s`);
+      await bench(stack, stores, results, plans);
+    }
+  } finally {
+    await stack.stop();
+  }
+  console.log(table(results));
+  for (const [name, text] of Object.entries(plans)) console.log(`\n${name}:\n${text}`);
+  const aim = results.filter((r) => r.rpc === "nearby_stores" && r.via === "REST" && r.stores === Math.max(...SIZES))[0];
+  if (aim) {
+    const sqlRow = results.find((o) => o.stores === aim.stores && o.rpc === aim.rpc && o.via === "SQL")!;
+    console.log(`\nAim: nearby_stores over REST at ${aim.stores.toLocaleString("en")} shops, p95 ${aim.p95} ms (aim < 10 ms); REST/SQL throughput ${(aim.perSecond / sqlRow.perSecond).toFixed(2)} (aim >= 0.6).`);
+  }
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  const out = path.join(OUT_DIR, "discovery.json");
+  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, settings: { sizes: SIZES, clients: CLIENTS, requestsPerClient: REQUESTS }, seedSeconds: loads, results, plans }, null, 2));
+  console.error(`Wrote ${path.relative(ROOT, out)}`);
+}
+
+await main();
+process.exit(0);
