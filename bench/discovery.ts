@@ -15,8 +15,8 @@ import { seed } from "../seed/seed.js";
 
 const list = (name: string, fallback: number[]) => (process.env[name] ? process.env[name]!.split(",").map(Number) : fallback);
 const SIZES = list("BENCH_SIZES", [10_000, 100_000]);
-const [CLIENTS] = list("BENCH_CLIENTS", [10]);
-const [REQUESTS] = list("BENCH_REQUESTS", [300]);
+const CLIENTS = list("BENCH_CLIENTS", [10])[0]!;
+const REQUESTS = list("BENCH_REQUESTS", [300])[0]!;
 const QUERIES = ["tomato", "tometo", "aloo", "atta", "dahi", "milk", "amul butter", "paneer", "maggi", "bread", "pyaz", "rice"];
 const OUT_DIR = path.join(ROOT, "bench-results");
 
@@ -106,7 +106,7 @@ async function bench(stack: ThrowawayStack, stores: number, results: Result[], p
 /** The plans of the statements inside the function, as auto_explain logs them when it runs. */
 async function plan(dbUrl: string, statement: string): Promise<string> {
   const logged: string[] = [];
-  const sql = postgres(dbUrl, { max: 1, onnotice: (n) => logged.push(n.message) });
+  const sql = postgres(dbUrl, { max: 1, onnotice: (n) => logged.push(String(n.message)) });
   try {
     await sql.begin(async (tx) => {
       await tx`load 'auto_explain'`;
