@@ -7,9 +7,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { ROOT } from "../stack/lib/paths.js";
 import { startThrowawayStack, type ThrowawayStack } from "../stack/lib/throwaway.js";
 import { LOCALITIES } from "../seed/pune.js";
+import { markdownTable, percentile, RESULTS_DIR, writeResults } from "./report.js";
 import { Random } from "../seed/random.js";
 import { seed } from "../seed/seed.js";
 
@@ -18,7 +18,6 @@ const SIZES = list("BENCH_SIZES", [10_000, 100_000]);
 const CLIENTS = list("BENCH_CLIENTS", [10])[0]!;
 const REQUESTS = list("BENCH_REQUESTS", [300])[0]!;
 const QUERIES = ["tomato", "tometo", "aloo", "atta", "dahi", "milk", "amul butter", "paneer", "maggi", "bread", "pyaz", "rice"];
-const OUT_DIR = path.join(ROOT, "bench-results");
 
 interface Call {
   rpc: "nearby_stores" | "search_products";
@@ -66,8 +65,6 @@ async function measure(run: (c: Call) => Promise<void>, work: Call[]): Promise<{
   return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
 }
 
-const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-
 async function bench(stack: ThrowawayStack, stores: number, results: Result[], plans: Record<string, string>) {
   const { status } = stack;
   // The direct path runs the same function as the same role REST uses for a visitor.
@@ -93,7 +90,7 @@ async function bench(stack: ThrowawayStack, stores: number, results: Result[], p
         console.error(`  ${rpc} over ${via}: ${work.length} calls, ${CLIENTS} clients...`);
         const { latencies, seconds } = await measure(run, work);
         const round = (x: number) => Math.round(x * 100) / 100;
-        results.push({ stores, rpc, via, requests: latencies.length, p50: round(pct(latencies, 0.5)), p95: round(pct(latencies, 0.95)), p99: round(pct(latencies, 0.99)), perSecond: Math.round(latencies.length / seconds) });
+        results.push({ stores, rpc, via, requests: latencies.length, p50: round(percentile(latencies, 0.5)), p95: round(percentile(latencies, 0.95)), p99: round(percentile(latencies, 0.99)), perSecond: Math.round(latencies.length / seconds) });
       }
     }
     plans[`nearby_stores at ${stores}`] = await plan(status.DB_URL, "select * from public.nearby_stores(18.5074, 73.8077)");
@@ -130,15 +127,13 @@ function table(results: Result[]): string {
     const sqlRow = results.find((o) => o.stores === r.stores && o.rpc === r.rpc && o.via === "SQL")!;
     rows.push([r.stores.toLocaleString("en"), r.rpc, r.via, String(r.requests), r.p50.toFixed(2), r.p95.toFixed(2), r.p99.toFixed(2), String(r.perSecond), r.via === "REST" ? (r.perSecond / sqlRow.perSecond).toFixed(2) : ""]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => `| ${r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(" | ")} |`;
-  return [line(rows[0]!), `|${widths.map((w, c) => (c < 3 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
+  return markdownTable(rows, 3);
 }
 
 async function main() {
-  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
   console.error(`Starting a throwaway stack (${os.cpus().length} CPUs)...`);
-  const stack = await startThrowawayStack({ name: `bench-${process.pid}`, logFile: path.join(OUT_DIR, "discovery-stack.log") });
+  const stack = await startThrowawayStack({ name: `bench-${process.pid}`, logFile: path.join(RESULTS_DIR, "discovery-stack.log") });
   const results: Result[] = [];
   const plans: Record<string, string> = {};
   const loads: Record<number, number> = {};
@@ -161,10 +156,7 @@ async function main() {
     const sqlRow = results.find((o) => o.stores === aim.stores && o.rpc === aim.rpc && o.via === "SQL")!;
     console.log(`\nAim: nearby_stores over REST at ${aim.stores.toLocaleString("en")} shops, p95 ${aim.p95} ms (aim < 10 ms); REST/SQL throughput ${(aim.perSecond / sqlRow.perSecond).toFixed(2)} (aim >= 0.6).`);
   }
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  const out = path.join(OUT_DIR, "discovery.json");
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, settings: { sizes: SIZES, clients: CLIENTS, requestsPerClient: REQUESTS }, seedSeconds: loads, results, plans }, null, 2));
-  console.error(`Wrote ${path.relative(ROOT, out)}`);
+  writeResults("discovery", { settings: { sizes: SIZES, clients: CLIENTS, requestsPerClient: REQUESTS }, seedSeconds: loads, results, plans });
 }
 
 await main();

@@ -15,9 +15,9 @@ import ws from "ws";
 import postgres from "postgres";
 import { RealtimeClient, type RealtimeChannel } from "@supabase/realtime-js";
 import { io } from "socket.io-client";
-import { ROOT } from "../../stack/lib/paths.js";
 import { freePort } from "../../stack/lib/instance.js";
 import { startThrowawayStack, type ThrowawayStack } from "../../stack/lib/throwaway.js";
+import { markdownTable, percentile, RESULTS_DIR, writeResults } from "../report.js";
 import type { StackStatus } from "../../stack/lib/stack.js";
 import { now, type WorkerCommand, type WorkerReply } from "./shared.js";
 
@@ -118,7 +118,6 @@ function summarize(scenario: string, subscribers: number, sent: Map<string, numb
     if (t !== undefined) latencies.push(at - t);
   }
   latencies.sort((a, b) => a - b);
-  const pick = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]! : NaN);
   const expected = sent.size * perMessage;
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
@@ -128,8 +127,8 @@ function summarize(scenario: string, subscribers: number, sent: Map<string, numb
     expected,
     delivered: latencies.length,
     deliveredShare: expected ? latencies.length / expected : 0,
-    p50Ms: round(pick(0.5)),
-    p99Ms: round(pick(0.99)),
+    p50Ms: round(percentile(latencies, 0.5)),
+    p99Ms: round(percentile(latencies, 0.99)),
     maxMs: round(latencies.at(-1) ?? NaN),
   };
 }
@@ -220,19 +219,16 @@ async function socketIoFanout(urls: string[], workers: Worker[]): Promise<Result
 }
 
 function table(results: Result[]): string {
-  const rows = [
+  return markdownTable([
     ["scenario", "messages", "deliveries", "delivered", "p50 ms", "p99 ms", "max ms"],
     ...results.map((r) => [r.scenario, String(r.messages), String(r.expected), `${(r.deliveredShare * 100).toFixed(2)} %`, r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), r.maxMs.toFixed(1)]),
-  ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(" | ")} |`;
-  return [line(rows[0]!), `|${widths.map((w, c) => (c === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
+  ]);
 }
 
 async function main() {
   console.error(`Starting a throwaway stack, Redis and two Socket.IO nodes (${os.cpus().length} CPUs)...`);
-  fs.mkdirSync(path.join(ROOT, "bench-results"), { recursive: true });
-  stack = await startThrowawayStack({ name: `bench-${process.pid}`, logFile: path.join(ROOT, "bench-results", "realtime-stack.log") });
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  stack = await startThrowawayStack({ name: `bench-${process.pid}`, logFile: path.join(RESULTS_DIR, "realtime-stack.log") });
   const status = stack.status;
   const redisUrl = await startRedis();
   const socketIoUrls = [await startSocketIoNode(redisUrl), await startSocketIoNode(redisUrl)];
@@ -250,12 +246,8 @@ async function main() {
   }
   const report = table(results);
   console.log(report);
-  const out = path.join(ROOT, "bench-results", "realtime.json");
-  fs.mkdirSync(path.dirname(out), { recursive: true });
   const settings = { seconds: SECONDS, fanout: FANOUT, fanoutRate: FANOUT_RATE, publishers: PUBLISHERS, dbSubscribers: DB_SUBSCRIBERS, dbRate: DB_RATE, workers: WORKERS };
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, settings, results }, null, 2));
-  console.error(`Wrote ${path.relative(ROOT, out)}`);
+  writeResults("realtime", { settings, results });
 }
 
 let code = 0;
