@@ -104,22 +104,6 @@ $$;
 comment on function private.check_order_items(jsonb) is 'Refuses (400) an item list that is not 1 to 50 distinct products with quantities from 1 to 100.';
 revoke execute on function private.check_order_items(jsonb) from public;
 
-create function private.check_point(lat double precision, lng double precision) returns void
-language plpgsql immutable
-set search_path = ''
-as $$
-begin
-  if lat is null or lat not between -90 and 90 then
-    raise exception 'lat must be between -90 and 90, got %', coalesce(lat::text, 'null') using errcode = '22023';
-  end if;
-  if lng is null or lng not between -180 and 180 then
-    raise exception 'lng must be between -180 and 180, got %', coalesce(lng::text, 'null') using errcode = '22023';
-  end if;
-end
-$$;
-comment on function private.check_point(double precision, double precision) is 'Refuses (400) a latitude or longitude out of range.';
-revoke execute on function private.check_point(double precision, double precision) from public;
-
 -- Pricing -------------------------------------------------------------------------------------
 
 create function private.delivery_fee_paise(distance_m double precision) returns integer
@@ -465,7 +449,7 @@ revoke execute on function private.checkout(uuid, uuid, jsonb) from public;
 grant execute on function private.checkout(uuid, uuid, jsonb) to service_role;
 
 -- The same checkout as an RPC, for the signed-in customer (the JWT says who): the order on
--- success, the stored refusal (same status and body) otherwise.
+-- success, the stored refusal (same status and body) otherwise, kept for the key as checkout keeps it.
 create function private.place_order_rpc(idempotency_key uuid, request jsonb) returns jsonb
 language plpgsql security definer
 set search_path = ''
@@ -477,14 +461,14 @@ begin
     perform private.refuse(401, 'sign_in_required', 'Sign in as a customer to place an order.');
   end if;
   select * into result from private.checkout((select auth.uid()), idempotency_key, request);
+  -- A stored refusal is answered, not raised: raising would roll back the key that stores it.
   if result.status >= 400 then
-    raise sqlstate 'PGRST' using message = result.body::text,
-      detail = jsonb_build_object('status', result.status, 'headers', jsonb_build_object())::text;
+    perform set_config('response.status', result.status::text, true);
   end if;
   return result.body;
 end
 $$;
-comment on function private.place_order_rpc(uuid, jsonb) is 'place_order for the API: private.checkout for the signed-in caller, refusals raised with their stored status.';
+comment on function private.place_order_rpc(uuid, jsonb) is 'place_order for the API: private.checkout for the signed-in caller; a refusal is answered with its stored status (PostgREST''s response.status) and body.';
 revoke execute on function private.place_order_rpc(uuid, jsonb) from public;
 grant execute on function private.place_order_rpc(uuid, jsonb) to authenticated, service_role;
 
@@ -505,5 +489,5 @@ as $$
     'notes', notes, 'expected_total_paise', expected_total_paise))
 $$;
 comment on function public.place_order(uuid, uuid, jsonb, jsonb, text, text, integer) is 'Checkout as an RPC for the signed-in customer, with the same idempotency and refusals as POST /functions/v1/checkout (which apps use: it answers 201 and Idempotent-Replayed).';
-revoke execute on function public.place_order(uuid, uuid, jsonb, jsonb, text, text, integer) from public;
+revoke execute on function public.place_order(uuid, uuid, jsonb, jsonb, text, text, integer) from public, anon;
 grant execute on function public.place_order(uuid, uuid, jsonb, jsonb, text, text, integer) to authenticated, service_role;

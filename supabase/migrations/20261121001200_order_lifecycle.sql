@@ -209,7 +209,7 @@ as $$
   select private.accept_order(order_id, coalesce(unavailable_product_ids, '{}'))
 $$;
 comment on function public.accept_order(uuid, uuid[]) is 'The store''s merchant accepts a pending order; items listed as unavailable are removed or substituted per the customer''s choice and the total recomputed. Exactly one of many concurrent calls succeeds; the others get 409 invalid_transition.';
-revoke execute on function public.accept_order(uuid, uuid[]) from public;
+revoke execute on function public.accept_order(uuid, uuid[]) from public, anon;
 grant execute on function public.accept_order(uuid, uuid[]) to authenticated, service_role;
 
 -- Rejection and the other steps ---------------------------------------------------------------
@@ -235,7 +235,7 @@ as $$
   select private.reject_order(order_id, reason)
 $$;
 comment on function public.reject_order(uuid, text) is 'The store''s merchant (or an admin) turns down a pending order with a reason; its reserved stock is released.';
-revoke execute on function public.reject_order(uuid, text) from public;
+revoke execute on function public.reject_order(uuid, text) from public, anon;
 grant execute on function public.reject_order(uuid, text) to authenticated, service_role;
 
 create function private.update_order_status(order_id uuid, status public.order_status, note text) returns public.orders
@@ -269,5 +269,5 @@ as $$
   select private.update_order_status(order_id, status, note)
 $$;
 comment on function public.update_order_status(uuid, public.order_status, text) is 'Moves an order on by role and state: the customer cancels while pending; the merchant marks preparing and ready or cancels (with a reason) before pickup; the current rider marks picked_up; an admin cancels before pickup. Anything else is refused with 409 invalid_transition.';
-revoke execute on function public.update_order_status(uuid, public.order_status, text) from public;
+revoke execute on function public.update_order_status(uuid, public.order_status, text) from public, anon;
 grant execute on function public.update_order_status(uuid, public.order_status, text) to authenticated, service_role;

@@ -65,7 +65,7 @@ as $$
   select * from private.suggest_riders(order_id, max_results)
 $$;
 comment on function public.suggest_riders(uuid, integer) is 'For the store''s merchant (or an admin): the free riders nearest the store, with distance in metres and when each was last seen.';
-revoke execute on function public.suggest_riders(uuid, integer) from public;
+revoke execute on function public.suggest_riders(uuid, integer) from public, anon;
 grant execute on function public.suggest_riders(uuid, integer) to authenticated, service_role;
 
 create function private.assign_rider(order_id uuid, rider_id uuid) returns public.orders
@@ -103,7 +103,7 @@ as $$
   select private.assign_rider(order_id, rider_id)
 $$;
 comment on function public.assign_rider(uuid, uuid) is 'The store''s merchant (or an admin) gives an accepted, preparing or ready order to a free rider, replacing any earlier one.';
-revoke execute on function public.assign_rider(uuid, uuid) from public;
+revoke execute on function public.assign_rider(uuid, uuid) from public, anon;
 grant execute on function public.assign_rider(uuid, uuid) to authenticated, service_role;
 
 -- Jobs for riders ---------------------------------------------------------------------------
@@ -154,7 +154,7 @@ as $$
   select * from private.ready_jobs(max_results)
 $$;
 comment on function public.ready_jobs(integer) is 'For a rider: unclaimed ready orders at stores within the claim radius of the rider''s last position, nearest first.';
-revoke execute on function public.ready_jobs(integer) from public;
+revoke execute on function public.ready_jobs(integer) from public, anon;
 grant execute on function public.ready_jobs(integer) to authenticated, service_role;
 
 create function private.claim_delivery(order_id uuid) returns public.orders
@@ -203,7 +203,7 @@ as $$
   select private.claim_delivery(order_id)
 $$;
 comment on function public.claim_delivery(uuid) is 'A free rider near the store takes a ready, unassigned job. The first claim wins; later ones get 409 already_claimed.';
-revoke execute on function public.claim_delivery(uuid) from public;
+revoke execute on function public.claim_delivery(uuid) from public, anon;
 grant execute on function public.claim_delivery(uuid) to authenticated, service_role;
 
 create function private.release_delivery(order_id uuid) returns public.orders
@@ -233,7 +233,7 @@ as $$
   select private.release_delivery(order_id)
 $$;
 comment on function public.release_delivery(uuid) is 'The current rider gives a job up before pickup; it returns to the pool of ready jobs.';
-revoke execute on function public.release_delivery(uuid) from public;
+revoke execute on function public.release_delivery(uuid) from public, anon;
 grant execute on function public.release_delivery(uuid) to authenticated, service_role;
 
 -- Handover codes ----------------------------------------------------------------------------
@@ -297,7 +297,7 @@ as $$
   select private.handover_code(order_id)
 $$;
 comment on function public.handover_code(uuid) is 'The order''s 4-digit handover code, for its customer only: they tell it to the rider at the door.';
-revoke execute on function public.handover_code(uuid) from public;
+revoke execute on function public.handover_code(uuid) from public, anon;
 grant execute on function public.handover_code(uuid) to authenticated, service_role;
 
 create function private.handover_check(order_id uuid) returns jsonb
@@ -334,7 +334,7 @@ as $$
   select private.handover_check(order_id)
 $$;
 comment on function public.handover_check(uuid) is 'For the order''s current rider: the salt and hash to check the handover code offline (hex sha256 of salt || code), attempts left and whether it is locked.';
-revoke execute on function public.handover_check(uuid) from public;
+revoke execute on function public.handover_check(uuid) from public, anon;
 grant execute on function public.handover_check(uuid) to authenticated, service_role;
 
 -- A wrong code is an answer, not an error: its attempt must be counted and committed.
@@ -384,7 +384,7 @@ as $$
   select private.deliver_order(order_id, handover_code)
 $$;
 comment on function public.deliver_order(uuid, text) is 'The current rider marks a picked-up order delivered with the customer''s code. Returns {delivered, code, attempts_left, locked, order}: a wrong code is counted, and the last allowed wrong code locks the order (423 handover_locked afterwards).';
-revoke execute on function public.deliver_order(uuid, text) from public;
+revoke execute on function public.deliver_order(uuid, text) from public, anon;
 grant execute on function public.deliver_order(uuid, text) to authenticated, service_role;
 
 create function private.unlock_handover(order_id uuid, note text) returns public.orders
@@ -414,5 +414,5 @@ as $$
   select private.unlock_handover(order_id, note)
 $$;
 comment on function public.unlock_handover(uuid, text) is 'The store''s merchant or an admin resolves a delivery locked by wrong handover codes: the attempts start again, and the note goes on the order''s timeline.';
-revoke execute on function public.unlock_handover(uuid, text) from public;
+revoke execute on function public.unlock_handover(uuid, text) from public, anon;
 grant execute on function public.unlock_handover(uuid, text) to authenticated, service_role;

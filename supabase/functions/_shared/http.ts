@@ -21,9 +21,11 @@ export const problem = (status: number, code: string, message: string, details?:
 /** Validation errors by field path ("items.0.quantity"), as the app shows them next to inputs. */
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
+  const add = (path: PropertyKey[], message: string) => (fields[path.map(String).join(".") || "(body)"] ??= []).push(message);
   for (const issue of error.issues) {
-    const path = issue.path.map(String).join(".") || "(body)";
-    (fields[path] ??= []).push(issue.message);
+    // An unknown field is reported under its own name, where a client looks for it.
+    if (issue.code === "unrecognized_keys") for (const key of issue.keys) add([...issue.path, key], "Unknown field.");
+    else add(issue.path, issue.message);
   }
   return fields;
 }

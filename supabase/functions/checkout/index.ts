@@ -24,7 +24,8 @@ const Order = z.strictObject({
       message: "List each product once, with its quantity.",
     }),
   delivery: z.strictObject({
-    address: z.string().trim().min(5).max(300),
+    // Checked trimmed but sent as typed: the request hash is over what the client sent.
+    address: z.string().refine((a) => a.trim().length >= 5 && a.trim().length <= 300, "Give 5 to 300 characters."),
     lat: z.number().min(-90).max(90),
     lng: z.number().min(-180).max(180),
   }),
