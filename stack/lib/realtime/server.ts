@@ -528,6 +528,11 @@ export class RealtimeServer {
         "postgres_changes",
       );
     }
+    // Realtime confirms its replication connection when asked; database broadcasts here arrive by
+    // LISTEN, which is up from the server's start. (Realtime takes any value but null and false.)
+    if (broadcast.replication_ready !== undefined && broadcast.replication_ready !== null && broadcast.replication_ready !== false) {
+      this.system(ch, "ok", "Replication connection established");
+    }
     if (presenceEnabled && (!priv || ch.policies.presence.read === true)) this.push(ch, "presence_state", this.presence.list(ch.room));
   }
 
