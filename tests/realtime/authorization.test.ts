@@ -191,6 +191,43 @@ test("token refresh re-checks the policies: a token without read access closes t
   await log.next(["CLOSED"], 1);
 });
 
+test("token refresh: a private channel keeps receiving while the new token's policies are checked", async () => {
+  const topic = uniqueTopic("refresh-live");
+  const [memberId, senderId] = [randomUUID(), randomUUID()];
+  await addMember(sql, topic, memberId);
+  await addMember(sql, topic, senderId);
+  const inbox = new Inbox();
+  const system = new Inbox();
+  const member = await clientWithToken(userToken(memberId, 600));
+  await joined(privateChannel(member.supabase, topic).on("broadcast", { event: "*" }, inbox.push).on("system", {}, system.push));
+  const sender = privateChannel((await clientWithToken(userToken(senderId, 600))).supabase, topic, { broadcast: { ack: true } });
+  await joined(sender);
+  // The sender's INSERT policy is checked by its first message and then kept.
+  assert.equal(await sender.send({ type: "broadcast", event: "before", payload: {} }), "ok");
+  await inbox.count(1);
+
+  // The re-check waits on a lock held here while the sender goes on sending.
+  const lock = await sql.reserve();
+  try {
+    await lock`begin`;
+    await lock`lock table realtime.messages in share mode`;
+    await member.supabase.realtime.setAuth(userToken(memberId, 900, { refreshed: true }));
+    for (let waiting = 0; waiting === 0; ) {
+      [{ waiting }] = await sql<[{ waiting: number }]>`select count(*)::int as waiting from pg_stat_activity
+                                                        where wait_event_type = 'Lock' and query ilike 'insert into realtime.messages%'`;
+    }
+    assert.equal(await sender.send({ type: "broadcast", event: "during", payload: {} }), "ok");
+    await inbox.count(2);
+  } finally {
+    await lock`rollback`;
+    lock.release();
+  }
+  assert.equal(await sender.send({ type: "broadcast", event: "after", payload: {} }), "ok");
+  await inbox.count(3);
+  assert.deepEqual(inbox.items.map((x) => x.event), ["before", "during", "after"]);
+  assert.equal(system.items.length, 0);
+});
+
 test("token refresh: losing one of the read rights is Realtime's 'no longer have permission'", async () => {
   const topic = uniqueTopic("revoked");
   const memberId = randomUUID();

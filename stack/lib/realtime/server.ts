@@ -620,27 +620,30 @@ export class RealtimeServer {
     if (typeof token !== "string" || token.startsWith("sb_") || token === ch.accessToken) return;
     const check = this.claimsOf(ch.conn, token);
     if (!check.ok) return this.shutdown(ch, tokenShutdownMessage(check));
-    const before = ch.policies;
-    ch.accessToken = token;
-    ch.claims = check.claims;
-    ch.policies = emptyPolicies();
+    // Until the new token's policies are known the old ones stay in force: Realtime goes on
+    // delivering to the channel while it checks them.
+    const policies = emptyPolicies();
     if (ch.private) {
       let read: Partial<Record<Extension, boolean>>;
       try {
-        read = await readAccess(this.sql, this.authContext(ch), ch.presenceEnabled ? ["broadcast", "presence"] : ["broadcast"], this.log);
+        const context = { topic: ch.sub, claims: check.claims, headers: ch.conn.headers };
+        read = await readAccess(this.sql, context, ch.presenceEnabled ? ["broadcast", "presence"] : ["broadcast"], this.log);
       } catch (e) {
         if (!(e instanceof DatabaseUnavailable)) throw e;
         return this.shutdown(ch, "Realtime was unable to connect to the project database");
       }
       if (ch.closed) return;
-      ch.policies.broadcast.read = read.broadcast;
-      ch.policies.presence.read = read.presence;
+      policies.broadcast.read = read.broadcast;
+      policies.presence.read = read.presence;
       if (!read.broadcast && !read.presence) return this.shutdown(ch, `You do not have permissions to read from this Channel topic: ${ch.sub}`);
       const revoked = (was?: boolean, now?: boolean) => was === true && now === false;
-      if (revoked(before.broadcast.read, read.broadcast) || revoked(before.presence.read, read.presence)) {
+      if (revoked(ch.policies.broadcast.read, read.broadcast) || revoked(ch.policies.presence.read, read.presence)) {
         return this.shutdown(ch, `You no longer have permission to read from this Channel topic: ${ch.sub}`);
       }
     }
+    ch.accessToken = token;
+    ch.claims = check.claims;
+    ch.policies = policies;
     this.scheduleTokenCheck(ch);
   }
 
