@@ -243,6 +243,28 @@ test("token refresh: losing one of the read rights is Realtime's 'no longer have
   await log.next(["CLOSED"], 1);
 });
 
+test("token refresh with a token Realtime cannot verify closes the channel with Realtime's message", async () => {
+  const topic = uniqueTopic("refresh-bad");
+  const claims = { sub: randomUUID(), role: "authenticated", exp: Math.floor(Date.now() / 1000) + 600 };
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const cases: Array<[string, string]> = [
+    ["not-a-token", "The token provided is not a valid JWT"],
+    [signedToken(claims, "another-secret"), ":signature_error"],
+    // Realtime has no signer for an algorithm the project has no key for, and says so in Elixir.
+    [`${part({ alg: "RS256", typ: "JWT" })}.${part(claims)}.c2lnbmF0dXJl`, ":error_generating_signer"],
+    [signedToken({ sub: randomUUID(), role: "authenticated" }), "Fields `role` and `exp` are required in JWT"],
+  ];
+  for (const [token, message] of cases) {
+    const system = new Inbox();
+    const c = await clientWithToken(userToken(randomUUID(), 600));
+    const log = await joined(c.supabase.channel(topic).on("system", {}, system.push));
+    await c.supabase.realtime.setAuth(token);
+    await system.count(1);
+    assert.deepEqual(system.items[0], { extension: "system", status: "error", message, channel: topic });
+    await log.next(["CLOSED"], 1);
+  }
+});
+
 test("token refresh with an expired token, and a token that expires while joined, close the channel", async () => {
   const topic = uniqueTopic("expiry");
   const systemA = new Inbox();

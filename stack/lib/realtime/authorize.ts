@@ -80,7 +80,8 @@ export function tokenShutdownMessage(check: Exclude<TokenCheck, { ok: true }>): 
     case "signature":
       return ":signature_error";
     case "signer":
-      return "Failed to generate JWT signer, check your JWT secret or JWKS configuration";
+      // Realtime words only the key-id variant of this error here; the plain one is Elixir's atom.
+      return ":error_generating_signer";
     case "expired":
       return `Token has expired ${check.secondsAgo} seconds ago`;
     case "missing_claims":
