@@ -8,6 +8,7 @@ import path from "node:path";
 import type http from "node:http";
 import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import postgres from "postgres";
 import type { Keys } from "../instance.js";
@@ -142,7 +143,8 @@ interface Channel {
   expiryTimer: NodeJS.Timeout | null;
   presenceCalls: number;
   presenceWindowEnds: number;
-  tracked: string | null;
+  /** The payload last tracked; an equal one (as Elixir compares maps, in any key order) is no change. */
+  tracked: Record<string, unknown> | null;
   /** Messages sent on join by `broadcast.replay`; not delivered a second time. */
   replayed: Set<string>;
   closed: boolean;
@@ -750,8 +752,8 @@ export class RealtimeServer {
     const text = JSON.stringify(payload);
     if (Buffer.byteLength(text) > this.payloadLimit) return this.shutdown(ch, "Track message size exceeded");
     ch.presenceEnabled = true;
-    if (text === ch.tracked) return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
-    ch.tracked = text;
+    if (isDeepStrictEqual(payload, ch.tracked)) return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
+    ch.tracked = payload;
     const diff = this.presence.track(ch.room, ch, ch.presenceKey, payload);
     this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
     this.presenceDiff(ch, diff);
