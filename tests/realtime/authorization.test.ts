@@ -146,6 +146,50 @@ test("HTTP broadcast to a private topic: members' messages arrive, others get 40
   assert.deepEqual(inbox.items.map((x) => x.event), ["yes", "yes-batch"]);
 });
 
+test("a write policy that fails decides nothing: that message is refused (HTTP: 422 'RLS policy error') and the next one asks again", async () => {
+  const topic = uniqueTopic("faulty");
+  const memberId = randomUUID();
+  await addMember(sql, topic, memberId);
+  await sql.unsafe(`
+    create table rt_test.faulty (topic text primary key);
+    grant select on rt_test.faulty to authenticated;
+    create function rt_test.not_faulty(t text) returns boolean language plpgsql stable as $$
+    begin
+      if exists (select 1 from rt_test.faulty f where f.topic = t) then raise exception 'topic % is faulty', t; end if;
+      return true;
+    end $$;
+    create policy "rt_test: faulty" on realtime.messages as restrictive for insert to authenticated
+      with check (rt_test.not_faulty(realtime.topic()));
+  `);
+  try {
+    await sql`insert into rt_test.faulty (topic) values (${topic})`;
+    const inbox = new Inbox();
+    await joined(privateChannel((await clientWithToken(userToken(memberId, 600))).supabase, topic).on("broadcast", { event: "*" }, inbox.push));
+    const sender = privateChannel((await clientWithToken(userToken(memberId, 600))).supabase, topic, { broadcast: { ack: true } });
+    await joined(sender);
+    assert.equal(await sender.send({ type: "broadcast", event: "while-faulty", payload: {} }, { timeout: 1000 }), "timed out");
+    assert.equal(await sender.track({ online: true }), "error");
+    await assert.rejects(sender.httpSend("while-faulty-http", {}), { message: "RLS policy error" });
+    // The batch API (send() on a channel that is not joined) drops the message and answers 202.
+    const unjoined = privateChannel((await clientWithToken(userToken(memberId, 600))).supabase, topic);
+    assert.equal(await unjoined.send({ type: "broadcast", event: "while-faulty-batch", payload: {} }), "ok");
+
+    await sql`delete from rt_test.faulty`;
+    assert.equal(await sender.send({ type: "broadcast", event: "mended", payload: {} }), "ok");
+    assert.equal(await sender.track({ online: true }), "ok");
+    assert.deepEqual(await sender.httpSend("mended-http", {}), { success: true });
+    assert.equal(await unjoined.send({ type: "broadcast", event: "mended-batch", payload: {} }), "ok");
+    await inbox.count(3);
+    assert.deepEqual(inbox.items.map((x) => x.event), ["mended", "mended-http", "mended-batch"]);
+  } finally {
+    await sql.unsafe(`
+      drop policy if exists "rt_test: faulty" on realtime.messages;
+      drop function if exists rt_test.not_faulty(text);
+      drop table if exists rt_test.faulty;
+    `);
+  }
+});
+
 test("tokens at join: malformed, badly signed and expired tokens are refused with Realtime's reasons", async () => {
   const topic = uniqueTopic("tokens");
   const cases: Array<[string, string | RegExp]> = [

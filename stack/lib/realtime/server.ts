@@ -18,6 +18,7 @@ import {
   DatabaseUnavailable,
   emptyPolicies,
   joinRefusal,
+  PolicyError,
   readAccess,
   tokenShutdownMessage,
   writeAccess,
@@ -649,7 +650,7 @@ export class RealtimeServer {
     this.scheduleTokenCheck(ch);
   }
 
-  /** Write policies, evaluated on first use and kept until the token changes. */
+  /** Write policies, evaluated on first use and kept until the token changes (a PolicyError keeps nothing). */
   private async canWrite(ch: Channel, extension: Extension): Promise<boolean> {
     if (!ch.private) return true;
     if (ch.policies[extension].write === undefined) {
@@ -668,6 +669,7 @@ export class RealtimeServer {
       try {
         allowed = await this.canWrite(ch, "broadcast");
       } catch (e) {
+        if (e instanceof PolicyError) return;
         if (!(e instanceof DatabaseUnavailable)) throw e;
         return this.log(`UnableToConnectToProject: ${e.message}`);
       }
@@ -741,7 +743,7 @@ export class RealtimeServer {
         }
         allowed = await this.canWrite(ch, "presence");
       } catch (e) {
-        if (!(e instanceof DatabaseUnavailable)) throw e;
+        if (!(e instanceof DatabaseUnavailable || e instanceof PolicyError)) throw e;
         return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "error", {});
       }
       if (ch.closed) return;
@@ -818,6 +820,7 @@ export class RealtimeServer {
       if (single) return await this.broadcastOne(req, res, body, url, decodeURIComponent(single[1]!), decodeURIComponent(single[2]!), mayWrite);
       return await this.broadcastBatch(res, body, mayWrite);
     } catch (e) {
+      if (e instanceof PolicyError) return json(res, 422, { message: "RLS policy error" });
       if (!(e instanceof DatabaseUnavailable)) throw e;
       return json(res, 422, { message: "Tenant database unavailable" });
     }
@@ -891,10 +894,15 @@ export class RealtimeServer {
       return new Outgoing((vsn) => encodeMessage(vsn, topic, "broadcast", payload, null));
     };
     for (const m of messages) if (!m.private) this.deliver(false, m.topic, asBroadcast(m));
-    // Private messages go out only on topics the caller may write to; the others are dropped, still 202.
+    // Private messages go out only on topics the caller may write to; the others (a failing policy
+    // too) are dropped, still 202.
     const privateTopics = [...new Set(messages.filter((m) => m.private).map((m) => m.topic))];
     for (const topic of privateTopics) {
-      if (!(await mayWrite(topic))) continue;
+      const allowed = await mayWrite(topic).catch((e: unknown) => {
+        if (e instanceof PolicyError) return false;
+        throw e;
+      });
+      if (!allowed) continue;
       for (const m of messages) if (m.private && m.topic === topic) this.deliver(true, topic, asBroadcast(m));
     }
     json(res, 202, undefined);
