@@ -86,19 +86,24 @@ set search_path = ''
 as $$
 declare
   reported integer;
+  resolved integer;
 begin
-  insert into admin.stuck_order_reports as r (order_id, status, status_since)
+  -- Still stuck: the open report is refreshed, which is no news, so it is not counted.
+  update admin.stuck_order_reports r set last_reported_at = now()
+  from admin.stuck_orders s
+  where r.resolved_at is null and r.order_id = s.order_id and r.status = s.status;
+  insert into admin.stuck_order_reports (order_id, status, status_since)
   select s.order_id, s.status, s.status_since from admin.stuck_orders s
-  on conflict (order_id, status) do update set last_reported_at = now()
-    where r.resolved_at is null;
+  on conflict (order_id, status) do nothing;
   get diagnostics reported = row_count;
   update admin.stuck_order_reports r set resolved_at = now()
   from public.orders o
   where r.resolved_at is null and o.id = r.order_id and o.status <> r.status;
-  return reported;
+  get diagnostics resolved = row_count;
+  return reported + resolved;
 end
 $$;
-comment on function private.record_stuck_orders() is 'Job: records the orders admin.stuck_orders shows in admin.stuck_order_reports and marks earlier reports resolved once their order has moved on.';
+comment on function private.record_stuck_orders() is 'Job: records the orders admin.stuck_orders shows in admin.stuck_order_reports and marks earlier reports resolved once their order has moved on; returns how many reports it opened or resolved.';
 revoke execute on function private.record_stuck_orders() from public;
 
 -- cron.schedule replaces a job of the same name, so running this again changes nothing.
