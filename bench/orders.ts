@@ -38,23 +38,26 @@ interface Order {
   payment_method: "cod";
 }
 
-async function signIn(status: StackStatus, email: string, role: string): Promise<{ id: string; token: string }> {
-  const headers = { apikey: status.ANON_KEY, "content-type": "application/json" };
-  const up = await fetch(`${status.API_URL}/auth/v1/signup`, { method: "POST", headers, body: JSON.stringify({ email, password: PASSWORD, data: { role } }) });
-  if (!up.ok) throw new Error(`sign-up of ${email} answered ${up.status}: ${await up.text()}`);
-  const r = await fetch(`${status.API_URL}/auth/v1/token?grant_type=password`, { method: "POST", headers, body: JSON.stringify({ email, password: PASSWORD }) });
-  const session = (await r.json()) as { access_token: string; user: { id: string } };
-  return { id: session.user.id, token: session.access_token };
-}
-
-/** A second session of an existing account, as a second device would have. */
-async function secondSession(status: StackStatus, email: string): Promise<string> {
+/** A password sign-in: one session, as one device holds it. */
+async function session(status: StackStatus, email: string): Promise<{ id: string; token: string }> {
   const r = await fetch(`${status.API_URL}/auth/v1/token?grant_type=password`, {
     method: "POST",
     headers: { apikey: status.ANON_KEY, "content-type": "application/json" },
     body: JSON.stringify({ email, password: PASSWORD }),
   });
-  return ((await r.json()) as { access_token: string }).access_token;
+  if (!r.ok) throw new Error(`sign-in of ${email} answered ${r.status}: ${await r.text()}`);
+  const body = (await r.json()) as { access_token: string; user: { id: string } };
+  return { id: body.user.id, token: body.access_token };
+}
+
+async function signUp(status: StackStatus, email: string, role: string): Promise<{ id: string; token: string }> {
+  const r = await fetch(`${status.API_URL}/auth/v1/signup`, {
+    method: "POST",
+    headers: { apikey: status.ANON_KEY, "content-type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD, data: { role } }),
+  });
+  if (!r.ok) throw new Error(`sign-up of ${email} answered ${r.status}: ${await r.text()}`);
+  return session(status, email);
 }
 
 /** Shops around Kothrud, always open, with stock that cannot run out during the run. */
@@ -127,8 +130,8 @@ async function main() {
   let contention: Record<string, number> = {};
   try {
     const merchantEmail = `merchant-${randomUUID().slice(0, 8)}@bench.example`;
-    const merchant = await signIn(status, merchantEmail, "merchant");
-    const customers = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => signIn(status, `customer-${i}-${randomUUID().slice(0, 8)}@bench.example`, "customer")));
+    const merchant = await signUp(status, merchantEmail, "merchant");
+    const customers = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => signUp(status, `customer-${i}-${randomUUID().slice(0, 8)}@bench.example`, "customer")));
     const stores = await createStores(sql, merchant.id);
 
     // Each client is one customer placing orders one after another, each with a new key.
@@ -170,7 +173,8 @@ async function main() {
     // Accept under contention: every pending order is accepted by ACCEPT_RACERS calls at once,
     // alternating between two sessions (two devices of the same shop). Exactly one may win.
     console.error(`  accept_order: ${ACCEPT_ORDERS} orders, ${ACCEPT_RACERS} concurrent accepts each...`);
-    const tokens = [merchant.token, await secondSession(status, merchantEmail)];
+    // A second sign-in is a second device of the same shop.
+    const tokens = [merchant.token, (await session(status, merchantEmail)).token];
     const pending = await Promise.all(
       orders(stores, ACCEPT_ORDERS, 999).map(async (o, i) => {
         const [r] = await sql<{ body: { id: string } }[]>`select body from private.checkout(${customers[i % CLIENTS]!.id}, ${randomUUID()}, ${sql.json(o as never)})`;

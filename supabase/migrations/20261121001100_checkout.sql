@@ -118,7 +118,7 @@ comment on function private.delivery_fee_paise(double precision) is 'The deliver
 revoke execute on function private.delivery_fee_paise(double precision) from public;
 
 -- The honest breakdown of an order at the server's current prices, and every reason it cannot
--- be placed now. With lock_stock (checkout), the products' rows are locked in id order first,
+-- be placed now, for input its callers have checked. With lock_stock (checkout), the products' rows are locked in id order first,
 -- so concurrent checkouts of the same products queue instead of overselling or deadlocking.
 create function private.quote(store_id uuid, items jsonb, lat double precision, lng double precision, lock_stock boolean default false)
 returns jsonb
@@ -135,8 +135,6 @@ declare
   small_order_fee integer;
   problems jsonb := '[]';
 begin
-  perform private.check_point(lat, lng);
-  perform private.check_order_items(items);
   select * into s from public.stores where id = quote.store_id and status = 'approved';
   if not found then
     perform private.refuse(404, 'store_not_found', 'No store takes orders with this id.', jsonb_build_object('store_id', quote.store_id));
@@ -216,9 +214,11 @@ returns jsonb
 language sql stable security definer
 set search_path = ''
 as $$
+  select private.check_point(lat, lng);
+  select private.check_order_items(items);
   select private.quote(store_id, items, lat, lng)
 $$;
-comment on function private.quote_order(uuid, jsonb, double precision, double precision) is 'quote_order for the API: private.quote without locks, as the function owner so stock counts are read whatever the caller''s policies.';
+comment on function private.quote_order(uuid, jsonb, double precision, double precision) is 'quote_order for the API: checks the input (400), then private.quote without locks, as the function owner so stock counts are read whatever the caller''s policies.';
 revoke execute on function private.quote_order(uuid, jsonb, double precision, double precision) from public;
 grant execute on function private.quote_order(uuid, jsonb, double precision, double precision) to anon, authenticated, service_role;
 
@@ -308,7 +308,8 @@ $$;
 comment on function private.authorize_payment(uuid, public.payment_method, integer) is 'Payment hook of checkout: cash on delivery passes; a payment provider plugs in here.';
 revoke execute on function private.authorize_payment(uuid, public.payment_method, integer) from public;
 
--- One transaction: the caller must be an active customer; the quote is taken with the
+-- One transaction, for a request private.checkout has checked (private.check_order_request):
+-- the caller must be an active customer; the quote is taken with the
 -- products locked; any problem refuses with 409 and changes nothing; otherwise stock is
 -- reserved and the order, its items and its first event are written.
 create function private.place_order(customer_id uuid, request jsonb) returns jsonb
@@ -321,7 +322,6 @@ declare
   new_order_id uuid;
   expected integer := (request ->> 'expected_total_paise')::integer;
 begin
-  perform private.check_order_request(request);
   if not exists (select 1 from public.profiles p where p.id = customer_id and p.role = 'customer' and p.status = 'active') then
     perform private.refuse(403, 'not_a_customer', 'Only active customer accounts can place orders.');
   end if;

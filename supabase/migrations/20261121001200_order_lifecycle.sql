@@ -57,7 +57,7 @@ declare
   o public.orders;
 begin
   select * into o from public.orders where id = order_for_change.order_id for update;
-  if not found or private.order_actor(o) is null or not (private.order_actor(o) = any (actors)) then
+  if not found or not coalesce(private.order_actor(o) = any (actors), false) then
     perform private.refuse(404, 'order_not_found', 'No such order among yours.', jsonb_build_object('order_id', order_id));
   end if;
   return o;

@@ -5,7 +5,7 @@
 -- 000_test_helpers.sql.
 begin;
 
-select plan(92);
+select plan(94);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
@@ -603,6 +603,25 @@ select is(
      and user_id in (select id from personas where name in ('customer', 'stranger'))),
   2,
   'private.idempotency_keys holds key 1 once for each of the two customers'
+);
+
+-- Keys are kept for admin.settings.idempotency_key_ttl (24 hours): past it, the same key starts
+-- afresh, even before the hourly purge has removed it.
+update private.idempotency_keys set created_at = now() - interval '25 hours'
+where idempotency_key = pg_temp.key(1) and user_id = (select id from personas where name = 'customer');
+select tests.authenticate_as((select id from personas where name = 'customer'));
+select is(
+  pg_temp.outcome(pg_temp.place_sql(1, 'store', jsonb_build_array(pg_temp.item('ghee', 1)))),
+  'ok',
+  'a key older than 24 hours is free again: another request with it places a new order, no 422'
+);
+select tests.clear_authentication();
+select is(
+  (select response_body ->> 'id' <> (select body ->> 'id' from answers where name = 'first')
+     from private.idempotency_keys
+     where idempotency_key = pg_temp.key(1) and user_id = (select id from personas where name = 'customer')),
+  true,
+  'the customer''s key 1 now stores the new order, not the one from a day ago'
 );
 
 select * from finish();
