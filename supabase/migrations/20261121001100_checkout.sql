@@ -63,6 +63,8 @@ end
 $$;
 comment on function private.refuse(integer, text, text, jsonb) is 'Raises a refusal that REST answers with the given HTTP status and a {code, message, details} body.';
 revoke execute on function private.refuse(integer, text, text, jsonb) from public;
+-- It only raises, so callers' own (security invoker) functions may use it too.
+grant execute on function private.refuse(integer, text, text, jsonb) to authenticated, service_role;
 
 -- Input ---------------------------------------------------------------------------------------
 

@@ -45,9 +45,18 @@ test("the bootstrap has Supabase's realtime.messages, realtime.topic(), realtime
     columns.map((c) => `${c.column_name} ${c.data_type}`),
     ["topic text", "extension text", "payload jsonb", "event text", "private boolean", "updated_at timestamp without time zone", "inserted_at timestamp without time zone", "id uuid"],
   );
-  const [rls] = await sql`select relrowsecurity, (select count(*) from pg_policy where polrelid = c.oid and polname not like 'rt_test:%')::int as policies
+  // RLS on, and no policy of the bootstrap's own: every one there is the project's (migrations).
+  const [rls] = await sql`select relrowsecurity, (select coalesce(array_agg(polname::text order by polname), '{}') from pg_policy
+                                                  where polrelid = c.oid and polname not like 'rt_test:%') as policies
                           from pg_class c where oid = 'realtime.messages'::regclass`;
-  assert.deepEqual({ ...rls }, { relrowsecurity: true, policies: 0 });
+  assert.deepEqual({ ...rls }, {
+    relrowsecurity: true,
+    policies: [
+      "Members broadcast typing and share presence in their open conversations",
+      "Members receive their conversations' messages, receipts, typing and presence",
+      "Order parties, store owners and riders receive their live feeds",
+    ],
+  });
   const functions = await sql`select p.oid::regprocedure::text as signature from pg_proc p
                               where p.pronamespace = 'realtime'::regnamespace and p.proname in ('send', 'broadcast_changes', 'topic') order by 1`;
   assert.deepEqual(functions.map((f) => f.signature), [

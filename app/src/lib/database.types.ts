@@ -87,26 +87,32 @@ export type Database = {
       };
       conversations: {
         Row: {
+          closed_at: string | null;
           created_at: string;
           id: string;
           kind: Database["public"]["Enums"]["conversation_kind"];
           last_seq: number;
           order_id: string;
+          rider_id: string | null;
         };
         ComputedFields: never;
         Insert: {
+          closed_at?: string | null;
           created_at?: string;
           id?: string;
           kind: Database["public"]["Enums"]["conversation_kind"];
           last_seq?: number;
           order_id: string;
+          rider_id?: string | null;
         };
         Update: {
+          closed_at?: string | null;
           created_at?: string;
           id?: string;
           kind?: Database["public"]["Enums"]["conversation_kind"];
           last_seq?: number;
           order_id?: string;
+          rider_id?: string | null;
         };
         Relationships: [
           {
@@ -114,6 +120,13 @@ export type Database = {
             columns: ["order_id"];
             isOneToOne: false;
             referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "conversations_rider_id_fkey";
+            columns: ["rider_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
             referencedColumns: ["id"];
           },
         ];
@@ -782,6 +795,22 @@ export type Database = {
         };
         Returns: boolean;
       };
+      mark_delivered: { Args: { conversation_id: string; up_to_seq: number }; Returns: undefined };
+      mark_read: { Args: { conversation_id: string; up_to_seq: number }; Returns: undefined };
+      my_conversations: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          closed_at: string;
+          conversation_id: string;
+          kind: Database["public"]["Enums"]["conversation_kind"];
+          last_message_at: string;
+          last_message_body: string;
+          last_read_seq: number;
+          last_seq: number;
+          order_id: string;
+          unread_count: number;
+        }[];
+      };
       my_profile: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -819,6 +848,7 @@ export type Database = {
           isSetofReturn: true;
         };
       };
+      order_tracking: { Args: { order_id: string }; Returns: Json };
       place_order: {
         Args: {
           delivery: Json;
@@ -906,6 +936,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      report_location: { Args: { lat: number; lng: number; order_id: string }; Returns: Json };
       search_products: {
         Args: { lat: number; lng: number; max_results?: number; query: string; radius_m?: number };
         Returns: {
@@ -918,6 +949,24 @@ export type Database = {
           store_id: string;
           store_name: string;
         }[];
+      };
+      send_message: {
+        Args: { body: string; client_msg_id: string; conversation_id: string };
+        Returns: {
+          body: string;
+          client_msg_id: string;
+          conversation_id: string;
+          created_at: string;
+          id: string;
+          sender_id: string | null;
+          seq: number;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
       suggest_riders: {
         Args: { max_results?: number; order_id: string };
