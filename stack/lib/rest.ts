@@ -1,5 +1,6 @@
-import { App, type ResolvedKey } from "@supabase/lite";
+import { App, type ConnectionContextOptions, type ResolvedKey } from "@supabase/lite";
 import { createPostgresConnection, type PostgresConnection } from "@supabase/lite/postgres";
+import { sql, type Kysely } from "kysely";
 import type { ProjectConfig } from "./config.js";
 import { dbUrl, type Instance, type Keys } from "./instance.js";
 import { verifyJwt } from "./jwt.js";
@@ -24,6 +25,13 @@ import { verifyJwt } from "./jwt.js";
  *    answers those with its documented status (mostly 400) and the SQLSTATE as `code`.
  * 7. Lite's OpenAPI description at `/rest/v1/` has no paths or definitions; the gateway serves
  *    one built from the catalog (openapi.ts).
+ *
+ * Speed, with the same behaviour (tests/integration/rest-context.test.ts):
+ *
+ * - Lite sets each request setting (role, JWT claims, request method, path and headers) with a
+ *   statement of its own, ten per RPC call, and postgres.js spends two round trips on each
+ *   parameterised statement it has not prepared. Its two context steps are replaced by one
+ *   statement each, setting the same values in the same order.
  */
 
 /** SQLSTATEs (exact or by two-character class) that lite itself maps to a status. */
@@ -63,15 +71,49 @@ export function isoTimestamp(text: string): string {
   const [, date, time, hours, minutes = "00", seconds] = m;
   return `${date}T${time}${hours}:${minutes}${seconds ? `:${seconds}` : ""}`;
 }
+
+/** What lite passes its context steps: the request's claims and storage operation. */
+interface RequestVars {
+  auth?: { uid?: unknown; role?: unknown; jwt?: unknown };
+  storage?: { operation?: unknown };
+}
+
+/** Lite's two per-request context steps (private in its typings), replaced below. */
+interface ContextSteps {
+  applyJwtSessionContext(tx: Kysely<unknown>, vars: RequestVars, setRole: boolean): Promise<void>;
+  applyRpcRequestGucs(tx: Kysely<unknown>, rpc: NonNullable<ConnectionContextOptions["rpc"]>): Promise<void>;
+}
+
+/**
+ * Lite's context steps as one statement each. Lite follows `set_config('role', …)` with
+ * `SET LOCAL ROLE` for roles other than the API's own; that is the same setting, already made.
+ */
+function contextInOneStatement(connection: PostgresConnection): void {
+  const steps = connection as unknown as ContextSteps;
+  steps.applyJwtSessionContext = async (tx, vars) => {
+    const role = vars.auth?.role || "anon";
+    const jwt = vars.auth?.jwt;
+    const claims = jwt && typeof jwt === "object" ? sql`, set_config('request.jwt.claims', ${JSON.stringify(jwt)}, true)` : sql``;
+    await sql`select set_config('role', ${role}, true), set_config('request.jwt.claim.sub', ${String(vars.auth?.uid ?? "")}, true),
+      set_config('request.jwt.claim.role', ${role}, true), set_config('storage.operation', ${String(vars.storage?.operation ?? "")}, true)${claims}`.execute(tx);
+  };
+  steps.applyRpcRequestGucs = async (tx, rpc) => {
+    await sql`select set_config('response.status', '', true), set_config('response.headers', '', true),
+      set_config('request.method', ${rpc.method}, true), set_config('request.path', ${rpc.path}, true),
+      set_config('request.headers', ${JSON.stringify(rpc.requestHeaders ?? {})}, true)`.execute(tx);
+  };
+}
+
 export interface LiteApi {
   app: App<any>;
   connection: PostgresConnection;
   close(): Promise<void>;
 }
 
-export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): LiteApi {
+/** Lite's connection to the database, with the gaps and speed-ups above that live in it. */
+export function createLiteConnection(url: string): PostgresConnection {
   const connection = createPostgresConnection({
-    url: dbUrl(i),
+    url,
     postgresOptions: {
       max: 20,
       onnotice: () => {},
@@ -86,7 +128,12 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
   (connection as unknown as { rlsState: string }).rlsState = "active";
   // Gap 6: PostgREST's statuses for the database errors lite does not map.
   connection.normalizeDbError = asPostgrestError;
+  contextInOneStatement(connection);
+  return connection;
+}
 
+export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): LiteApi {
+  const connection = createLiteConnection(dbUrl(i));
   const resolver = async (key: string): Promise<ResolvedKey | null> => {
     if (key === keys.publishableKey) return { type: "publishable", claims: { role: "anon" } };
     if (key === keys.secretKey) return { type: "secret", claims: { role: "service_role" } };
