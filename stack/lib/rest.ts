@@ -3,7 +3,7 @@ import { createPostgresConnection, type PostgresConnection } from "@supabase/lit
 import { sql, type Kysely } from "kysely";
 import type { ProjectConfig } from "./config.js";
 import { dbUrl, type Instance, type Keys } from "./instance.js";
-import { verifyJwt } from "./jwt.js";
+import { signedJwtCache, unexpired } from "./jwt.js";
 
 /**
  * `/rest/v1` (PostgREST) and `/auth/v1` (GoTrue) served by @supabase/lite on its `postgres`
@@ -134,11 +134,12 @@ export function createLiteConnection(url: string): PostgresConnection {
 
 export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): LiteApi {
   const connection = createLiteConnection(dbUrl(i));
+  const signed = signedJwtCache(keys.jwtSecret);
   const resolver = async (key: string): Promise<ResolvedKey | null> => {
     if (key === keys.publishableKey) return { type: "publishable", claims: { role: "anon" } };
     if (key === keys.secretKey) return { type: "secret", claims: { role: "service_role" } };
     // Gap 2: legacy JWT API keys.
-    const claims = verifyJwt(key, keys.jwtSecret);
+    const claims = unexpired(signed(key));
     if (claims?.role === "anon") return { type: "publishable", claims };
     if (claims?.role === "service_role") return { type: "secret", claims };
     return null;
