@@ -1,13 +1,13 @@
-// The request context rest.ts sets in one statement is the context lite's own steps set: the
-// same role, claims and request settings inside the request's transaction, the same error for
-// a role that does not exist.
+// The request context rest.ts sets in one statement, and the one its RPC fast path sets, are the
+// context lite's own steps set: the same role, claims and request settings inside the request's
+// transaction, the same error for a role that does not exist.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { sql, type Kysely } from "kysely";
-import type { ConnectionContextOptions, VarsContext } from "@supabase/lite";
+import type { ConnectionContextOptions, FunctionInfo, VarsContext } from "@supabase/lite";
 import { createPostgresConnection, type PostgresConnection } from "@supabase/lite/postgres";
-import { createLiteConnection } from "../../stack/lib/rest.js";
-import { env } from "../support/env.js";
+import { createLiteConnection, rpcStatements, type RpcCall } from "../../stack/lib/rest.js";
+import { db, env } from "../support/env.js";
 
 const ours = createLiteConnection(env.dbUrl);
 const lites = createPostgresConnection({ url: env.dbUrl, postgresOptions: { max: 2, onnotice: () => {} } });
@@ -65,3 +65,28 @@ for (const [who, vars] of Object.entries(VARS)) {
     });
   }
 }
+
+test("the RPC fast path sets the context lite's own steps set", async () => {
+  const direct = db();
+  const columns = SETTINGS.map((s) => `coalesce(current_setting('${s}', true), '')`).join(", ");
+  await direct.unsafe(`create function public.fast_path_probe() returns setof record language sql stable as $$ select current_user::text, ${columns} $$`);
+  try {
+    const probe: FunctionInfo = { schema: "public", name: "fast_path_probe", arg_names: [], arg_types: [], arg_defaults: 0, has_variadic: false, has_out_args: false, volatility: "s", return_type: "record", return_is_setof: true, return_typtype: "p" };
+    const definition = `(role text, ${SETTINGS.map((s) => `"${s}" text`).join(", ")})`;
+    const requestHeaders = { apikey: "k", "x-note": "it's a \\ here" };
+    for (const vars of [VARS["anon key"]!, VARS["signed-in user"]!]) {
+      const auth = vars.auth as { uid: string | null; role: string; jwt: Record<string, unknown> };
+      const call: RpcCall = { fn: "fast_path_probe", args: {}, role: auth.role, sub: auth.uid ?? "", claims: auth.jwt, headers: requestHeaders };
+      // A set of records needs its columns named where it is called, which lite does not do.
+      const statements = rpcStatements(call, [probe], 1000)!.replace(/as "fast_path_probe"/, `as "fast_path_probe"${definition}`);
+      const [, fast] = (await direct.unsafe(statements)) as unknown as Array<Array<Record<string, string>>>;
+      const rpc = { method: "POST", path: "/rpc/fast_path_probe", readOnly: false, requestHeaders };
+      const read = (db: Kysely<any>) => sql.raw(`select * from public.fast_path_probe() as "fast_path_probe"${definition} limit 1000`).execute(db);
+      const viaLite = await lites.withContext(vars, read, { rpc });
+      assert.deepEqual(fast!.map((row) => ({ ...row })), viaLite.rows);
+    }
+  } finally {
+    await direct.unsafe("drop function public.fast_path_probe()");
+    await direct.end();
+  }
+});
