@@ -9,7 +9,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { startThrowawayStack, type ThrowawayStack } from "../stack/lib/throwaway.js";
 import { LOCALITIES } from "../seed/pune.js";
-import { markdownTable, percentile, RESULTS_DIR, writeResults } from "./report.js";
+import { markdownTable, measure, percentile, RESULTS_DIR, writeResults } from "./report.js";
 import { Random } from "../seed/random.js";
 import { seed } from "../seed/seed.js";
 
@@ -46,25 +46,6 @@ interface Result {
   perSecond: number;
 }
 
-/** Runs the calls with CLIENTS concurrent clients, each taking the next call as soon as it is free. */
-async function measure(run: (c: Call) => Promise<void>, work: Call[]): Promise<{ latencies: number[]; seconds: number }> {
-  for (const c of work.slice(0, 50)) await run(c); // warm caches and connections
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (next < work.length) {
-        const c = work[next++]!;
-        const t = performance.now();
-        await run(c);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
-}
-
 async function bench(stack: ThrowawayStack, stores: number, results: Result[], plans: Record<string, string>) {
   const { status } = stack;
   // The direct path runs the same function as the same role REST uses for a visitor.
@@ -88,7 +69,7 @@ async function bench(stack: ThrowawayStack, stores: number, results: Result[], p
       const work = calls(rpc, CLIENTS * REQUESTS);
       for (const [via, run] of [["SQL", sql], ["REST", rest]] as const) {
         console.error(`  ${rpc} over ${via}: ${work.length} calls, ${CLIENTS} clients...`);
-        const { latencies, seconds } = await measure(run, work);
+        const { latencies, seconds } = await measure(CLIENTS, run, work);
         const round = (x: number) => Math.round(x * 100) / 100;
         results.push({ stores, rpc, via, requests: latencies.length, p50: round(percentile(latencies, 0.5)), p95: round(percentile(latencies, 0.95)), p99: round(percentile(latencies, 0.99)), perSecond: Math.round(latencies.length / seconds) });
       }

@@ -27,3 +27,26 @@ export function writeResults(name: string, data: Record<string, unknown>): void 
   fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, ...data }, null, 2));
   console.error(`Wrote ${path.relative(ROOT, out)}`);
 }
+
+/**
+ * Runs `run` over the work with `clients` concurrent clients, each taking the next item as soon
+ * as it is free, after a short sequential warm-up (caches, connections, JIT). Latencies in ms,
+ * ascending.
+ */
+export async function measure<T>(clients: number, run: (item: T) => Promise<void>, work: readonly T[]): Promise<{ latencies: number[]; seconds: number }> {
+  for (const item of work.slice(0, 20)) await run(item);
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < work.length) {
+        const item = work[next++]!;
+        const t = performance.now();
+        await run(item);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
+}

@@ -7,13 +7,13 @@ import { StackError } from "./errors.js";
 import { DENO_DIR, FUNCTIONS_DIR, ROOT } from "./paths.js";
 
 const HOST = path.join(ROOT, "stack", "deno", "host.ts");
-const denoBinary = (): string => {
+export const denoBinary = (): string => {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve("deno/package.json")), "deno");
 };
 
 /** Function folders, as the Supabase CLI finds them: `supabase/functions/<name>/index.ts`. */
-function functionNames(): string[] {
+export function functionNames(): string[] {
   if (!fs.existsSync(FUNCTIONS_DIR)) return [];
   return fs
     .readdirSync(FUNCTIONS_DIR, { withFileTypes: true })

@@ -27,6 +27,10 @@ import { signedJwtCache, unexpired, type JwtClaims, type SignedJwt } from "./jwt
  *    answers those with its documented status (mostly 400) and the SQLSTATE as `code`.
  * 7. Lite's OpenAPI description at `/rest/v1/` has no paths or definitions; the gateway serves
  *    one built from the catalog (openapi.ts).
+ * 8. Lite writes a json/jsonb RPC argument that is an object or array as JSON text, and its
+ *    postgres driver then encodes that text again: the function would get a JSON string, not
+ *    the array. Text goes to Postgres as it is here, anything else is encoded once. One case
+ *    still differs: an argument that is itself a JSON string is read as JSON text.
  *
  * Speed, with the same behaviour:
  *
@@ -237,6 +241,8 @@ function toJson(value: unknown): string {
     return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? Number.parseInt(v.toString(), 10) : v));
   }
 }
+/** Gap 8: JSON text as it is, any other value encoded. */
+const jsonOnce = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 
 export interface LiteApi {
   app: App<any>;
@@ -257,6 +263,9 @@ export function createLiteConnection(url: string): PostgresConnection {
       types: {
         timestamp: { to: 1114, from: [1114], serialize: (v: string) => v, parse: isoTimestamp },
         timestamptz: { to: 1184, from: [1184], serialize: (v: string) => v, parse: isoTimestamp },
+        // Gap 8: JSON encoded once.
+        json: { to: 114, from: [114], serialize: jsonOnce, parse: (v: string) => JSON.parse(v) },
+        jsonb: { to: 3802, from: [3802], serialize: jsonOnce, parse: (v: string) => JSON.parse(v) },
       },
     },
   });

@@ -75,6 +75,8 @@ create table public.stores (
   reopens_at timestamptz,
   preparation_minutes integer not null default 10
     constraint stores_preparation_minutes_range check (preparation_minutes between 1 and 120),
+  minimum_order_paise integer not null default 0
+    constraint stores_minimum_order_range check (minimum_order_paise between 0 and 1000000),
   status public.store_status not null default 'pending',
   status_reason text constraint stores_status_reason_length check (char_length(status_reason) <= 500),
   approved_at timestamptz,
@@ -90,16 +92,17 @@ comment on column public.stores.opening_hours is 'Per weekday (mon..sun) a list 
 comment on column public.stores.temporarily_closed is 'The merchant''s manual switch: closed regardless of opening hours, until reopens_at if set.';
 comment on column public.stores.reopens_at is 'When a temporary closure ends by itself; null means until the merchant reopens.';
 comment on column public.stores.preparation_minutes is 'Typical minutes from acceptance to ready; part of the delivery ETA.';
+comment on column public.stores.minimum_order_paise is 'Smallest subtotal delivered without a small-order fee; 0 for none.';
 comment on column public.stores.status_reason is 'Why an admin approved, suspended or reinstated the store.';
 comment on column public.stores.rating is 'Average customer rating, 1.0 to 5.0; null until rated.';
 
 revoke all on table public.stores from anon, authenticated;
 grant select on table public.stores to anon, authenticated;
 grant insert (owner_id, name, category, description, phone, address, location, delivery_radius_m,
-              opening_hours, temporarily_closed, reopens_at, preparation_minutes)
+              opening_hours, temporarily_closed, reopens_at, preparation_minutes, minimum_order_paise)
   on table public.stores to authenticated;
 grant update (name, category, description, phone, address, location, delivery_radius_m,
-              opening_hours, temporarily_closed, reopens_at, preparation_minutes)
+              opening_hours, temporarily_closed, reopens_at, preparation_minutes, minimum_order_paise)
   on table public.stores to authenticated;
 grant delete on table public.stores to authenticated;
 grant all on table public.stores to service_role;

@@ -19,19 +19,23 @@ create table public.orders (
   status_reason text constraint orders_status_reason_length check (char_length(status_reason) <= 500),
   subtotal_paise integer not null constraint orders_subtotal_not_negative check (subtotal_paise >= 0),
   delivery_fee_paise integer not null default 0 constraint orders_delivery_fee_not_negative check (delivery_fee_paise >= 0),
+  small_order_fee_paise integer not null default 0 constraint orders_small_order_fee_not_negative check (small_order_fee_paise >= 0),
   total_paise integer not null,
   payment_method public.payment_method not null default 'cod',
   delivery_address text not null constraint orders_delivery_address_length check (char_length(btrim(delivery_address)) between 5 and 300),
   delivery_location extensions.geography(point, 4326) not null,
+  delivery_distance_m integer constraint orders_delivery_distance_not_negative check (delivery_distance_m >= 0),
   notes text constraint orders_notes_length check (char_length(notes) <= 500),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint orders_total_adds_up check (total_paise = subtotal_paise + delivery_fee_paise)
+  constraint orders_total_adds_up check (total_paise = subtotal_paise + delivery_fee_paise + small_order_fee_paise)
 );
 comment on table public.orders is 'A customer''s order from one store. Written only by checkout and the order functions; every status change is a row in order_events.';
 comment on column public.orders.rider_id is 'The rider delivering the order; null until one claims or is assigned it.';
 comment on column public.orders.status_reason is 'Why the order was rejected, cancelled or expired.';
-comment on column public.orders.total_paise is 'subtotal_paise + delivery_fee_paise, in paise.';
+comment on column public.orders.small_order_fee_paise is 'Charged when the subtotal at checkout was below the store''s minimum order; never raised afterwards.';
+comment on column public.orders.total_paise is 'subtotal_paise + delivery_fee_paise + small_order_fee_paise, in paise.';
+comment on column public.orders.delivery_distance_m is 'Straight-line metres from the store to the delivery point at checkout; the delivery fee is priced on it.';
 comment on column public.orders.delivery_location is 'Where to deliver (WGS 84 point).';
 comment on column public.orders.updated_at is 'Last change of any kind; integrators sync with updated_at=gt.<last seen>.';
 
@@ -68,6 +72,9 @@ create policy "Admins read every order" on public.orders
   for select to authenticated
   using ((select private.active_role()) = 'admin');
 
+create type public.substitution_preference as enum ('remove', 'substitute');
+comment on type public.substitution_preference is 'What the customer wants when an item turns out to be unavailable: drop it, or take a similar item of the store at no higher price.';
+
 create table public.order_items (
   id bigint generated always as identity primary key,
   order_id uuid not null references public.orders (id) on delete cascade,
@@ -78,10 +85,16 @@ create table public.order_items (
   unit_price_paise integer not null constraint order_items_unit_price_positive check (unit_price_paise > 0),
   quantity integer not null constraint order_items_quantity_range check (quantity between 1 and 100),
   line_total_paise integer generated always as (unit_price_paise * quantity) stored,
+  if_unavailable public.substitution_preference not null default 'remove',
+  unavailable boolean not null default false,
+  substitute_for bigint references public.order_items (id),
   constraint order_items_product_once_per_order unique (order_id, product_id)
 );
 comment on table public.order_items is 'What an order contains, with the product''s name, unit and price as they were when it was placed.';
 comment on column public.order_items.product_id is 'The product bought; null once the merchant deletes it (the snapshot stays).';
+comment on column public.order_items.if_unavailable is 'The customer''s choice, per item, for when the store cannot supply it.';
+comment on column public.order_items.unavailable is 'The store marked the item unavailable when accepting: it is not charged (and another line may substitute it).';
+comment on column public.order_items.substitute_for is 'For a substitute line: the unavailable item it replaces.';
 
 revoke all on table public.order_items from anon, authenticated;
 grant select on table public.order_items to authenticated;
@@ -89,6 +102,7 @@ grant all on table public.order_items to service_role;
 
 -- The unique (order_id, product_id) index serves the order_id foreign key.
 create index order_items_product_id_idx on public.order_items (product_id);
+create index order_items_substitute_for_idx on public.order_items (substitute_for) where substitute_for is not null;
 
 alter table public.order_items enable row level security;
 

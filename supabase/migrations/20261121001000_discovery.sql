@@ -103,9 +103,8 @@ comment on function private.search_terms(text) is 'Splits a search query into wo
 revoke execute on function private.search_terms(text) from public;
 grant execute on function private.search_terms(text) to anon, authenticated, service_role;
 
--- Bad discovery input is the caller's mistake: a 400 with a message that names the argument.
-create function private.check_discovery_input(lat double precision, lng double precision, radius_m integer, max_results integer)
-returns void
+-- Bad input is the caller's mistake: a 400 with a message that names the argument.
+create function private.check_point(lat double precision, lng double precision) returns void
 language plpgsql immutable
 set search_path = ''
 as $$
@@ -116,6 +115,19 @@ begin
   if lng is null or lng not between -180 and 180 then
     raise exception 'lng must be between -180 and 180, got %', coalesce(lng::text, 'null') using errcode = '22023';
   end if;
+end
+$$;
+comment on function private.check_point(double precision, double precision) is 'Raises a clear 22023 (HTTP 400) for a latitude or longitude out of range.';
+revoke execute on function private.check_point(double precision, double precision) from public;
+grant execute on function private.check_point(double precision, double precision) to anon, authenticated, service_role;
+
+create function private.check_discovery_input(lat double precision, lng double precision, radius_m integer, max_results integer)
+returns void
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  perform private.check_point(lat, lng);
   if radius_m is null or radius_m not between 0 and 50000 then
     raise exception 'radius_m must be between 0 and 50000 metres, got %', coalesce(radius_m::text, 'null') using errcode = '22023';
   end if;

@@ -102,7 +102,7 @@ select is(
       and has_column_privilege('authenticated', a.attrelid, a.attnum, 'INSERT')
     order by a.attname
   ),
-  array['address', 'category', 'delivery_radius_m', 'description', 'location', 'name',
+  array['address', 'category', 'delivery_radius_m', 'description', 'location', 'minimum_order_paise', 'name',
         'opening_hours', 'owner_id', 'phone', 'preparation_minutes', 'reopens_at', 'temporarily_closed'],
   'authenticated may insert exactly the application columns (no status, approval or rating)'
 );
@@ -113,7 +113,7 @@ select is(
       and has_column_privilege('authenticated', a.attrelid, a.attnum, 'UPDATE')
     order by a.attname
   ),
-  array['address', 'category', 'delivery_radius_m', 'description', 'location', 'name',
+  array['address', 'category', 'delivery_radius_m', 'description', 'location', 'minimum_order_paise', 'name',
         'opening_hours', 'phone', 'preparation_minutes', 'reopens_at', 'temporarily_closed'],
   'authenticated may update exactly the merchant-editable columns (no owner, status, approval or rating)'
 );

@@ -3,7 +3,8 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { postgrestStatus } from "../../stack/lib/rest.js";
-import { db, env, signUp } from "../support/env.js";
+import { randomUUID } from "node:crypto";
+import { client, db, env, signUp } from "../support/env.js";
 
 const sql = db();
 after(() => sql.end());
@@ -80,6 +81,18 @@ test("gap 7: the OpenAPI description at /rest/v1/ lists every table and function
   assert.equal(doc.paths["/rpc/hook_before_user_created"], undefined, "functions the caller cannot execute are left out");
   const anon = await fetch(`${env.apiUrl}/rest/v1/`, { headers: { apikey: env.anonKey } });
   assert.ok(anon.status >= 401 && anon.status <= 403, `the anon key gets ${anon.status}`);
+});
+
+test("gap 8: an array given for a jsonb RPC argument reaches the function as an array", async () => {
+  // Valid items pass the item checks, so the refusal is about the store, not the list.
+  const { error, status } = await client().rpc("quote_order", {
+    store_id: randomUUID(),
+    items: [{ product_id: randomUUID(), quantity: 2 }],
+    lat: 18.52,
+    lng: 73.85,
+  });
+  assert.equal(status, 404);
+  assert.equal(error?.code, "store_not_found");
 });
 
 test("auth.uid() reads the claims object the way Supabase's does", async () => {

@@ -146,6 +146,50 @@ test("HTTP broadcast to a private topic: members' messages arrive, others get 40
   assert.deepEqual(inbox.items.map((x) => x.event), ["yes", "yes-batch"]);
 });
 
+test("a write policy that fails decides nothing: that message is refused (HTTP: 422 'RLS policy error') and the next one asks again", async () => {
+  const topic = uniqueTopic("faulty");
+  const memberId = randomUUID();
+  await addMember(sql, topic, memberId);
+  await sql.unsafe(`
+    create table rt_test.faulty (topic text primary key);
+    grant select on rt_test.faulty to authenticated;
+    create function rt_test.not_faulty(t text) returns boolean language plpgsql stable as $$
+    begin
+      if exists (select 1 from rt_test.faulty f where f.topic = t) then raise exception 'topic % is faulty', t; end if;
+      return true;
+    end $$;
+    create policy "rt_test: faulty" on realtime.messages as restrictive for insert to authenticated
+      with check (rt_test.not_faulty(realtime.topic()));
+  `);
+  try {
+    await sql`insert into rt_test.faulty (topic) values (${topic})`;
+    const inbox = new Inbox();
+    await joined(privateChannel((await clientWithToken(userToken(memberId, 600))).supabase, topic).on("broadcast", { event: "*" }, inbox.push));
+    const sender = privateChannel((await clientWithToken(userToken(memberId, 600))).supabase, topic, { broadcast: { ack: true } });
+    await joined(sender);
+    assert.equal(await sender.send({ type: "broadcast", event: "while-faulty", payload: {} }, { timeout: 1000 }), "timed out");
+    assert.equal(await sender.track({ online: true }), "error");
+    await assert.rejects(sender.httpSend("while-faulty-http", {}), { message: "RLS policy error" });
+    // The batch API (send() on a channel that is not joined) drops the message and answers 202.
+    const unjoined = privateChannel((await clientWithToken(userToken(memberId, 600))).supabase, topic);
+    assert.equal(await unjoined.send({ type: "broadcast", event: "while-faulty-batch", payload: {} }), "ok");
+
+    await sql`delete from rt_test.faulty`;
+    assert.equal(await sender.send({ type: "broadcast", event: "mended", payload: {} }), "ok");
+    assert.equal(await sender.track({ online: true }), "ok");
+    assert.deepEqual(await sender.httpSend("mended-http", {}), { success: true });
+    assert.equal(await unjoined.send({ type: "broadcast", event: "mended-batch", payload: {} }), "ok");
+    await inbox.count(3);
+    assert.deepEqual(inbox.items.map((x) => x.event), ["mended", "mended-http", "mended-batch"]);
+  } finally {
+    await sql.unsafe(`
+      drop policy if exists "rt_test: faulty" on realtime.messages;
+      drop function if exists rt_test.not_faulty(text);
+      drop table if exists rt_test.faulty;
+    `);
+  }
+});
+
 test("tokens at join: malformed, badly signed and expired tokens are refused with Realtime's reasons", async () => {
   const topic = uniqueTopic("tokens");
   const cases: Array<[string, string | RegExp]> = [
@@ -191,6 +235,43 @@ test("token refresh re-checks the policies: a token without read access closes t
   await log.next(["CLOSED"], 1);
 });
 
+test("token refresh: a private channel keeps receiving while the new token's policies are checked", async () => {
+  const topic = uniqueTopic("refresh-live");
+  const [memberId, senderId] = [randomUUID(), randomUUID()];
+  await addMember(sql, topic, memberId);
+  await addMember(sql, topic, senderId);
+  const inbox = new Inbox();
+  const system = new Inbox();
+  const member = await clientWithToken(userToken(memberId, 600));
+  await joined(privateChannel(member.supabase, topic).on("broadcast", { event: "*" }, inbox.push).on("system", {}, system.push));
+  const sender = privateChannel((await clientWithToken(userToken(senderId, 600))).supabase, topic, { broadcast: { ack: true } });
+  await joined(sender);
+  // The sender's INSERT policy is checked by its first message and then kept.
+  assert.equal(await sender.send({ type: "broadcast", event: "before", payload: {} }), "ok");
+  await inbox.count(1);
+
+  // The re-check waits on a lock held here while the sender goes on sending.
+  const lock = await sql.reserve();
+  try {
+    await lock`begin`;
+    await lock`lock table realtime.messages in share mode`;
+    await member.supabase.realtime.setAuth(userToken(memberId, 900, { refreshed: true }));
+    for (let waiting = 0; waiting === 0; ) {
+      [{ waiting }] = await sql<[{ waiting: number }]>`select count(*)::int as waiting from pg_stat_activity
+                                                        where wait_event_type = 'Lock' and query ilike 'insert into realtime.messages%'`;
+    }
+    assert.equal(await sender.send({ type: "broadcast", event: "during", payload: {} }), "ok");
+    await inbox.count(2);
+  } finally {
+    await lock`rollback`;
+    lock.release();
+  }
+  assert.equal(await sender.send({ type: "broadcast", event: "after", payload: {} }), "ok");
+  await inbox.count(3);
+  assert.deepEqual(inbox.items.map((x) => x.event), ["before", "during", "after"]);
+  assert.equal(system.items.length, 0);
+});
+
 test("token refresh: losing one of the read rights is Realtime's 'no longer have permission'", async () => {
   const topic = uniqueTopic("revoked");
   const memberId = randomUUID();
@@ -204,6 +285,28 @@ test("token refresh: losing one of the read rights is Realtime's 'no longer have
   await system.count(1);
   assert.equal(system.items[0].message, `You no longer have permission to read from this Channel topic: ${topic}`);
   await log.next(["CLOSED"], 1);
+});
+
+test("token refresh with a token Realtime cannot verify closes the channel with Realtime's message", async () => {
+  const topic = uniqueTopic("refresh-bad");
+  const claims = { sub: randomUUID(), role: "authenticated", exp: Math.floor(Date.now() / 1000) + 600 };
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const cases: Array<[string, string]> = [
+    ["not-a-token", "The token provided is not a valid JWT"],
+    [signedToken(claims, "another-secret"), ":signature_error"],
+    // Realtime has no signer for an algorithm the project has no key for, and says so in Elixir.
+    [`${part({ alg: "RS256", typ: "JWT" })}.${part(claims)}.c2lnbmF0dXJl`, ":error_generating_signer"],
+    [signedToken({ sub: randomUUID(), role: "authenticated" }), "Fields `role` and `exp` are required in JWT"],
+  ];
+  for (const [token, message] of cases) {
+    const system = new Inbox();
+    const c = await clientWithToken(userToken(randomUUID(), 600));
+    const log = await joined(c.supabase.channel(topic).on("system", {}, system.push));
+    await c.supabase.realtime.setAuth(token);
+    await system.count(1);
+    assert.deepEqual(system.items[0], { extension: "system", status: "error", message, channel: topic });
+    await log.next(["CLOSED"], 1);
+  }
 });
 
 test("token refresh with an expired token, and a token that expires while joined, close the channel", async () => {

@@ -87,6 +87,22 @@ test("realtime.send() reaches public subscribers only after the transaction comm
   assert.deepEqual({ ...row }, { topic, extension: "broadcast", event: "order_status", private: false });
 });
 
+test("broadcast.replication_ready: a system event says database broadcasts are flowing, then they arrive", async () => {
+  const topic = uniqueTopic("db-ready");
+  const inbox = new Inbox();
+  const system = new Inbox();
+  const channel = rtClient()
+    .channel(topic, { config: { broadcast: { replication_ready: true } } })
+    .on("broadcast", { event: "*" }, inbox.push)
+    .on("system", {}, system.push);
+  await joined(channel);
+  await system.count(1);
+  assert.deepEqual(system.items[0], { extension: "system", status: "ok", message: "Replication connection established", channel: topic });
+  await sql`select realtime.send(${sql.json({ n: 1 })}, 'ready', ${topic}, false)`;
+  await inbox.count(1);
+  assert.deepEqual(inbox.items.map((x) => x.event), ["ready"]);
+});
+
 test("a rolled-back realtime.send() never arrives: the next committed message is the first one delivered", async () => {
   const topic = uniqueTopic("db-rollback");
   const inbox = new Inbox();

@@ -67,6 +67,26 @@ test("re-track replaces the meta (leave of the old, join of the new); untrack le
   assert.deepEqual(bob.channel.presenceState(), {});
 });
 
+test("re-tracking an equal payload changes nothing, whatever the order of its keys", async () => {
+  const topic = uniqueTopic("same");
+  const alice = watched(topic, "alice");
+  const bob = watched(topic, "bob");
+  const markers = new Inbox();
+  bob.channel.on("broadcast", { event: "marker" }, markers.push);
+  await joined(alice.channel);
+  await joined(bob.channel);
+  assert.equal(await alice.channel.track({ status: "online", at: { lat: 18.5, lng: 73.8 } }), "ok");
+  await bob.events.until(() => !!bob.channel.presenceState().alice);
+  const ref = bob.channel.presenceState().alice![0]!.presence_ref;
+
+  assert.equal(await alice.channel.track({ at: { lng: 73.8, lat: 18.5 }, status: "online" }), "ok");
+  // A diff the re-track caused would reach bob before this later broadcast.
+  await alice.channel.send({ type: "broadcast", event: "marker", payload: {} });
+  await markers.count(1);
+  assert.deepEqual(bob.events.items.filter((x) => x.event !== "sync").map((x) => `${x.event}:${x.key}`), ["join:alice"]);
+  assert.equal(bob.channel.presenceState().alice![0]!.presence_ref, ref);
+});
+
 test("two connections under one key are two metas; one leaving leaves the other", async () => {
   const topic = uniqueTopic("twokeys");
   const phone = watched(topic, "user-1");

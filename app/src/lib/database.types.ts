@@ -255,35 +255,44 @@ export type Database = {
       order_items: {
         Row: {
           id: number;
+          if_unavailable: Database["public"]["Enums"]["substitution_preference"];
           line_total_paise: number | null;
           order_id: string;
           product_id: string | null;
           product_name: string;
           quantity: number;
           sku: string;
+          substitute_for: number | null;
+          unavailable: boolean;
           unit: string;
           unit_price_paise: number;
         };
         ComputedFields: never;
         Insert: {
           id?: never;
+          if_unavailable?: Database["public"]["Enums"]["substitution_preference"];
           line_total_paise?: never;
           order_id: string;
           product_id?: string | null;
           product_name: string;
           quantity: number;
           sku: string;
+          substitute_for?: number | null;
+          unavailable?: boolean;
           unit: string;
           unit_price_paise: number;
         };
         Update: {
           id?: never;
+          if_unavailable?: Database["public"]["Enums"]["substitution_preference"];
           line_total_paise?: never;
           order_id?: string;
           product_id?: string | null;
           product_name?: string;
           quantity?: number;
           sku?: string;
+          substitute_for?: number | null;
+          unavailable?: boolean;
           unit?: string;
           unit_price_paise?: number;
         };
@@ -302,6 +311,13 @@ export type Database = {
             referencedRelation: "products";
             referencedColumns: ["id"];
           },
+          {
+            foreignKeyName: "order_items_substitute_for_fkey";
+            columns: ["substitute_for"];
+            isOneToOne: false;
+            referencedRelation: "order_items";
+            referencedColumns: ["id"];
+          },
         ];
       };
       orders: {
@@ -309,12 +325,14 @@ export type Database = {
           created_at: string;
           customer_id: string;
           delivery_address: string;
+          delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
           rider_id: string | null;
+          small_order_fee_paise: number;
           status: Database["public"]["Enums"]["order_status"];
           status_reason: string | null;
           store_id: string;
@@ -327,12 +345,14 @@ export type Database = {
           created_at?: string;
           customer_id: string;
           delivery_address: string;
+          delivery_distance_m?: number | null;
           delivery_fee_paise?: number;
           delivery_location: unknown;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
           rider_id?: string | null;
+          small_order_fee_paise?: number;
           status?: Database["public"]["Enums"]["order_status"];
           status_reason?: string | null;
           store_id: string;
@@ -344,12 +364,14 @@ export type Database = {
           created_at?: string;
           customer_id?: string;
           delivery_address?: string;
+          delivery_distance_m?: number | null;
           delivery_fee_paise?: number;
           delivery_location?: unknown;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
           rider_id?: string | null;
+          small_order_fee_paise?: number;
           status?: Database["public"]["Enums"]["order_status"];
           status_reason?: string | null;
           store_id?: string;
@@ -478,6 +500,46 @@ export type Database = {
         };
         Relationships: [];
       };
+      rider_locations: {
+        Row: {
+          id: number;
+          location: unknown;
+          order_id: string | null;
+          recorded_at: string;
+          rider_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          id?: never;
+          location: unknown;
+          order_id?: string | null;
+          recorded_at?: string;
+          rider_id: string;
+        };
+        Update: {
+          id?: never;
+          location?: unknown;
+          order_id?: string | null;
+          recorded_at?: string;
+          rider_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "rider_locations_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: false;
+            referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "rider_locations_rider_id_fkey";
+            columns: ["rider_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       rider_profiles: {
         Row: {
           created_at: string;
@@ -546,6 +608,7 @@ export type Database = {
           description: string;
           id: string;
           location: unknown;
+          minimum_order_paise: number;
           name: string;
           opening_hours: NonNullable<Json>;
           owner_id: string;
@@ -570,6 +633,7 @@ export type Database = {
           description?: string;
           id?: string;
           location: unknown;
+          minimum_order_paise?: number;
           name: string;
           opening_hours?: NonNullable<Json>;
           owner_id?: string;
@@ -592,6 +656,7 @@ export type Database = {
           description?: string;
           id?: string;
           location?: unknown;
+          minimum_order_paise?: number;
           name?: string;
           opening_hours?: NonNullable<Json>;
           owner_id?: string;
@@ -620,6 +685,93 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      accept_order: {
+        Args: { order_id: string; unavailable_product_ids?: string[] };
+        Returns: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_distance_m: number | null;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          small_order_fee_paise: number;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      assign_rider: {
+        Args: { order_id: string; rider_id: string };
+        Returns: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_distance_m: number | null;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          small_order_fee_paise: number;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      claim_delivery: {
+        Args: { order_id: string };
+        Returns: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_distance_m: number | null;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          small_order_fee_paise: number;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      deliver_order: { Args: { handover_code: string; order_id: string }; Returns: Json };
+      handover_check: { Args: { order_id: string }; Returns: Json };
+      handover_code: { Args: { order_id: string }; Returns: string };
       hook_before_user_created: { Args: { event: Json }; Returns: Json };
       is_open: {
         Args: {
@@ -667,6 +819,93 @@ export type Database = {
           isSetofReturn: true;
         };
       };
+      place_order: {
+        Args: {
+          delivery: Json;
+          expected_total_paise?: number;
+          idempotency_key: string;
+          items: Json;
+          notes?: string;
+          payment_method?: string;
+          store_id: string;
+        };
+        Returns: Json;
+      };
+      quote_order: {
+        Args: { items: Json; lat: number; lng: number; store_id: string };
+        Returns: Json;
+      };
+      ready_jobs: {
+        Args: { max_results?: number };
+        Returns: {
+          delivery_distance_m: number;
+          distance_to_store_m: number;
+          items: number;
+          order_id: string;
+          ready_since: string;
+          store_address: string;
+          store_id: string;
+          store_lat: number;
+          store_lng: number;
+          store_name: string;
+        }[];
+      };
+      reject_order: {
+        Args: { order_id: string; reason: string };
+        Returns: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_distance_m: number | null;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          small_order_fee_paise: number;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      release_delivery: {
+        Args: { order_id: string };
+        Returns: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_distance_m: number | null;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          small_order_fee_paise: number;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       search_products: {
         Args: { lat: number; lng: number; max_results?: number; query: string; radius_m?: number };
         Returns: {
@@ -679,6 +918,76 @@ export type Database = {
           store_id: string;
           store_name: string;
         }[];
+      };
+      suggest_riders: {
+        Args: { max_results?: number; order_id: string };
+        Returns: {
+          distance_m: number;
+          full_name: string;
+          last_seen_at: string;
+          rider_id: string;
+          vehicle: Database["public"]["Enums"]["vehicle_type"];
+        }[];
+      };
+      unlock_handover: {
+        Args: { note: string; order_id: string };
+        Returns: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_distance_m: number | null;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          small_order_fee_paise: number;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      update_order_status: {
+        Args: {
+          note?: string;
+          order_id: string;
+          status: Database["public"]["Enums"]["order_status"];
+        };
+        Returns: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_distance_m: number | null;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          small_order_fee_paise: number;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
     };
     Enums: {
@@ -706,6 +1015,7 @@ export type Database = {
         | "sweets_snacks"
         | "general";
       store_status: "pending" | "approved" | "suspended";
+      substitution_preference: "remove" | "substitute";
       vehicle_type: "bicycle" | "scooter" | "motorcycle" | "electric_scooter";
     };
     CompositeTypes: {
@@ -852,6 +1162,7 @@ export const Constants = {
         "general",
       ],
       store_status: ["pending", "approved", "suspended"],
+      substitution_preference: ["remove", "substitute"],
       vehicle_type: ["bicycle", "scooter", "motorcycle", "electric_scooter"],
     },
   },

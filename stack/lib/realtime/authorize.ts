@@ -80,7 +80,8 @@ export function tokenShutdownMessage(check: Exclude<TokenCheck, { ok: true }>): 
     case "signature":
       return ":signature_error";
     case "signer":
-      return "Failed to generate JWT signer, check your JWT secret or JWKS configuration";
+      // Realtime words only the key-id variant of this error here; the plain one is Elixir's atom.
+      return ":error_generating_signer";
     case "expired":
       return `Token has expired ${check.secondsAgo} seconds ago`;
     case "missing_claims":
@@ -109,6 +110,9 @@ export interface AuthContext {
 
 /** A database failure that is not a policy decision (connection lost, pool closed). */
 export class DatabaseUnavailable extends Error {}
+
+/** A write policy that raised an error: no decision, so Realtime keeps none and asks again next time. */
+export class PolicyError extends Error {}
 
 class Rollback<T> {
   constructor(readonly value: T) {}
@@ -163,7 +167,7 @@ export async function readAccess(sql: postgres.Sql, ctx: AuthContext, extensions
 
 /**
  * Write access, per extension: an insert of a row for the topic as the caller, under a savepoint;
- * an RLS refusal (42501) denies. Rolled back.
+ * an RLS refusal (42501) denies, any other error is a PolicyError. Rolled back.
  */
 export async function writeAccess(sql: postgres.Sql, ctx: AuthContext, extensions: Extension[], log: (line: string) => void): Promise<Partial<Record<Extension, boolean>>> {
   try {
@@ -184,6 +188,6 @@ export async function writeAccess(sql: postgres.Sql, ctx: AuthContext, extension
   } catch (e) {
     if (e instanceof DatabaseUnavailable) throw e;
     log(`RlsPolicyError: ${(e as Error).message} (topic ${ctx.topic})`);
-    return Object.fromEntries(extensions.map((x) => [x, false]));
+    throw new PolicyError((e as Error).message);
   }
 }

@@ -8,6 +8,7 @@ import path from "node:path";
 import type http from "node:http";
 import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import postgres from "postgres";
 import type { Keys } from "../instance.js";
@@ -17,6 +18,7 @@ import {
   DatabaseUnavailable,
   emptyPolicies,
   joinRefusal,
+  PolicyError,
   readAccess,
   tokenShutdownMessage,
   writeAccess,
@@ -142,7 +144,8 @@ interface Channel {
   expiryTimer: NodeJS.Timeout | null;
   presenceCalls: number;
   presenceWindowEnds: number;
-  tracked: string | null;
+  /** The payload last tracked; an equal one (as Elixir compares maps, in any key order) is no change. */
+  tracked: Record<string, unknown> | null;
   /** Messages sent on join by `broadcast.replay`; not delivered a second time. */
   replayed: Set<string>;
   closed: boolean;
@@ -528,6 +531,11 @@ export class RealtimeServer {
         "postgres_changes",
       );
     }
+    // Realtime confirms its replication connection when asked; database broadcasts here arrive by
+    // LISTEN, which is up from the server's start. (Realtime takes any value but null and false.)
+    if (broadcast.replication_ready !== undefined && broadcast.replication_ready !== null && broadcast.replication_ready !== false) {
+      this.system(ch, "ok", "Replication connection established");
+    }
     if (presenceEnabled && (!priv || ch.policies.presence.read === true)) this.push(ch, "presence_state", this.presence.list(ch.room));
   }
 
@@ -615,31 +623,34 @@ export class RealtimeServer {
     if (typeof token !== "string" || token.startsWith("sb_") || token === ch.accessToken) return;
     const check = this.claimsOf(ch.conn, token);
     if (!check.ok) return this.shutdown(ch, tokenShutdownMessage(check));
-    const before = ch.policies;
-    ch.accessToken = token;
-    ch.claims = check.claims;
-    ch.policies = emptyPolicies();
+    // Until the new token's policies are known the old ones stay in force: Realtime goes on
+    // delivering to the channel while it checks them.
+    const policies = emptyPolicies();
     if (ch.private) {
       let read: Partial<Record<Extension, boolean>>;
       try {
-        read = await readAccess(this.sql, this.authContext(ch), ch.presenceEnabled ? ["broadcast", "presence"] : ["broadcast"], this.log);
+        const context = { topic: ch.sub, claims: check.claims, headers: ch.conn.headers };
+        read = await readAccess(this.sql, context, ch.presenceEnabled ? ["broadcast", "presence"] : ["broadcast"], this.log);
       } catch (e) {
         if (!(e instanceof DatabaseUnavailable)) throw e;
         return this.shutdown(ch, "Realtime was unable to connect to the project database");
       }
       if (ch.closed) return;
-      ch.policies.broadcast.read = read.broadcast;
-      ch.policies.presence.read = read.presence;
+      policies.broadcast.read = read.broadcast;
+      policies.presence.read = read.presence;
       if (!read.broadcast && !read.presence) return this.shutdown(ch, `You do not have permissions to read from this Channel topic: ${ch.sub}`);
       const revoked = (was?: boolean, now?: boolean) => was === true && now === false;
-      if (revoked(before.broadcast.read, read.broadcast) || revoked(before.presence.read, read.presence)) {
+      if (revoked(ch.policies.broadcast.read, read.broadcast) || revoked(ch.policies.presence.read, read.presence)) {
         return this.shutdown(ch, `You no longer have permission to read from this Channel topic: ${ch.sub}`);
       }
     }
+    ch.accessToken = token;
+    ch.claims = check.claims;
+    ch.policies = policies;
     this.scheduleTokenCheck(ch);
   }
 
-  /** Write policies, evaluated on first use and kept until the token changes. */
+  /** Write policies, evaluated on first use and kept until the token changes (a PolicyError keeps nothing). */
   private async canWrite(ch: Channel, extension: Extension): Promise<boolean> {
     if (!ch.private) return true;
     if (ch.policies[extension].write === undefined) {
@@ -658,6 +669,7 @@ export class RealtimeServer {
       try {
         allowed = await this.canWrite(ch, "broadcast");
       } catch (e) {
+        if (e instanceof PolicyError) return;
         if (!(e instanceof DatabaseUnavailable)) throw e;
         return this.log(`UnableToConnectToProject: ${e.message}`);
       }
@@ -731,7 +743,7 @@ export class RealtimeServer {
         }
         allowed = await this.canWrite(ch, "presence");
       } catch (e) {
-        if (!(e instanceof DatabaseUnavailable)) throw e;
+        if (!(e instanceof DatabaseUnavailable || e instanceof PolicyError)) throw e;
         return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "error", {});
       }
       if (ch.closed) return;
@@ -742,8 +754,8 @@ export class RealtimeServer {
     const text = JSON.stringify(payload);
     if (Buffer.byteLength(text) > this.payloadLimit) return this.shutdown(ch, "Track message size exceeded");
     ch.presenceEnabled = true;
-    if (text === ch.tracked) return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
-    ch.tracked = text;
+    if (isDeepStrictEqual(payload, ch.tracked)) return this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
+    ch.tracked = payload;
     const diff = this.presence.track(ch.room, ch, ch.presenceKey, payload);
     this.reply(conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
     this.presenceDiff(ch, diff);
@@ -808,6 +820,7 @@ export class RealtimeServer {
       if (single) return await this.broadcastOne(req, res, body, url, decodeURIComponent(single[1]!), decodeURIComponent(single[2]!), mayWrite);
       return await this.broadcastBatch(res, body, mayWrite);
     } catch (e) {
+      if (e instanceof PolicyError) return json(res, 422, { message: "RLS policy error" });
       if (!(e instanceof DatabaseUnavailable)) throw e;
       return json(res, 422, { message: "Tenant database unavailable" });
     }
@@ -881,10 +894,15 @@ export class RealtimeServer {
       return new Outgoing((vsn) => encodeMessage(vsn, topic, "broadcast", payload, null));
     };
     for (const m of messages) if (!m.private) this.deliver(false, m.topic, asBroadcast(m));
-    // Private messages go out only on topics the caller may write to; the others are dropped, still 202.
+    // Private messages go out only on topics the caller may write to; the others (a failing policy
+    // too) are dropped, still 202.
     const privateTopics = [...new Set(messages.filter((m) => m.private).map((m) => m.topic))];
     for (const topic of privateTopics) {
-      if (!(await mayWrite(topic))) continue;
+      const allowed = await mayWrite(topic).catch((e: unknown) => {
+        if (e instanceof PolicyError) return false;
+        throw e;
+      });
+      if (!allowed) continue;
       for (const m of messages) if (m.private && m.topic === topic) this.deliver(true, topic, asBroadcast(m));
     }
     json(res, 202, undefined);

@@ -1,4 +1,4 @@
-import { createClient, type SupabaseClient } from "./deps.ts";
+import { createClient, type SupabaseClient, type z } from "./deps.ts";
 
 // Edge Functions answer CORS themselves, as on Supabase.
 export const corsHeaders = {
@@ -17,6 +17,18 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 
 export const problem = (status: number, code: string, message: string, details?: unknown) =>
   json(status, details === undefined ? { code, message } : { code, message, details });
+
+/** Validation errors by field path ("items.0.quantity"), as the app shows them next to inputs. */
+export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  const add = (path: PropertyKey[], message: string) => (fields[path.map(String).join(".") || "(body)"] ??= []).push(message);
+  for (const issue of error.issues) {
+    // An unknown field is reported under its own name, where a client looks for it.
+    if (issue.code === "unrecognized_keys") for (const key of issue.keys) add([...issue.path, key], "Unknown field.");
+    else add(issue.path, issue.message);
+  }
+  return fields;
+}
 
 /** A client that talks to the database as the caller: their JWT, their RLS. */
 export function callerClient(req: Request): SupabaseClient {
