@@ -132,6 +132,29 @@ export function webHeaders(h: http.IncomingHttpHeaders): Headers {
   return out;
 }
 
+// A header name a web Headers object takes, and a value it keeps as it is (it refuses NUL, CR
+// and LF, and trims leading and trailing spaces and tabs).
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+const CHANGED_BY_HEADERS = /[\0\r\n]|^[\t ]|[\t ]$/;
+
+/**
+ * The request headers lite sets as `request.headers`: `Object.fromEntries` of the headers of
+ * the web Request the gateway makes (webHeaders), which iterate sorted by name. Built straight
+ * from Node's headers when each is one value a Headers object keeps as it is; any other request
+ * goes through a Headers object as before.
+ */
+export function requestHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
+  const names = Object.keys(h).sort();
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const v = h[name];
+    if (v === undefined) continue;
+    if (typeof v !== "string" || !TOKEN.test(name) || CHANGED_BY_HEADERS.test(v)) return Object.fromEntries(webHeaders(h));
+    out[name] = v;
+  }
+  return out;
+}
+
 /** A whole answer, for the gateway to send. */
 export interface RestAnswer {
   status: number;
@@ -280,7 +303,7 @@ export function createLiteConnection(url: string): PostgresConnection {
 export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): LiteApi {
   const connection = createLiteConnection(dbUrl(i));
   const signed = signedJwtCache(keys.jwtSecret);
-  const resolver = async (key: string): Promise<ResolvedKey | null> => {
+  const resolveKey = (key: string): ResolvedKey | null => {
     if (key === keys.publishableKey) return { type: "publishable", claims: { role: "anon" } };
     if (key === keys.secretKey) return { type: "secret", claims: { role: "service_role" } };
     // Gap 2: legacy JWT API keys.
@@ -289,6 +312,7 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
     if (claims?.role === "service_role") return { type: "secret", claims };
     return null;
   };
+  const resolver = async (key: string): Promise<ResolvedKey | null> => resolveKey(key);
 
   const app = new App({
     connection,
@@ -308,8 +332,8 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
   } as ConstructorParameters<typeof App>[0]) as App<any>;
 
   /** The caller's claims and user id as lite takes them from the key and Authorization headers. */
-  async function caller(h: http.IncomingHttpHeaders): Promise<{ claims: JwtClaims; sub: unknown } | null> {
-    const key = typeof h.apikey === "string" ? await resolver(h.apikey) : null;
+  function caller(h: http.IncomingHttpHeaders): { claims: JwtClaims; sub: unknown } | null {
+    const key = typeof h.apikey === "string" ? resolveKey(h.apikey) : null;
     if (!key || (key.type === "secret" && /mozilla/i.test(h["user-agent"] ?? ""))) return null;
     const bearer = h.authorization === undefined ? undefined : /^Bearer\s+(.+)$/.exec(h.authorization)?.[1];
     if (!bearer || bearer === h.apikey || bearer.startsWith("sb_")) {
@@ -343,10 +367,10 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
     } catch {
       return null;
     }
-    const who = await caller(h);
+    const who = caller(h);
     const role = who?.claims.role || "anon";
     if (!who || typeof role !== "string" || !args || typeof args !== "object" || Array.isArray(args)) return null;
-    const call = { fn, args: args as Record<string, unknown>, role, sub: String(who.sub ?? ""), claims: who.claims, headers: Object.fromEntries(webHeaders(h)) };
+    const call = { fn, args: args as Record<string, unknown>, role, sub: String(who.sub ?? ""), claims: who.claims, headers: requestHeaders(h) };
     const statements = rpcStatements(call, await publicFunctions(fn), app.config.api?.max_rows);
     if (!statements) return null;
     let results: Array<Array<Record<string, unknown>>>;

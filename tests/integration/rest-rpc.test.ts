@@ -8,7 +8,7 @@ import { createHmac } from "node:crypto";
 import postgres from "postgres";
 import type { FunctionInfo } from "@supabase/lite";
 import { signJwt, signedJwt } from "../../stack/lib/jwt.js";
-import { acceptedClaims, createLiteConnection, rpcStatements, sqlLiteral, type RpcCall } from "../../stack/lib/rest.js";
+import { acceptedClaims, createLiteConnection, requestHeaders, rpcStatements, sqlLiteral, webHeaders, type RpcCall } from "../../stack/lib/rest.js";
 import { db, env, signUp } from "../support/env.js";
 
 const sql = db();
@@ -232,4 +232,29 @@ test("a user's token is taken only when lite would take it", () => {
   assert.equal(accepted(token({}, { alg: "HS256", b64: true })), null);
   assert.equal(accepted(token({}, { alg: "none" })), null);
   assert.equal(accepted(`${token(good)}x`), null);
+});
+
+test("request.headers is the object lite makes from the web Request's headers", () => {
+  const asLite = (h: http.IncomingHttpHeaders) => Object.fromEntries(webHeaders(h));
+  const typical = { host: "127.0.0.1:54321", connection: "keep-alive", "content-type": "application/json", apikey: env.anonKey, accept: "*/*", "user-agent": "node", "content-length": "40" };
+  assert.deepEqual(Object.entries(requestHeaders(typical)), Object.entries(asLite(typical)), "same names, values and order");
+  const odd: http.IncomingHttpHeaders[] = [
+    { "set-cookie": ["a=1", "b=2"], b: "x" },
+    { "x-a": " padded", "x-b": "tab\t" },
+    { "x-a": "", "x-b": "a, b", "x-c": "\u00e9\u00ff\u007f\u0001\u000b" },
+    { "x-z": "1", "x-a": "2", a: "3", "x-": "4", "x-a-b": "5", "x_a": "6" },
+    { "x-u": undefined, "x-v": "v" },
+  ];
+  for (const h of odd) assert.deepEqual(Object.entries(requestHeaders(h)), Object.entries(asLite(h)), JSON.stringify(h));
+  for (let c = 0; c < 256; c++) {
+    const h = { "x-c": `a${String.fromCharCode(c)}b`, "x-d": String.fromCharCode(c) };
+    let expected: unknown;
+    try {
+      expected = Object.entries(asLite(h));
+    } catch (e) {
+      expected = e;
+    }
+    if (expected instanceof Error) assert.throws(() => requestHeaders(h), `code ${c}`);
+    else assert.deepEqual(Object.entries(requestHeaders(h)), expected, `code ${c}`);
+  }
 });
