@@ -49,7 +49,9 @@ import { signedJwtCache, unexpired, type JwtClaims, type SignedJwt } from "./jwt
  *   postgres.js sends for it as a parameter. Any other request goes to lite, and so does any
  *   call that fails or sets a response status or headers: lite runs it again, which changes
  *   nothing for a stable function, and answers it its own way. Every answer is compared with
- *   lite's in tests/integration/rest-rpc.test.ts.
+ *   lite's in tests/integration/rest-rpc.test.ts. The headers object for `request.headers` is
+ *   built straight from Node's headers when a web Headers object would hold the same
+ *   (`requestHeaders`), and the caller's key is resolved without a promise.
  */
 
 /** SQLSTATEs (exact or by two-character class) that lite itself maps to a status. */
