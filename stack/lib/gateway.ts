@@ -7,7 +7,7 @@ import { dbUrl, type Instance, type Keys } from "./instance.js";
 import { verifyJwt } from "./jwt.js";
 import { buildOpenApi } from "./openapi.js";
 import type { RealtimeServer } from "./realtime/server.js";
-import type { LiteApi } from "./rest.js";
+import { webHeaders, type LiteApi } from "./rest.js";
 
 export interface GatewayParts {
   instance: Instance;
@@ -49,15 +49,6 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-function toWebHeaders(h: http.IncomingHttpHeaders): Headers {
-  const out = new Headers();
-  for (const [k, v] of Object.entries(h)) {
-    if (v === undefined) continue;
-    for (const one of Array.isArray(v) ? v : [v]) out.append(k, one);
-  }
-  return out;
-}
-
 async function sendWebResponse(res: http.ServerResponse, r: Response, extra: http.OutgoingHttpHeaders = {}) {
   const headers: http.OutgoingHttpHeaders = { ...extra };
   r.headers.forEach((v, k) => {
@@ -81,9 +72,14 @@ export function createGateway(parts: GatewayParts): http.Server {
   const sql = postgres(dbUrl(instance), { max: 2, onnotice: () => {} });
 
   async function toLite(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
+    const answer = await lite.rpc(req, body);
+    if (answer) {
+      res.writeHead(answer.status, { ...CORS, ...answer.headers, "content-length": String(answer.body.length) });
+      return res.end(answer.body);
+    }
     const url = `http://127.0.0.1:${instance.apiPort}${req.url}`;
     const hasBody = body.length > 0 && req.method !== "GET" && req.method !== "HEAD";
-    const request = new Request(url, { method: req.method, headers: toWebHeaders(req.headers), body: hasBody ? new Uint8Array(body) : undefined });
+    const request = new Request(url, { method: req.method, headers: webHeaders(req.headers), body: hasBody ? new Uint8Array(body) : undefined });
     const response = await lite.app.fetch(request, { peerAddress: req.socket.remoteAddress ?? null });
     // Lite decides who may read the OpenAPI description (the secret key only, as on Supabase);
     // the document itself comes from the catalog (openapi.ts).

@@ -12,12 +12,17 @@ export function signJwt(claims: JwtClaims, secret: string): string {
   return `${head}.${body}.${sig}`;
 }
 
-/** The claims of a valid, unexpired token, or null. */
-export function verifyJwt(token: string, secret: string, now = Date.now() / 1000): JwtClaims | null {
+/** A token signed with the secret (HS256): its header and claims, whatever its times say. */
+export interface SignedJwt {
+  header: Record<string, unknown>;
+  claims: JwtClaims;
+}
+
+export function signedJwt(token: string, secret: string): SignedJwt | null {
   const parts = token.split(".");
   if (parts.length !== 3) return null;
   const [head, body, sig] = parts as [string, string, string];
-  let header: { alg?: string };
+  let header: Record<string, unknown>;
   let claims: JwtClaims;
   try {
     header = JSON.parse(Buffer.from(head, "base64url").toString("utf8"));
@@ -25,10 +30,37 @@ export function verifyJwt(token: string, secret: string, now = Date.now() / 1000
   } catch {
     return null;
   }
-  if (header.alg !== "HS256" || typeof claims !== "object" || claims === null) return null;
+  if (header?.alg !== "HS256" || typeof claims !== "object" || claims === null) return null;
   const expected = createHmac("sha256", secret).update(`${head}.${body}`).digest();
   const given = Buffer.from(sig, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  if (typeof claims.exp === "number" && claims.exp < now) return null;
-  return claims;
+  return { header, claims };
+}
+
+/** The claims of a signed token that has not expired, or null. */
+export function unexpired(token: SignedJwt | null, now = Date.now() / 1000): JwtClaims | null {
+  if (!token || (typeof token.claims.exp === "number" && token.claims.exp < now)) return null;
+  return token.claims;
+}
+
+/** The claims of a valid, unexpired token, or null. */
+export function verifyJwt(token: string, secret: string, now = Date.now() / 1000): JwtClaims | null {
+  return unexpired(signedJwt(token, secret), now);
+}
+
+/**
+ * signedJwt for a server that sees the same few tokens on every request: each token's signature
+ * is checked once (its times are the caller's to check, on every use).
+ */
+export function signedJwtCache(secret: string, size = 10_000): (token: string) => SignedJwt | null {
+  const seen = new Map<string, SignedJwt | null>();
+  return (token) => {
+    let signed = seen.get(token);
+    if (signed === undefined) {
+      if (seen.size >= size) seen.clear();
+      signed = signedJwt(token, secret);
+      seen.set(token, signed);
+    }
+    return signed;
+  };
 }
