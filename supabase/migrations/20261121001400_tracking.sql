@@ -91,6 +91,7 @@ begin
     'status', o.status,
     'status_reason', o.status_reason,
     'rider_id', o.rider_id,
+    'updated_at', o.updated_at,
     'store', jsonb_build_object('lat', extensions.st_y(store.location::extensions.geometry), 'lng', extensions.st_x(store.location::extensions.geometry)),
     'destination', jsonb_build_object('lat', extensions.st_y(o.delivery_location::extensions.geometry), 'lng', extensions.st_x(o.delivery_location::extensions.geometry)),
     'rider', case when last_seen.location is null then null else jsonb_build_object(

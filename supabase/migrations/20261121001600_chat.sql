@@ -152,22 +152,29 @@ revoke execute on function private.open_conversation(uuid, public.conversation_k
 
 -- A placed order opens the customer–store conversation; a rider assigned opens the rider's two;
 -- a rider taken off closes theirs and loses their membership in the same transaction, so RLS
--- (rows, joins and sends) follows the assignment at once, and nothing more is sent to the topics
--- of the closed conversations.
+-- (rows, joins and sends) follows the assignment at once. The closed topics get a last `closed`
+-- event and nothing from the database after it.
 create function private.conversations_follow_order() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 declare
   merchant uuid;
+  closing record;
 begin
   select s.owner_id into merchant from public.stores s where s.id = new.store_id;
   if tg_op = 'INSERT' then
     perform private.open_conversation(new.id, 'customer_store', null, array[new.customer_id, merchant]);
   end if;
   if tg_op = 'UPDATE' and old.rider_id is not null and old.rider_id is distinct from new.rider_id then
-    update public.conversations c set closed_at = now()
-    where c.order_id = new.id and c.rider_id = old.rider_id and c.closed_at is null;
+    -- The last word on each topic: open devices (the old rider's too) stop using it.
+    for closing in
+      update public.conversations c set closed_at = now()
+      where c.order_id = new.id and c.rider_id = old.rider_id and c.closed_at is null
+      returning c.id, c.closed_at
+    loop
+      perform realtime.send(jsonb_build_object('conversation_id', closing.id, 'closed_at', closing.closed_at), 'closed', 'conversation:' || closing.id, true);
+    end loop;
     delete from public.conversation_members m
     using public.conversations c
     where c.id = m.conversation_id and c.order_id = new.id and c.rider_id = old.rider_id and m.user_id = old.rider_id;
@@ -282,6 +289,7 @@ as $$
 declare
   me uuid := (select auth.uid());
   last bigint;
+  closed boolean;
   member public.conversation_members;
   moved public.conversation_members;
 begin
@@ -291,7 +299,7 @@ begin
   if up_to_seq is null or up_to_seq < 0 then
     raise exception 'up_to_seq must be 0 or more, got %', coalesce(up_to_seq::text, 'null') using errcode = '22023';
   end if;
-  select c.last_seq into last from public.conversations c where c.id = mark_seen.conversation_id;
+  select c.last_seq, c.closed_at is not null into last, closed from public.conversations c where c.id = mark_seen.conversation_id;
   select * into member from public.conversation_members m
   where m.conversation_id = mark_seen.conversation_id and m.user_id = me for update;
   if not found then
@@ -303,7 +311,8 @@ begin
     last_read_seq = case when reading then greatest(m.last_read_seq, up_to_seq) else m.last_read_seq end
   where m.conversation_id = member.conversation_id and m.user_id = me
   returning * into moved;
-  if moved.last_delivered_seq > member.last_delivered_seq or moved.last_read_seq > member.last_read_seq then
+  -- A closed conversation's topic stays quiet (its old rider may still hold a channel on it).
+  if not closed and (moved.last_delivered_seq > member.last_delivered_seq or moved.last_read_seq > member.last_read_seq) then
     perform realtime.send(
       jsonb_build_object('conversation_id', moved.conversation_id, 'user_id', me,
         'last_delivered_seq', moved.last_delivered_seq, 'last_read_seq', moved.last_read_seq),
@@ -380,13 +389,14 @@ comment on function private.is_my_conversation_topic(text, boolean) is 'Whether 
 revoke execute on function private.is_my_conversation_topic(text, boolean) from public;
 grant execute on function private.is_my_conversation_topic(text, boolean) to authenticated;
 
-create policy "Members receive their conversations' messages, receipts, typing and presence" on realtime.messages
+-- Messages, receipts, typing and presence.
+create policy "Members receive their conversations' topics" on realtime.messages
   for select to authenticated
   using ((select private.is_my_conversation_topic((select realtime.topic()), false)));
 
 -- Messages themselves only come from send_message; members broadcast typing and track presence.
 -- Realtime authorizes by topic and extension, not by event, so the app takes messages from the
 -- table (catch-up) as the record.
-create policy "Members broadcast typing and share presence in their open conversations" on realtime.messages
+create policy "Members send typing and presence to open conversations" on realtime.messages
   for insert to authenticated
   with check ((select private.is_my_conversation_topic((select realtime.topic()), true)));

@@ -10,7 +10,7 @@
 -- stranger, suspended, anonymous. Uses the helpers from 000_test_helpers.sql.
 begin;
 
-select plan(115);
+select plan(117);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
@@ -681,6 +681,10 @@ select is(
 );
 insert into convs (name, id)
 select 'new_' || c.kind, c.id from public.conversations c where c.order_id = pg_temp.id('order') and c.rider_id = pg_temp.id('other_rider');
+select is(
+  (select array_agg(m.topic order by m.topic) from realtime.messages m where m.event = 'closed'),
+  (select array_agg(pg_temp.topic(k) order by pg_temp.topic(k)) from unnest(array['customer_rider', 'store_rider']) k),
+  'each closed conversation''s topic gets one last closed event, for the devices still on it');
 
 select is(pg_temp.readable_conversations('rider') || pg_temp.readable_members('rider') || pg_temp.readable_messages('rider'), '{}'::text[],
   'in the same transaction, the rider taken off reads none of the order''s conversations, members or messages');
@@ -698,6 +702,9 @@ select is(pg_temp.send('customer', 'customer_rider', 'where', 'Where are you?'),
   'the customer, still a member, cannot write to the closed conversation: 409 conversation_closed, nothing stored or broadcast');
 select is(array[pg_temp.can_receive('customer', pg_temp.topic('customer_rider')), pg_temp.can_send('customer', pg_temp.topic('customer_rider'), 'broadcast')],
   array[true, false], 'the customer still receives the closed conversation''s topic but can no longer broadcast typing on it');
+select is(pg_temp.mark('customer', 'mark_read', 'customer_rider', 1) - 'delivered',
+  '{"outcome": "ok", "read": 1, "receipts": 0}',
+  'the customer''s read position on the closed conversation is kept, and its topic stays quiet (no receipt)');
 select is(pg_temp.readable_conversations('customer'), array['customer_rider', 'customer_store', 'new_customer_rider'],
   'the customer keeps the closed conversation''s history and reads the new one');
 select is(pg_temp.readable_conversations('other_rider'), array['new_customer_rider', 'new_store_rider', 'stranger_rider', 'stranger_store_rider'],

@@ -189,6 +189,7 @@ language sql stable
 as $$
   select jsonb_build_object(
     'order_id', pg_temp.id(fixture), 'status', status, 'status_reason', null, 'rider_id', pg_temp.id(rider),
+    'updated_at', (select o.updated_at from public.orders o where o.id = pg_temp.id(fixture)),
     'store', jsonb_build_object('lat', 18.52::double precision, 'lng', 73.85::double precision),
     'destination', jsonb_build_object('lat', 18.53::double precision, 'lng', 73.85::double precision),
     'rider', case when lat is not null then jsonb_build_object('lat', lat, 'lng', lng, 'recorded_at', now() - make_interval(secs => age), 'age_seconds', age) end,

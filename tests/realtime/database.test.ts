@@ -52,8 +52,8 @@ test("the bootstrap has Supabase's realtime.messages, realtime.topic(), realtime
   assert.deepEqual({ ...rls }, {
     relrowsecurity: true,
     policies: [
-      "Members broadcast typing and share presence in their open conversations",
-      "Members receive their conversations' messages, receipts, typing and presence",
+      "Members receive their conversations' topics",
+      "Members send typing and presence to open conversations",
       "Order parties, store owners and riders receive their live feeds",
     ],
   });

@@ -195,3 +195,14 @@ export async function placeOrder(customer: Person, request: unknown): Promise<Or
   assert.equal(answer.status, 201, answer.text);
   return answer.body as OrderJson;
 }
+
+/** The store's merchant accepts the order and marks it preparing, then ready (without a rider). */
+export async function makeReady(shop: Shop, orderId: string): Promise<void> {
+  const merchant = shop.merchant.supabase;
+  const accepted = await merchant.rpc("accept_order", { order_id: orderId });
+  assert.equal(accepted.error, null, accepted.error?.message);
+  for (const status of ["preparing", "ready"] as const) {
+    const { error } = await merchant.rpc("update_order_status", { order_id: orderId, status });
+    assert.equal(error, null, error?.message);
+  }
+}

@@ -34,6 +34,7 @@ const messageEvent = z.object({
 });
 const receiptEvent = z.object({ user_id: z.string(), last_delivered_seq: z.number(), last_read_seq: z.number() });
 const typingEvent = z.object({ user_id: z.string() });
+const closedEvent = z.object({ closed_at: z.string() });
 
 /**
  * One conversation on a device: its messages in sequence order with no gaps and no duplicates,
@@ -52,6 +53,8 @@ export class Conversation {
   #lastTypingSent = 0;
   receipts = new Map<string, Receipt>();
   online = new Set<string>();
+  /** Set when the database closed the conversation (its rider changed): read-only from then on. */
+  closedAt: string | null = null;
 
   constructor(
     supabase: SupabaseClient<Database>,
@@ -90,12 +93,14 @@ export class Conversation {
 
   /** Joins the private topic and loads what is missing; resolves once subscribed. */
   async open(): Promise<void> {
-    const receipts = await this.#supabase
-      .from("conversation_members")
-      .select("user_id, last_delivered_seq, last_read_seq")
-      .eq("conversation_id", this.id);
+    const [receipts, conversation] = await Promise.all([
+      this.#supabase.from("conversation_members").select("user_id, last_delivered_seq, last_read_seq").eq("conversation_id", this.id),
+      this.#supabase.from("conversations").select("closed_at").eq("id", this.id).maybeSingle(),
+    ]);
     if (receipts.error) throw receipts.error;
-    for (const r of receipts.data) this.receipts.set(r.user_id, r);
+    if (conversation.error) throw conversation.error;
+    for (const { user_id, ...receipt } of receipts.data) this.receipts.set(user_id, receipt);
+    this.closedAt = conversation.data?.closed_at ?? null;
 
     const channel = this.#supabase.channel(`conversation:${this.id}`, {
       config: { private: true, presence: { key: this.userId } },
@@ -117,6 +122,14 @@ export class Conversation {
         const parsed = typingEvent.safeParse(payload);
         if (parsed.success && parsed.data.user_id !== this.userId) this.#someoneTyping(parsed.data.user_id);
       })
+      .on("broadcast", { event: "closed" }, ({ payload }) => {
+        const parsed = closedEvent.safeParse(payload);
+        if (!parsed.success) return;
+        this.closedAt = parsed.data.closed_at;
+        // Nothing more comes on a closed topic; the history stays on the device.
+        void this.#leave();
+        this.#changed();
+      })
       .on("presence", { event: "sync" }, () => {
         this.online = new Set(Object.keys(channel.presenceState()));
         this.#changed();
@@ -127,7 +140,7 @@ export class Conversation {
         if (status === "SUBSCRIBED") {
           // Every (re)subscription may follow a gap: fetch what came meanwhile.
           void this.catchUp().then(resolve, reject);
-          void channel.track({ online_at: new Date().toISOString() });
+          if (!this.closedAt) void channel.track({ online_at: new Date().toISOString() });
         } else if (status === "CHANNEL_ERROR" || status === "TIMED_OUT") {
           reject(error ?? new Error(`could not join conversation:${this.id} (${status})`));
         }
@@ -154,8 +167,14 @@ export class Conversation {
       } finally {
         this.#catchingUp = null;
       }
+      // A hole noticed while this fetch ran may be newer than what it read.
+      if (this.#hasHole()) await this.catchUp();
     })();
     return this.#catchingUp;
+  }
+
+  #hasHole(): boolean {
+    return this.#messages.size > 0 && Math.max(...this.#messages.keys()) > this.lastSeq;
   }
 
   #receive(messages: Message[], live = true): void {
@@ -168,8 +187,9 @@ export class Conversation {
     }
     if (!added) return;
     this.#changed();
-    // A live message past a hole means one was missed: fetch from the hole.
-    if (live && Math.max(...this.#messages.keys()) > this.lastSeq) void this.catchUp();
+    // A live message past a hole means one was missed: fetch from the hole. A failed fetch is
+    // tried again on the next message or (re)subscription.
+    if (live && this.#hasHole()) this.catchUp().catch(() => {});
   }
 
   /**
@@ -203,7 +223,7 @@ export class Conversation {
   /** Call on every keystroke: the others see "typing" until TYPING_TIMEOUT_MS of silence. */
   async typed(): Promise<void> {
     const now = Date.now();
-    if (!this.#channel || now - this.#lastTypingSent < TYPING_EVERY_MS) return;
+    if (!this.#channel || this.closedAt || now - this.#lastTypingSent < TYPING_EVERY_MS) return;
     this.#lastTypingSent = now;
     await this.#channel.send({ type: "broadcast", event: "typing", payload: { user_id: this.userId } });
   }
@@ -224,7 +244,12 @@ export class Conversation {
   /** Leaves the topic and stops every timer. */
   async close(): Promise<void> {
     for (const userId of this.typing) this.#stopTyping(userId);
-    if (this.#channel) await this.#supabase.removeChannel(this.#channel);
+    await this.#leave();
+  }
+
+  async #leave(): Promise<void> {
+    const channel = this.#channel;
     this.#channel = null;
+    if (channel) await this.#supabase.removeChannel(channel);
   }
 }

@@ -13,6 +13,7 @@ const trackingSnapshot = z.object({
   status: z.string(),
   status_reason: z.string().nullable(),
   rider_id: z.string().nullable(),
+  updated_at: z.string(),
   store: point,
   destination: point,
   rider: riderPosition.nullable(),
@@ -25,6 +26,7 @@ const orderChanged = z.object({
   previous_status: z.string().nullable(),
   status_reason: z.string().nullable(),
   rider_id: z.string().nullable(),
+  updated_at: z.string(),
 });
 
 const riderLocation = riderPosition.extend({ order_id: z.string(), rider_id: z.string(), eta_minutes: z.number().nullable() });
@@ -33,6 +35,8 @@ export interface OrderView {
   status: OrderStatus;
   statusReason: string | null;
   riderId: string | null;
+  /** When the order last changed: older news (events racing a reload) is ignored. */
+  updatedAt: Date;
   store: { lat: number; lng: number };
   destination: { lat: number; lng: number };
   rider: { lat: number; lng: number; recordedAt: Date } | null;
@@ -52,6 +56,8 @@ export class OrderFeed {
   readonly #supabase: SupabaseClient<Database>;
   readonly #listeners = new Set<(view: OrderView) => void>();
   #channel: RealtimeChannel | null = null;
+  /** Events that arrive before the first state has loaded, applied once it has. */
+  #early: Array<() => void> = [];
   view: OrderView | null = null;
 
   constructor(
@@ -80,24 +86,11 @@ export class OrderFeed {
     channel
       .on("broadcast", { event: "order_changed" }, ({ payload }) => {
         const change = orderChanged.safeParse(payload);
-        if (!change.success) return;
-        const riderChanged = change.data.rider_id !== this.view?.riderId;
-        // A rider taken off the order leaves its topic (Realtime re-checks policies only on join).
-        if (riderChanged && this.view?.riderId === this.userId) void this.close();
-        this.#update({
-          status: change.data.status as OrderStatus,
-          statusReason: change.data.status_reason,
-          riderId: change.data.rider_id,
-          ...(riderChanged ? { rider: null } : {}),
-        });
+        if (change.success) this.#whenLoaded(() => this.#orderChanged(change.data));
       })
       .on("broadcast", { event: "rider_location" }, ({ payload }) => {
         const at = riderLocation.safeParse(payload);
-        if (!at.success || at.data.rider_id !== this.view?.riderId) return;
-        this.#update({
-          rider: { lat: at.data.lat, lng: at.data.lng, recordedAt: new Date(at.data.recorded_at) },
-          etaMinutes: at.data.eta_minutes,
-        });
+        if (at.success) this.#whenLoaded(() => this.#riderMoved(at.data));
       });
     await new Promise<void>((resolve, reject) => {
       channel.subscribe((status, error) => {
@@ -109,20 +102,54 @@ export class OrderFeed {
     return this.view!;
   }
 
+  #whenLoaded(apply: () => void): void {
+    if (this.view) apply();
+    else this.#early.push(apply);
+  }
+
+  #orderChanged(change: z.infer<typeof orderChanged>): void {
+    const view = this.view!;
+    const updatedAt = new Date(change.updated_at);
+    if (updatedAt < view.updatedAt) return;
+    const riderChanged = change.rider_id !== view.riderId;
+    // A rider taken off the order leaves its topic (Realtime re-checks policies only on join).
+    if (riderChanged && view.riderId === this.userId) void this.close();
+    this.#update({
+      status: change.status as OrderStatus,
+      statusReason: change.status_reason,
+      riderId: change.rider_id,
+      updatedAt,
+      ...(riderChanged ? { rider: null } : {}),
+    });
+  }
+
+  #riderMoved(at: z.infer<typeof riderLocation>): void {
+    const view = this.view!;
+    const recordedAt = new Date(at.recorded_at);
+    if (at.rider_id !== view.riderId || (view.rider && recordedAt <= view.rider.recordedAt)) return;
+    this.#update({ rider: { lat: at.lat, lng: at.lng, recordedAt }, etaMinutes: at.eta_minutes });
+  }
+
   async #load(): Promise<void> {
     const { data, error } = await this.#supabase.rpc("order_tracking", { order_id: this.orderId });
     if (error) throw error;
     const snapshot = trackingSnapshot.parse(data);
+    const updatedAt = new Date(snapshot.updated_at);
+    const rider = snapshot.rider && { lat: snapshot.rider.lat, lng: snapshot.rider.lng, recordedAt: new Date(snapshot.rider.recorded_at) };
+    // A reload older than what the events already said keeps the newer state.
+    if (this.view && this.view.updatedAt > updatedAt) return;
     this.view = {
       status: snapshot.status as OrderStatus,
       statusReason: snapshot.status_reason,
       riderId: snapshot.rider_id,
+      updatedAt,
       store: snapshot.store,
       destination: snapshot.destination,
-      rider: snapshot.rider && { lat: snapshot.rider.lat, lng: snapshot.rider.lng, recordedAt: new Date(snapshot.rider.recorded_at) },
+      rider: this.view?.rider && rider && this.view.rider.recordedAt > rider.recordedAt ? this.view.rider : rider,
       etaMinutes: snapshot.eta_minutes,
     };
     for (const listener of this.#listeners) listener(this.view);
+    for (const apply of this.#early.splice(0)) apply();
   }
 
   async close(): Promise<void> {
