@@ -115,6 +115,78 @@ $$;
 comment on function tests.rows_affected(text) is
   'Runs the statement as the current role and returns how many rows it changed.';
 
+-- The personas of a suite live in its own temporary table `personas (name, id)`; these act as
+-- them by name ('anonymous' is a signed-out caller) and report how a statement ended.
+create or replace function tests.sign_in(persona text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  user_id uuid;
+begin
+  if persona = 'anonymous' then
+    perform tests.authenticate_as_anon();
+    return;
+  end if;
+  execute 'select id from pg_temp.personas where name = $1' into user_id using persona;
+  if user_id is null then
+    raise exception 'no persona %', persona;
+  end if;
+  perform tests.authenticate_as(user_id);
+end
+$$;
+comment on function tests.sign_in(text) is
+  'Acts as the persona of that name in the suite''s temporary personas table (or anonymous) until the transaction ends.';
+
+-- An error as the API reports it: '<HTTP status> <code>' for a refusal (SQLSTATE PGRST, see
+-- private.refuse), or the SQLSTATE of any other error (22023: bad input, 42501: no privilege).
+create or replace function tests.error_text(state text, message text, detail text)
+returns text
+language sql immutable
+set search_path = ''
+as $$
+  select case when state = 'PGRST' then (detail::jsonb ->> 'status') || ' ' || (message::jsonb ->> 'code') else state end
+$$;
+comment on function tests.error_text(text, text, text) is
+  'An error as the API reports it: ''<status> <code>'' for a PGRST refusal, else the SQLSTATE.';
+
+-- No search_path of its own: the statement runs as the suite wrote it.
+create or replace function tests.outcome(statement text)
+returns text
+language plpgsql
+as $$
+declare
+  state text;
+  message text;
+  detail text;
+begin
+  execute statement;
+  return 'ok';
+exception when others then
+  get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail;
+  return tests.error_text(state, message, detail);
+end
+$$;
+comment on function tests.outcome(text) is
+  'Runs the statement as the current role: ''ok'', or the error as tests.error_text gives it (the statement rolled back, as the API would).';
+
+create or replace function tests.outcome_as(persona text, statement text)
+returns text
+language plpgsql
+as $$
+declare
+  result text;
+begin
+  perform tests.sign_in(persona);
+  result := tests.outcome(statement);
+  perform tests.clear_authentication();
+  return result;
+end
+$$;
+comment on function tests.outcome_as(text, text) is
+  'tests.outcome signed in as the persona; back to the database owner afterwards either way.';
+
 grant usage on schema tests to anon, authenticated;
 grant execute on all functions in schema tests to anon, authenticated;
 

@@ -55,66 +55,10 @@ create function pg_temp.cmid(label text) returns uuid
 language sql immutable
 as $$ select md5('chat.test ' || label)::uuid $$;
 
--- Signs in as the persona ('anonymous': the anon role without a user); a typo fails loudly
--- instead of quietly signing in as nobody.
-create function pg_temp.sign_in(persona text) returns void
-language plpgsql
-as $$
-begin
-  if persona = 'anonymous' then
-    perform tests.authenticate_as_anon();
-  elsif not exists (select 1 from personas where name = persona) then
-    raise exception 'no persona %', persona;
-  else
-    perform tests.authenticate_as((select id from personas where name = persona));
-  end if;
-end
-$$;
-
--- An error as the API reports it: '<HTTP status> <code>' for a refusal (SQLSTATE PGRST, see
--- private.refuse), or the SQLSTATE of any other error (22023: bad input, 42501: no privilege).
-create function pg_temp.error_text(state text, message text, detail text) returns text
-language sql immutable
-as $$
-  select case when state = 'PGRST' then (detail::jsonb ->> 'status') || ' ' || (message::jsonb ->> 'code') else state end
-$$;
-
--- How a statement ends, run as the current role: 'ok' or the error. An error rolls the
--- statement back, as the API would; a success is kept.
-create function pg_temp.outcome(statement text) returns text
-language plpgsql
-as $$
-declare
-  state text;
-  message text;
-  detail text;
-begin
-  execute statement;
-  return 'ok';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail;
-  return pg_temp.error_text(state, message, detail);
-end
-$$;
-
--- The same, signed in as the persona; back to the database owner afterwards either way.
-create function pg_temp.outcome_as(persona text, statement text) returns text
-language plpgsql
-as $$
-declare
-  result text;
-begin
-  perform pg_temp.sign_in(persona);
-  result := pg_temp.outcome(statement);
-  perform tests.clear_authentication();
-  return result;
-end
-$$;
-
 -- The outcomes of several statements run as the persona, in order.
 create function pg_temp.outcomes_as(persona text, statements text[]) returns text[]
 language sql
-as $$ select array_agg(pg_temp.outcome_as(persona, s) order by n) from unnest(statements) with ordinality as t (s, n) $$;
+as $$ select array_agg(tests.outcome_as(persona, s) order by n) from unnest(statements) with ordinality as t (s, n) $$;
 
 -- What the query (one text column) returns signed in as the persona, sorted.
 create function pg_temp.seen_as(persona text, query text) returns text[]
@@ -123,7 +67,7 @@ as $$
 declare
   result text[];
 begin
-  perform pg_temp.sign_in(persona);
+  perform tests.sign_in(persona);
   execute format('select coalesce(array_agg(x order by x), ''{}'') from (%s) as q (x)', query) into result;
   perform tests.clear_authentication();
   return result;
@@ -194,13 +138,13 @@ declare
   message text;
   detail text;
 begin
-  perform pg_temp.sign_in(persona);
+  perform tests.sign_in(persona);
   begin
     select * into strict reply from public.send_message(pg_temp.id(conversation), pg_temp.cmid(client_msg), body);
     result := 'ok';
   exception when others then
     get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail;
-    result := pg_temp.error_text(state, message, detail);
+    result := tests.error_text(state, message, detail);
   end;
   perform tests.clear_authentication();
   if result = 'ok' then
@@ -220,7 +164,7 @@ language plpgsql
 as $$
 declare
   before jsonb := pg_temp.counts();
-  result text := pg_temp.outcome_as(persona, format('select public.%I(%L, %s)', fn, pg_temp.id(conversation), coalesce(up_to::text, 'null')));
+  result text := tests.outcome_as(persona, format('select public.%I(%L, %s)', fn, pg_temp.id(conversation), coalesce(up_to::text, 'null')));
   m public.conversation_members;
 begin
   select * into m from public.conversation_members x where x.conversation_id = pg_temp.id(conversation) and x.user_id = pg_temp.id(persona);
@@ -241,7 +185,7 @@ declare
 begin
   begin
     insert into realtime.messages (id, topic, extension) values (probe, topic, 'broadcast');
-    perform pg_temp.sign_in(persona);
+    perform tests.sign_in(persona);
     perform set_config('realtime.topic', topic, true);
     seen := exists (select 1 from realtime.messages m where m.id = probe);
     raise sqlstate 'TSTUN';
@@ -262,7 +206,7 @@ declare
   allowed boolean;
 begin
   begin
-    perform pg_temp.sign_in(persona);
+    perform tests.sign_in(persona);
     perform set_config('realtime.topic', topic, true);
     begin
       insert into realtime.messages (topic, extension) values (topic, extension);
@@ -319,7 +263,7 @@ select is(
   'an order inserted with a rider opens all three conversations at once, each with its two parties'
 );
 
-select is(pg_temp.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('order'), pg_temp.id('rider'))), 'ok',
+select is(tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('order'), pg_temp.id('rider'))), 'ok',
   'the merchant assigns the rider to the order');
 select is(
   pg_temp.chats('order'),
@@ -426,7 +370,7 @@ select results_eq(
   'markup is stored and broadcast verbatim (plain text: escaping is the clients'' job)'
 );
 select is(
-  pg_temp.outcome_as('customer', format('select public.send_message(conversation_id => %L, client_msg_id => %L, body => ''Hi'', sender_id => %L)',
+  tests.outcome_as('customer', format('select public.send_message(conversation_id => %L, client_msg_id => %L, body => ''Hi'', sender_id => %L)',
     pg_temp.id('customer_store'), gen_random_uuid(), pg_temp.id('merchant'))),
   '42883', 'send_message takes no sender: naming one is an unknown function (42883)');
 
@@ -671,7 +615,7 @@ update admin.settings set chat_rate_limit = 30;
 -- ---------------------------------------------------------------------------------------------
 -- Reassignment: the rider taken off loses the conversations at once; the new rider gets new ones
 -- ---------------------------------------------------------------------------------------------
-select is(pg_temp.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('order'), pg_temp.id('other_rider'))), 'ok',
+select is(tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('order'), pg_temp.id('other_rider'))), 'ok',
   'the merchant gives the order to the other rider');
 select is(
   pg_temp.chats('order'),
@@ -713,7 +657,7 @@ select is(pg_temp.send('other_rider', 'new_customer_rider', 'on my way', 'On my 
   '{"outcome": "ok", "seq": 1, "stored": 1, "broadcast": 1}', 'the new rider''s conversation starts at seq 1');
 select is(pg_temp.can_receive('other_rider', pg_temp.topic('new_customer_rider')), true, 'and the new rider receives its topic');
 
-select is(pg_temp.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('order'), pg_temp.id('rider'))), 'ok',
+select is(tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('order'), pg_temp.id('rider'))), 'ok',
   'the merchant gives the order back to the first rider');
 select is(
   pg_temp.chats('order'),

@@ -47,42 +47,6 @@ create temp table seen (name text primary key, value jsonb not null);
 -- Helpers
 -- ---------------------------------------------------------------------------------------------
 
--- How a statement ends, run as the current role: 'ok', '<HTTP status> <code>' for a refusal
--- (SQLSTATE PGRST, see private.refuse), or the SQLSTATE of any other error (22023: bad input).
--- An error rolls the statement back, as the API would; a success is kept.
-create function pg_temp.outcome(statement text) returns text
-language plpgsql
-as $$
-declare
-  state text;
-  message text;
-  detail text;
-begin
-  execute statement;
-  return 'ok';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail;
-  if state = 'PGRST' then
-    return (detail::jsonb ->> 'status') || ' ' || (message::jsonb ->> 'code');
-  end if;
-  return state;
-end
-$$;
-
--- The same, signed in as the persona; back to the database owner afterwards either way.
-create function pg_temp.outcome_as(persona text, statement text) returns text
-language plpgsql
-as $$
-declare
-  result text;
-begin
-  perform tests.authenticate_as((select id from personas where name = persona));
-  result := pg_temp.outcome(statement);
-  perform tests.clear_authentication();
-  return result;
-end
-$$;
-
 -- The jsonb a statement returns, signed in as the persona; back to the owner afterwards.
 create function pg_temp.json_as(persona text, statement text) returns jsonb
 language plpgsql
@@ -209,12 +173,12 @@ select results_eq(
   $$values (556, true, '', 'scooter'), (778, true, '', 'scooter')$$,
   'suggestions give the distance to the store in metres, when each rider was last seen, name and vehicle; max_results caps them'
 );
-select is(pg_temp.outcome($$select * from public.suggest_riders(pg_temp.id('accepted'), 0)$$), '22023', 'max_results 0 is refused: 22023');
-select is(pg_temp.outcome($$select * from public.suggest_riders(pg_temp.id('accepted'), 51)$$), '22023', 'max_results 51 is refused: 22023');
+select is(tests.outcome($$select * from public.suggest_riders(pg_temp.id('accepted'), 0)$$), '22023', 'max_results 0 is refused: 22023');
+select is(tests.outcome($$select * from public.suggest_riders(pg_temp.id('accepted'), 51)$$), '22023', 'max_results 51 is refused: 22023');
 select tests.clear_authentication();
 select is(pg_temp.suggested('admin', 'accepted'), array['near', 'spare', 'mid', 'far', 'distant'], 'an admin is suggested the same riders');
 select is(
-  pg_temp.outcome_as(p.name, format('select * from public.suggest_riders(%L)', pg_temp.id('accepted'))),
+  tests.outcome_as(p.name, format('select * from public.suggest_riders(%L)', pg_temp.id('accepted'))),
   '404 order_not_found',
   p.what || ' gets no suggestions: 404 order_not_found'
 )
@@ -231,7 +195,7 @@ update admin.settings set rider_location_timeout = '2 minutes';
 -- assign_rider: the store's merchant or an admin gives a live order to a free rider
 -- ---------------------------------------------------------------------------------------------
 select is(
-  pg_temp.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('accepted'), pg_temp.id('near'))),
+  tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('accepted'), pg_temp.id('near'))),
   'ok', 'the merchant assigns the nearest rider to an accepted order');
 select is(pg_temp.rider_of('accepted'), 'near', 'the order now has that rider');
 select tests.authenticate_as(pg_temp.id('near'));
@@ -241,7 +205,7 @@ select is(pg_temp.suggested('merchant', 'preparing'), array['spare', 'mid', 'far
   'a rider with a live order is no longer suggested for another');
 
 select is(
-  pg_temp.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('preparing'), pg_temp.id(r.name))),
+  tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('preparing'), pg_temp.id(r.name))),
   '409 rider_unavailable',
   'assigning ' || r.what || ' is refused: 409 rider_unavailable'
 )
@@ -251,7 +215,7 @@ from (values ('near', 'a rider already on a live order'), ('busy', 'a rider deli
 select is(pg_temp.rider_of('preparing'), null, 'after those refusals the preparing order still has no rider');
 
 select is(
-  pg_temp.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id(o.fixture), pg_temp.id('spare'))),
+  tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id(o.fixture), pg_temp.id('spare'))),
   '409 invalid_transition',
   'a rider cannot be assigned to an order that is ' || o.fixture || ': 409 invalid_transition'
 )
@@ -263,7 +227,7 @@ select is(
 );
 
 select is(
-  pg_temp.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('accepted'), pg_temp.id('mid'))),
+  tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('accepted'), pg_temp.id('mid'))),
   'ok', 'the merchant reassigns the accepted order to another free rider');
 select is(pg_temp.rider_of('accepted'), 'mid', 'the new rider replaces the old one');
 select tests.authenticate_as(pg_temp.id('near'));
@@ -273,19 +237,19 @@ select tests.authenticate_as(pg_temp.id('mid'));
 select isnt_empty($$select 1 from public.orders where id = pg_temp.id('accepted')$$, 'the new rider reads the order');
 select tests.clear_authentication();
 select is(
-  pg_temp.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('accepted'), pg_temp.id('mid'))),
+  tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('accepted'), pg_temp.id('mid'))),
   'ok', 'assigning the order''s own rider again is accepted and changes nothing');
 select is(pg_temp.rider_of('accepted'), 'mid', 'the order keeps its rider');
 
 select is(
-  pg_temp.outcome_as(p.name, format('select public.assign_rider(%L, %L)', pg_temp.id('preparing'), pg_temp.id('far'))),
+  tests.outcome_as(p.name, format('select public.assign_rider(%L, %L)', pg_temp.id('preparing'), pg_temp.id('far'))),
   '404 order_not_found',
   p.what || ' cannot assign a rider: 404 order_not_found'
 )
 from (values ('customer', 'the customer'), ('far', 'a rider (even assigning themselves)'), ('other_merchant', 'another store''s merchant'),
              ('stranger', 'another customer'), ('suspended_admin', 'a suspended admin')) as p (name, what);
 select is(
-  pg_temp.outcome_as('admin', format('select public.assign_rider(%L, %L)', pg_temp.id('preparing'), pg_temp.id('far'))),
+  tests.outcome_as('admin', format('select public.assign_rider(%L, %L)', pg_temp.id('preparing'), pg_temp.id('far'))),
   'ok', 'an admin assigns a free rider to a preparing order');
 select is(pg_temp.rider_of('preparing'), 'far', 'the preparing order now has that rider');
 
@@ -302,13 +266,13 @@ select results_eq(
   $$values ('Sharma Kirana', 556, 1112, 1)$$,
   'a job shows the store, the rider''s distance to it, the delivery distance and the item count; max_results caps them'
 );
-select is(pg_temp.outcome($$select * from public.ready_jobs(0)$$), '22023', 'ready_jobs refuses max_results 0: 22023');
+select is(tests.outcome($$select * from public.ready_jobs(0)$$), '22023', 'ready_jobs refuses max_results 0: 22023');
 select tests.clear_authentication();
 update admin.settings set claim_radius_m = 10000;
 select is(pg_temp.jobs('distant'), array['other_ready', 'ready', 'ready2'], 'with claim_radius_m 10 km in admin.settings the distant rider is offered all three');
 update admin.settings set claim_radius_m = 5000;
 select is(
-  pg_temp.outcome_as(p.name, 'select * from public.ready_jobs()'),
+  tests.outcome_as(p.name, 'select * from public.ready_jobs()'),
   '403 riders_only',
   p.what || ' is offered no jobs: 403 riders_only'
 )
@@ -317,14 +281,14 @@ from (values ('customer', 'a customer'), ('merchant', 'a merchant'), ('admin', '
 -- ---------------------------------------------------------------------------------------------
 -- claim_delivery: the first free rider near the store wins
 -- ---------------------------------------------------------------------------------------------
-select is(pg_temp.outcome_as('near', format('select public.claim_delivery(%L)', pg_temp.id('ready'))), 'ok', 'a free rider near the store claims a ready job');
+select is(tests.outcome_as('near', format('select public.claim_delivery(%L)', pg_temp.id('ready'))), 'ok', 'a free rider near the store claims a ready job');
 select is(pg_temp.rider_of('ready'), 'near', 'the job is theirs');
-select is(pg_temp.outcome_as('spare', format('select public.claim_delivery(%L)', pg_temp.id('ready'))), '409 already_claimed',
+select is(tests.outcome_as('spare', format('select public.claim_delivery(%L)', pg_temp.id('ready'))), '409 already_claimed',
   'a second rider claiming the same job is told 409 already_claimed');
 select is(pg_temp.rider_of('ready'), 'near', 'the first claim stands');
 select is(pg_temp.jobs('spare'), array['ready2'], 'the claimed job is no longer offered');
 select is(
-  pg_temp.outcome_as(c.rider, format('select public.claim_delivery(%L)', pg_temp.id(c.fixture))),
+  tests.outcome_as(c.rider, format('select public.claim_delivery(%L)', pg_temp.id(c.fixture))),
   c.expected,
   c.what || ': ' || c.expected
 )
@@ -347,32 +311,32 @@ select is(pg_temp.rider_of('ready2'), null, 'after those refusals the second rea
 -- release_delivery, and pickup by the current rider only
 -- ---------------------------------------------------------------------------------------------
 select is(
-  pg_temp.outcome_as(p.name, format('select public.release_delivery(%L)', pg_temp.id('ready'))),
+  tests.outcome_as(p.name, format('select public.release_delivery(%L)', pg_temp.id('ready'))),
   '404 order_not_found',
   p.what || ' cannot give up the rider''s job: 404 order_not_found'
 )
 from (values ('spare', 'another rider'), ('merchant', 'the merchant'), ('customer', 'the customer')) as p (name, what);
-select is(pg_temp.outcome_as('near', format('select public.release_delivery(%L)', pg_temp.id('ready'))), 'ok', 'the rider gives the job up before pickup');
+select is(tests.outcome_as('near', format('select public.release_delivery(%L)', pg_temp.id('ready'))), 'ok', 'the rider gives the job up before pickup');
 select is(pg_temp.rider_of('ready'), null, 'the order has no rider again');
 select is(pg_temp.jobs('spare'), array['ready', 'ready2'], 'the job is back in the pool for other riders');
 select tests.authenticate_as(pg_temp.id('near'));
 select is_empty($$select 1 from public.orders where id = pg_temp.id('ready')$$, 'the rider who gave it up no longer reads the order');
 select tests.clear_authentication();
-select is(pg_temp.outcome_as('spare', format('select public.claim_delivery(%L)', pg_temp.id('ready'))), 'ok', 'another rider claims the released job');
+select is(tests.outcome_as('spare', format('select public.claim_delivery(%L)', pg_temp.id('ready'))), 'ok', 'another rider claims the released job');
 
 select is(
-  pg_temp.outcome_as(p.name, format('select public.update_order_status(%L, ''picked_up'')', pg_temp.id('ready'))),
+  tests.outcome_as(p.name, format('select public.update_order_status(%L, ''picked_up'')', pg_temp.id('ready'))),
   p.expected,
   p.what || ' cannot mark the order picked up: ' || p.expected
 )
 from (values ('near', 'the rider who gave it up', '404 order_not_found'), ('mid', 'another rider', '404 order_not_found'),
              ('merchant', 'the merchant', '409 invalid_transition'), ('customer', 'the customer', '409 invalid_transition')) as p (name, what, expected);
-select is(pg_temp.outcome_as('spare', format('select public.update_order_status(%L, ''picked_up'')', pg_temp.id('ready'))), 'ok',
+select is(tests.outcome_as('spare', format('select public.update_order_status(%L, ''picked_up'')', pg_temp.id('ready'))), 'ok',
   'the current rider marks the order picked up');
-select is(pg_temp.outcome_as('spare', format('select public.release_delivery(%L)', pg_temp.id('ready'))), '409 invalid_transition',
+select is(tests.outcome_as('spare', format('select public.release_delivery(%L)', pg_temp.id('ready'))), '409 invalid_transition',
   'a job cannot be given up after pickup: 409 invalid_transition');
 select is(
-  pg_temp.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('ready2'), pg_temp.id('near'))),
+  tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('ready2'), pg_temp.id('near'))),
   'ok', 'the merchant assigns a free rider to a ready order, which leaves the pool');
 select is(pg_temp.jobs('distant') || pg_temp.jobs('near'), array['other_ready'], 'no ready job of the store is left to claim');
 
@@ -383,7 +347,7 @@ insert into seen values ('code', pg_temp.json_as('customer', format('select to_j
 select is((select value ->> 0 from seen where name = 'code'), pg_temp.code('ready'), 'the customer sees the order''s 4-digit handover code');
 select matches((select value ->> 0 from seen where name = 'code'), '^[0-9]{4}$', 'the code is four digits');
 select is(
-  pg_temp.outcome_as(p.name, format('select public.handover_code(%L)', pg_temp.id('ready'))),
+  tests.outcome_as(p.name, format('select public.handover_code(%L)', pg_temp.id('ready'))),
   '404 order_not_found',
   p.what || ' cannot see the handover code: 404 order_not_found'
 )
@@ -397,20 +361,20 @@ select is(
   'the rider gets the salt and sha256(salt || code) to check the customer''s code offline, 5 attempts and no lock, but not the code'
 );
 select is(
-  pg_temp.outcome_as(p.name, format('select public.handover_check(%L)', pg_temp.id('ready'))),
+  tests.outcome_as(p.name, format('select public.handover_check(%L)', pg_temp.id('ready'))),
   '404 order_not_found',
   p.what || ' gets no handover check: 404 order_not_found'
 )
 from (values ('customer', 'the customer'), ('merchant', 'the merchant'), ('near', 'another rider')) as p (name, what);
 
 select is(
-  pg_temp.outcome_as('spare', pg_temp.deliver_sql('ready', c.code)),
+  tests.outcome_as('spare', pg_temp.deliver_sql('ready', c.code)),
   '22023',
   'a handover code that is ' || c.what || ' is refused: 22023'
 )
 from (values ('12a4', 'not all digits'), ('123', 'three digits'), ('12345', 'five digits'), (null, 'missing')) as c (code, what);
 select is(
-  pg_temp.outcome_as(p.name, pg_temp.deliver_sql('ready', pg_temp.code('ready'))),
+  tests.outcome_as(p.name, pg_temp.deliver_sql('ready', pg_temp.code('ready'))),
   '404 order_not_found',
   p.what || ' cannot deliver the order, even with the right code: 404 order_not_found'
 )
@@ -434,7 +398,7 @@ select is(
   '{"delivered": false, "code": "wrong_handover_code", "attempts_left": 0, "locked": true, "order": null}'::jsonb,
   'the fifth wrong code locks the handover'
 );
-select is(pg_temp.outcome_as('spare', pg_temp.deliver_sql('ready', pg_temp.code('ready'))), '423 handover_locked',
+select is(tests.outcome_as('spare', pg_temp.deliver_sql('ready', pg_temp.code('ready'))), '423 handover_locked',
   'once locked even the right code is refused: 423 handover_locked');
 select results_eq(
   $$select o.status::text, h.failed_attempts, h.locked_at is not null
@@ -450,16 +414,16 @@ select is(
 );
 
 select is(
-  pg_temp.outcome_as(p.name, format('select public.unlock_handover(%L, ''Customer showed ID'')', pg_temp.id('ready'))),
+  tests.outcome_as(p.name, format('select public.unlock_handover(%L, ''Customer showed ID'')', pg_temp.id('ready'))),
   '404 order_not_found',
   p.what || ' cannot unlock the handover: 404 order_not_found'
 )
 from (values ('spare', 'the rider'), ('customer', 'the customer'), ('other_merchant', 'another store''s merchant'),
              ('suspended_admin', 'a suspended admin')) as p (name, what);
-select is(pg_temp.outcome_as('merchant', format('select public.unlock_handover(%L, ''  '')', pg_temp.id('ready'))), '22023',
+select is(tests.outcome_as('merchant', format('select public.unlock_handover(%L, ''  '')', pg_temp.id('ready'))), '22023',
   'unlocking needs a note saying how it was resolved: 22023');
 create temp table events_before as select max(id) as id from public.order_events;
-select is(pg_temp.outcome_as('merchant', format('select public.unlock_handover(%L, ''Customer showed ID'')', pg_temp.id('ready'))), 'ok',
+select is(tests.outcome_as('merchant', format('select public.unlock_handover(%L, ''Customer showed ID'')', pg_temp.id('ready'))), 'ok',
   'the store''s merchant unlocks the handover with a note');
 select results_eq(
   $$select failed_attempts, locked_at from private.handover_codes where order_id = pg_temp.id('ready')$$,
@@ -483,7 +447,7 @@ select results_eq(
   $$values ('delivered', 'picked_up', pg_temp.id('spare'))$$,
   'delivery is on the timeline, by the rider'
 );
-select is(pg_temp.outcome_as('spare', pg_temp.deliver_sql('ready', pg_temp.code('ready'))), '409 invalid_transition',
+select is(tests.outcome_as('spare', pg_temp.deliver_sql('ready', pg_temp.code('ready'))), '409 invalid_transition',
   'a delivered order cannot be delivered again: 409 invalid_transition');
 
 -- The attempt limit comes from admin.settings; admins unlock too.
@@ -494,9 +458,9 @@ select is(
   array[false, true],
   'with handover_max_attempts 2 in admin.settings the second wrong code locks'
 );
-select is(pg_temp.outcome_as('admin', format('select public.unlock_handover(%L, null)', pg_temp.id('door_order'))), '22023',
+select is(tests.outcome_as('admin', format('select public.unlock_handover(%L, null)', pg_temp.id('door_order'))), '22023',
   'an admin must give a note too: 22023');
-select is(pg_temp.outcome_as('admin', format('select public.unlock_handover(%L, ''Called the customer'')', pg_temp.id('door_order'))), 'ok',
+select is(tests.outcome_as('admin', format('select public.unlock_handover(%L, ''Called the customer'')', pg_temp.id('door_order'))), 'ok',
   'an admin unlocks the handover with a note');
 select results_eq(
   $$select e.actor_id, e.note, h.failed_attempts, h.locked_at is null

@@ -38,28 +38,6 @@ insert into fixtures (name) values
 -- Helpers
 -- ---------------------------------------------------------------------------------------------
 
--- How a statement ends, run as the current role: 'ok', '<HTTP status> <code>' for a refusal
--- (SQLSTATE PGRST, see private.refuse), or the SQLSTATE of any other error (22023: bad input).
--- An error rolls the statement back, as the API would; a success is kept.
-create function pg_temp.outcome(statement text) returns text
-language plpgsql
-as $$
-declare
-  state text;
-  message text;
-  detail text;
-begin
-  execute statement;
-  return 'ok';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail;
-  if state = 'PGRST' then
-    return (detail::jsonb ->> 'status') || ' ' || (message::jsonb ->> 'code');
-  end if;
-  return state;
-end
-$$;
-
 -- What would happen if the persona ran the statement: its outcome, with everything it did
 -- (and the sign-in) undone afterwards, so one fixture order serves every attempt.
 create function pg_temp.try_as(persona text, statement text) returns text
@@ -70,7 +48,7 @@ declare
 begin
   begin
     perform tests.authenticate_as((select id from personas where name = persona));
-    result := pg_temp.outcome(statement);
+    result := tests.outcome(statement);
     raise sqlstate 'TSTUN';
   exception when sqlstate 'TSTUN' then
     null;
@@ -99,7 +77,7 @@ begin
   if persona is not null then
     perform tests.authenticate_as((select id from personas where name = persona));
   end if;
-  result := pg_temp.outcome(statement);
+  result := tests.outcome(statement);
   perform tests.clear_authentication();
   return result;
 end

@@ -45,62 +45,6 @@ create function pg_temp.id(name text) returns uuid
 language sql stable
 as $$ select coalesce((select id from fixtures f where f.name = id.name), (select id from personas p where p.name = id.name)) $$;
 
--- Signs in as the persona ('anonymous': the anon role without a user); a typo fails loudly
--- instead of quietly signing in as nobody.
-create function pg_temp.sign_in(persona text) returns void
-language plpgsql
-as $$
-begin
-  if persona = 'anonymous' then
-    perform tests.authenticate_as_anon();
-  elsif not exists (select 1 from personas where name = persona) then
-    raise exception 'no persona %', persona;
-  else
-    perform tests.authenticate_as((select id from personas where name = persona));
-  end if;
-end
-$$;
-
--- An error as the API reports it: '<HTTP status> <code>' for a refusal (SQLSTATE PGRST, see
--- private.refuse), or the SQLSTATE of any other error (22023: bad input, 42501: no privilege).
-create function pg_temp.error_text(state text, message text, detail text) returns text
-language sql immutable
-as $$
-  select case when state = 'PGRST' then (detail::jsonb ->> 'status') || ' ' || (message::jsonb ->> 'code') else state end
-$$;
-
--- How a statement ends, run as the current role: 'ok' or the error. An error rolls the
--- statement back, as the API would; a success is kept.
-create function pg_temp.outcome(statement text) returns text
-language plpgsql
-as $$
-declare
-  state text;
-  message text;
-  detail text;
-begin
-  execute statement;
-  return 'ok';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail;
-  return pg_temp.error_text(state, message, detail);
-end
-$$;
-
--- The same, signed in as the persona; back to the database owner afterwards either way.
-create function pg_temp.outcome_as(persona text, statement text) returns text
-language plpgsql
-as $$
-declare
-  result text;
-begin
-  perform pg_temp.sign_in(persona);
-  result := pg_temp.outcome(statement);
-  perform tests.clear_authentication();
-  return result;
-end
-$$;
-
 -- What would happen if the persona ran the statement, with everything undone afterwards.
 create function pg_temp.try_as(persona text, statement text) returns text
 language plpgsql
@@ -109,8 +53,8 @@ declare
   result text;
 begin
   begin
-    perform pg_temp.sign_in(persona);
-    result := pg_temp.outcome(statement);
+    perform tests.sign_in(persona);
+    result := tests.outcome(statement);
     raise sqlstate 'TSTUN';
   exception when sqlstate 'TSTUN' then
     null;
@@ -143,13 +87,13 @@ declare
   message text;
   detail text;
 begin
-  perform pg_temp.sign_in(persona);
+  perform tests.sign_in(persona);
   begin
     reply := public.report_location(pg_temp.id(fixture), lat, lng);
     result := 'ok';
   exception when others then
     get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail;
-    result := pg_temp.error_text(state, message, detail);
+    result := tests.error_text(state, message, detail);
   end;
   perform tests.clear_authentication();
   after := pg_temp.track_counts();
@@ -169,12 +113,12 @@ declare
   message text;
   detail text;
 begin
-  perform pg_temp.sign_in(persona);
+  perform tests.sign_in(persona);
   begin
     result := public.order_tracking(pg_temp.id(fixture));
   exception when others then
     get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail;
-    result := jsonb_build_object('error', pg_temp.error_text(state, message, detail));
+    result := jsonb_build_object('error', tests.error_text(state, message, detail));
   end;
   perform tests.clear_authentication();
   return result;
@@ -253,7 +197,7 @@ declare
 begin
   begin
     insert into realtime.messages (id, topic, extension) values (probe, topic, 'broadcast');
-    perform pg_temp.sign_in(persona);
+    perform tests.sign_in(persona);
     perform set_config('realtime.topic', topic, true);
     seen := exists (select 1 from realtime.messages m where m.id = probe);
     raise sqlstate 'TSTUN';
@@ -274,7 +218,7 @@ declare
   allowed boolean;
 begin
   begin
-    perform pg_temp.sign_in(persona);
+    perform tests.sign_in(persona);
     perform set_config('realtime.topic', topic, true);
     begin
       insert into realtime.messages (topic, extension) values (topic, extension);
@@ -309,7 +253,7 @@ as $$
 declare
   result bigint;
 begin
-  perform pg_temp.sign_in(persona);
+  perform tests.sign_in(persona);
   select count(*) into result from public.rider_locations l where l.order_id in (select id from fixtures);
   perform tests.clear_authentication();
   return result;
@@ -499,7 +443,7 @@ select is(
 -- order_changed, job_ready and job_taken as the order moves
 -- ---------------------------------------------------------------------------------------------
 do $$ begin perform pg_temp.new_broadcasts(); end $$;
-select is(pg_temp.outcome_as('merchant', format('select public.update_order_status(%L, ''preparing'')', pg_temp.id('order'))), 'ok',
+select is(tests.outcome_as('merchant', format('select public.update_order_status(%L, ''preparing'')', pg_temp.id('order'))), 'ok',
   'the merchant starts preparing the order');
 select is(pg_temp.new_broadcasts(),
   array['order:order order_changed order preparing rider=rider', 'store:store order_changed order preparing rider=rider'],
@@ -512,13 +456,13 @@ select is(
 -- The trigger fires for any update naming status or rider_id; only a real change is news.
 update public.orders set status = status, rider_id = rider_id, notes = 'Ring twice' where id = pg_temp.id('order');
 select is(pg_temp.new_broadcasts(), '{}'::text[], 'an update that leaves the status and the rider as they were sends nothing');
-select is(pg_temp.outcome_as('merchant', format('select public.update_order_status(%L, ''ready'')', pg_temp.id('order'))), 'ok',
+select is(tests.outcome_as('merchant', format('select public.update_order_status(%L, ''ready'')', pg_temp.id('order'))), 'ok',
   'the merchant marks the order ready');
 select is(pg_temp.new_broadcasts(),
   array['order:order order_changed order ready rider=rider', 'store:store order_changed order ready rider=rider'],
   'an order that is ready with its rider already assigned is no job for other riders: no job_ready');
 
-select is(pg_temp.outcome_as('merchant', format('select public.update_order_status(%L, ''ready'')', pg_temp.id('job'))), 'ok',
+select is(tests.outcome_as('merchant', format('select public.update_order_status(%L, ''ready'')', pg_temp.id('job'))), 'ok',
   'the merchant marks the order without a rider ready');
 select is(pg_temp.new_broadcasts(),
   array['order:job order_changed job ready', 'riders:available job_ready job', 'store:store order_changed job ready'],
@@ -529,20 +473,20 @@ select is(
     'store_lat', 18.52::double precision, 'store_lng', 73.85::double precision, 'delivery_distance_m', 1112, 'delivery_fee_paise', 2000),
   'job_ready says where to pick up, how far to deliver and what it pays, and nothing about the customer'
 );
-select is(pg_temp.outcome_as('other_rider', format('select public.claim_delivery(%L)', pg_temp.id('job'))), 'ok', 'another rider claims the job');
+select is(tests.outcome_as('other_rider', format('select public.claim_delivery(%L)', pg_temp.id('job'))), 'ok', 'another rider claims the job');
 select is(pg_temp.new_broadcasts(),
   array['order:job order_changed job ready rider=other_rider', 'riders:available job_taken job', 'store:store order_changed job ready rider=other_rider'],
   'the claim is an order_changed (new rider) on the order and store topics, and job_taken for the other riders');
 select is(pg_temp.payload('riders:available', 'job_taken') - 'id', jsonb_build_object('order_id', pg_temp.id('job')),
   'job_taken names only the order');
 select is(pg_temp.access('other_rider', 'order:job'), 'receive', 'the claiming rider now receives the order''s topic');
-select is(pg_temp.outcome_as('other_rider', format('select public.release_delivery(%L)', pg_temp.id('job'))), 'ok', 'and gives the job up');
+select is(tests.outcome_as('other_rider', format('select public.release_delivery(%L)', pg_temp.id('job'))), 'ok', 'and gives the job up');
 select is(pg_temp.new_broadcasts(),
   array['order:job order_changed job ready', 'riders:available job_ready job', 'store:store order_changed job ready'],
   'giving it up is an order_changed without a rider, and the job is offered again with job_ready');
 select is(pg_temp.access('other_rider', 'order:job'), 'none', 'the rider who gave it up no longer receives the order''s topic');
 
-select is(pg_temp.outcome_as('rider', format('select public.update_order_status(%L, ''picked_up'')', pg_temp.id('order'))), 'ok',
+select is(tests.outcome_as('rider', format('select public.update_order_status(%L, ''picked_up'')', pg_temp.id('order'))), 'ok',
   'the rider picks the order up');
 select is(pg_temp.new_broadcasts(),
   array['order:order order_changed order picked_up rider=rider', 'store:store order_changed order picked_up rider=rider'],
