@@ -13,7 +13,7 @@ begin;
 select plan(1);
 
 create schema if not exists tests;
-comment on schema tests is 'pgTAP helpers: create auth users and act as them. Test databases only; never part of a migration.';
+comment on schema tests is 'pgTAP helpers: create auth users, act as them, report outcomes and probe Realtime topics. Test databases only; never part of a migration.';
 
 -- A sign-up as Supabase Auth would write it. The on_auth_user_created trigger then makes the
 -- profile, so a refused role raises here just as a real sign-up would fail.
@@ -186,6 +186,61 @@ end
 $$;
 comment on function tests.outcome_as(text, text) is
   'tests.outcome signed in as the persona; back to the database owner afterwards either way.';
+
+-- Realtime's read check for a private channel, as the local server and Supabase Realtime make
+-- it: a probe row for the topic, inserted by the
+-- database owner, read back as the persona with realtime.topic set. Everything is undone. Null
+-- when the policy raised (Realtime denies then, but a test expecting false must see it).
+create or replace function tests.can_receive(persona text, topic text) returns boolean
+language plpgsql
+as $$
+declare
+  probe uuid := gen_random_uuid();
+  seen boolean;
+begin
+  begin
+    insert into realtime.messages (id, topic, extension) values (probe, topic, 'broadcast');
+    perform tests.sign_in(persona);
+    perform set_config('realtime.topic', topic, true);
+    seen := exists (select 1 from realtime.messages m where m.id = probe);
+    raise sqlstate 'TSTUN';
+  exception
+    when sqlstate 'TSTUN' then null;
+    when others then seen := null;
+  end;
+  return seen;
+end
+$$;
+comment on function tests.can_receive(text, text) is
+  'Whether the persona may receive the Realtime topic (its SELECT policies on realtime.messages); null when a policy raised.';
+
+-- Realtime's write check (client broadcast or presence): an insert for the topic as the
+-- persona with realtime.topic set; an RLS refusal (42501) is false, any other error null.
+create or replace function tests.can_send(persona text, topic text, extension text) returns boolean
+language plpgsql
+as $$
+declare
+  allowed boolean;
+begin
+  begin
+    perform tests.sign_in(persona);
+    perform set_config('realtime.topic', topic, true);
+    begin
+      insert into realtime.messages (topic, extension) values (topic, extension);
+      allowed := true;
+    exception when insufficient_privilege then
+      allowed := false;
+    end;
+    raise sqlstate 'TSTUN';
+  exception
+    when sqlstate 'TSTUN' then null;
+    when others then allowed := null;
+  end;
+  return allowed;
+end
+$$;
+comment on function tests.can_send(text, text, text) is
+  'Whether the persona may broadcast or track presence on the Realtime topic (its INSERT policies); null on any error but a refusal.';
 
 grant usage on schema tests to anon, authenticated;
 grant execute on all functions in schema tests to anon, authenticated;

@@ -173,56 +173,6 @@ begin
 end
 $$;
 
--- Realtime's read check for a private channel: a probe row for the topic, inserted by the
--- database owner, read back as the persona with realtime.topic set. Everything is undone. Null
--- when the policy raised (Realtime denies then, but a test expecting false must see it).
-create function pg_temp.can_receive(persona text, topic text) returns boolean
-language plpgsql
-as $$
-declare
-  probe uuid := gen_random_uuid();
-  seen boolean;
-begin
-  begin
-    insert into realtime.messages (id, topic, extension) values (probe, topic, 'broadcast');
-    perform tests.sign_in(persona);
-    perform set_config('realtime.topic', topic, true);
-    seen := exists (select 1 from realtime.messages m where m.id = probe);
-    raise sqlstate 'TSTUN';
-  exception
-    when sqlstate 'TSTUN' then null;
-    when others then seen := null;
-  end;
-  return seen;
-end
-$$;
-
--- Realtime's write check (client broadcast or presence): an insert for the topic as the
--- persona with realtime.topic set; an RLS refusal (42501) is false, any other error null.
-create function pg_temp.can_send(persona text, topic text, extension text) returns boolean
-language plpgsql
-as $$
-declare
-  allowed boolean;
-begin
-  begin
-    perform tests.sign_in(persona);
-    perform set_config('realtime.topic', topic, true);
-    begin
-      insert into realtime.messages (topic, extension) values (topic, extension);
-      allowed := true;
-    exception when insufficient_privilege then
-      allowed := false;
-    end;
-    raise sqlstate 'TSTUN';
-  exception
-    when sqlstate 'TSTUN' then null;
-    when others then allowed := null;
-  end;
-  return allowed;
-end
-$$;
-
 create function pg_temp.topic(conversation text) returns text
 language sql stable
 as $$ select 'conversation:' || pg_temp.id(conversation) $$;
@@ -383,21 +333,21 @@ select is(pg_temp.readable_members('customer'),
   array['customer_rider:customer', 'customer_rider:rider', 'customer_store:customer', 'customer_store:merchant'],
   'the customer sees who is in their conversations, and no other membership');
 select is(
-  array[pg_temp.can_receive('customer', pg_temp.topic('customer_store')), pg_temp.can_receive('customer', pg_temp.topic('customer_rider')),
-        pg_temp.can_send('customer', pg_temp.topic('customer_store'), 'broadcast'), pg_temp.can_send('customer', pg_temp.topic('customer_store'), 'presence')],
+  array[tests.can_receive('customer', pg_temp.topic('customer_store')), tests.can_receive('customer', pg_temp.topic('customer_rider')),
+        tests.can_send('customer', pg_temp.topic('customer_store'), 'broadcast'), tests.can_send('customer', pg_temp.topic('customer_store'), 'presence')],
   array[true, true, true, true],
   'the customer receives both their conversation topics and may broadcast typing and track presence on them'
 );
 select is(
-  array[pg_temp.can_receive('customer', pg_temp.topic('store_rider')), pg_temp.can_send('customer', pg_temp.topic('store_rider'), 'broadcast')],
+  array[tests.can_receive('customer', pg_temp.topic('store_rider')), tests.can_send('customer', pg_temp.topic('store_rider'), 'broadcast')],
   array[false, false],
   'the customer neither receives nor broadcasts on the store–rider topic'
 );
 -- Malformed topics, or an order's id where a conversation's belongs: refused without an error.
 select is(
-  array[pg_temp.can_receive('customer', 'conversation:not-a-uuid'), pg_temp.can_receive('customer', 'conversation:'),
-        pg_temp.can_receive('customer', pg_temp.topic('customer_store') || ':typing'), pg_temp.can_receive('customer', 'conversation:' || pg_temp.id('order')),
-        pg_temp.can_send('customer', 'conversation:not-a-uuid', 'broadcast'), pg_temp.can_send('customer', 'conversation:' || pg_temp.id('order'), 'presence')],
+  array[tests.can_receive('customer', 'conversation:not-a-uuid'), tests.can_receive('customer', 'conversation:'),
+        tests.can_receive('customer', pg_temp.topic('customer_store') || ':typing'), tests.can_receive('customer', 'conversation:' || pg_temp.id('order')),
+        tests.can_send('customer', 'conversation:not-a-uuid', 'broadcast'), tests.can_send('customer', 'conversation:' || pg_temp.id('order'), 'presence')],
   array[false, false, false, false, false, false],
   'malformed conversation topics, and conversation:<an order''s id>, are refused for reading and writing, without an error'
 );
@@ -428,8 +378,8 @@ select is(pg_temp.readable_messages('merchant'),
         'customer_store #7', 'customer_store #8', 'store_rider #1'],
   'the merchant reads every message of those conversations');
 select is(
-  array[pg_temp.can_receive('merchant', pg_temp.topic('customer_store')), pg_temp.can_receive('merchant', pg_temp.topic('store_rider')),
-        pg_temp.can_receive('merchant', pg_temp.topic('customer_rider')), pg_temp.can_send('merchant', pg_temp.topic('customer_rider'), 'broadcast')],
+  array[tests.can_receive('merchant', pg_temp.topic('customer_store')), tests.can_receive('merchant', pg_temp.topic('store_rider')),
+        tests.can_receive('merchant', pg_temp.topic('customer_rider')), tests.can_send('merchant', pg_temp.topic('customer_rider'), 'broadcast')],
   array[true, true, false, false],
   'the merchant receives the customer–store and store–rider topics, and neither receives nor broadcasts on the customer–rider one'
 );
@@ -449,8 +399,8 @@ select is(pg_temp.readable_conversations('rider'), array['customer_rider', 'stor
 select is(pg_temp.readable_messages('rider'), array['customer_rider #1', 'store_rider #1', 'store_rider #2'],
   'the rider reads the messages of those two only');
 select is(
-  array[pg_temp.can_receive('rider', pg_temp.topic('customer_rider')), pg_temp.can_receive('rider', pg_temp.topic('customer_store')),
-        pg_temp.can_send('rider', pg_temp.topic('customer_store'), 'presence')],
+  array[tests.can_receive('rider', pg_temp.topic('customer_rider')), tests.can_receive('rider', pg_temp.topic('customer_store')),
+        tests.can_send('rider', pg_temp.topic('customer_store'), 'presence')],
   array[true, false, false],
   'the rider receives the customer–rider topic but not the customer–store one, where they cannot track presence either'
 );
@@ -467,8 +417,8 @@ select is(pg_temp.readable_conversations('other_rider'), array['stranger_rider',
   'another rider reads only the conversations of their own delivery');
 select is(pg_temp.readable_messages('other_rider'), '{}'::text[], 'and none of the customer''s order''s messages');
 select is(
-  array[pg_temp.can_receive('other_rider', pg_temp.topic('customer_rider')), pg_temp.can_send('other_rider', pg_temp.topic('customer_rider'), 'broadcast'),
-        pg_temp.can_receive('other_rider', pg_temp.topic('stranger_rider'))],
+  array[tests.can_receive('other_rider', pg_temp.topic('customer_rider')), tests.can_send('other_rider', pg_temp.topic('customer_rider'), 'broadcast'),
+        tests.can_receive('other_rider', pg_temp.topic('stranger_rider'))],
   array[false, false, true],
   'another rider neither receives nor broadcasts on the order''s topic, but does receive their own delivery''s'
 );
@@ -486,7 +436,7 @@ select is(pg_temp.readable_messages('admin'),
   'an admin reads every message');
 select is(pg_temp.send('admin', 'customer_store', 'admin', 'Support here'),
   '{"outcome": "403 not_a_member", "seq": null, "stored": 0, "broadcast": 0}', 'an admin is no member and cannot send: 403 not_a_member');
-select is(array[pg_temp.can_receive('admin', pg_temp.topic('customer_store')), pg_temp.can_send('admin', pg_temp.topic('customer_store'), 'broadcast')],
+select is(array[tests.can_receive('admin', pg_temp.topic('customer_store')), tests.can_send('admin', pg_temp.topic('customer_store'), 'broadcast')],
   array[false, false], 'the conversation topic is for members only, not admins');
 
 -- ---------------------------------------------------------------------------------------------
@@ -506,8 +456,8 @@ select is(pg_temp.readable_members('stranger'),
   'and only their members');
 select is(pg_temp.readable_messages('stranger'), '{}'::text[], 'and none of the customer''s messages');
 select is(
-  array[pg_temp.can_receive('stranger', pg_temp.topic('customer_store')), pg_temp.can_send('stranger', pg_temp.topic('customer_store'), 'broadcast'),
-        pg_temp.can_send('stranger', pg_temp.topic('customer_store'), 'presence'), pg_temp.can_receive('stranger', pg_temp.topic('stranger_store'))],
+  array[tests.can_receive('stranger', pg_temp.topic('customer_store')), tests.can_send('stranger', pg_temp.topic('customer_store'), 'broadcast'),
+        tests.can_send('stranger', pg_temp.topic('customer_store'), 'presence'), tests.can_receive('stranger', pg_temp.topic('stranger_store'))],
   array[false, false, false, true],
   'a stranger neither receives, broadcasts nor tracks presence on the customer''s topic, but receives their own'
 );
@@ -524,7 +474,7 @@ select is(pg_temp.mark('suspended', 'mark_read', 'suspended_store', 0),
 select is(pg_temp.readable_conversations('suspended') || pg_temp.readable_members('suspended') || pg_temp.inbox('suspended'), '{}'::text[],
   'a suspended member reads no conversation, no member and has an empty inbox');
 select is(
-  array[pg_temp.can_receive('suspended', pg_temp.topic('suspended_store')), pg_temp.can_send('suspended', pg_temp.topic('suspended_store'), 'broadcast')],
+  array[tests.can_receive('suspended', pg_temp.topic('suspended_store')), tests.can_send('suspended', pg_temp.topic('suspended_store'), 'broadcast')],
   array[false, false], 'a suspended member neither receives nor broadcasts on their conversation''s topic');
 
 -- ---------------------------------------------------------------------------------------------
@@ -543,7 +493,7 @@ select is(
   array_fill('42501'::text, array[3]),
   'signed out, the chat tables cannot be read at all: 42501');
 select is(
-  array[pg_temp.can_receive('anonymous', pg_temp.topic('customer_store')), pg_temp.can_send('anonymous', pg_temp.topic('customer_store'), 'broadcast')],
+  array[tests.can_receive('anonymous', pg_temp.topic('customer_store')), tests.can_send('anonymous', pg_temp.topic('customer_store'), 'broadcast')],
   array[false, false], 'signed out, no conversation topic can be received or broadcast on');
 
 -- ---------------------------------------------------------------------------------------------
@@ -633,8 +583,8 @@ select is(
 select is(pg_temp.readable_conversations('rider') || pg_temp.readable_members('rider') || pg_temp.readable_messages('rider'), '{}'::text[],
   'in the same transaction, the rider taken off reads none of the order''s conversations, members or messages');
 select is(
-  array[pg_temp.can_receive('rider', pg_temp.topic('customer_rider')), pg_temp.can_receive('rider', pg_temp.topic('store_rider')),
-        pg_temp.can_send('rider', pg_temp.topic('customer_rider'), 'broadcast')],
+  array[tests.can_receive('rider', pg_temp.topic('customer_rider')), tests.can_receive('rider', pg_temp.topic('store_rider')),
+        tests.can_send('rider', pg_temp.topic('customer_rider'), 'broadcast')],
   array[false, false, false], 'and can no longer receive or broadcast on their topics');
 select is(pg_temp.send('rider', 'customer_rider', 'still here', 'Still coming?'),
   '{"outcome": "403 not_a_member", "seq": null, "stored": 0, "broadcast": 0}', 'nor send to them: 403 not_a_member');
@@ -644,7 +594,7 @@ select is(pg_temp.send('rider', 'customer_rider', 'gate', 'I am at the gate.'),
 select is(pg_temp.send('customer', 'customer_rider', 'where', 'Where are you?'),
   '{"outcome": "409 conversation_closed", "seq": null, "stored": 0, "broadcast": 0}',
   'the customer, still a member, cannot write to the closed conversation: 409 conversation_closed, nothing stored or broadcast');
-select is(array[pg_temp.can_receive('customer', pg_temp.topic('customer_rider')), pg_temp.can_send('customer', pg_temp.topic('customer_rider'), 'broadcast')],
+select is(array[tests.can_receive('customer', pg_temp.topic('customer_rider')), tests.can_send('customer', pg_temp.topic('customer_rider'), 'broadcast')],
   array[true, false], 'the customer still receives the closed conversation''s topic but can no longer broadcast typing on it');
 select is(pg_temp.mark('customer', 'mark_read', 'customer_rider', 1) - 'delivered',
   '{"outcome": "ok", "read": 1, "receipts": 0}',
@@ -655,7 +605,7 @@ select is(pg_temp.readable_conversations('other_rider'), array['new_customer_rid
   'the new rider reads their new conversations of the order, not the first rider''s');
 select is(pg_temp.send('other_rider', 'new_customer_rider', 'on my way', 'On my way.'),
   '{"outcome": "ok", "seq": 1, "stored": 1, "broadcast": 1}', 'the new rider''s conversation starts at seq 1');
-select is(pg_temp.can_receive('other_rider', pg_temp.topic('new_customer_rider')), true, 'and the new rider receives its topic');
+select is(tests.can_receive('other_rider', pg_temp.topic('new_customer_rider')), true, 'and the new rider receives its topic');
 
 select is(tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('order'), pg_temp.id('rider'))), 'ok',
   'the merchant gives the order back to the first rider');
@@ -669,7 +619,7 @@ select is(pg_temp.readable_messages('rider'), array['customer_rider #1', 'custom
   'the returning rider reads the history again');
 select is(pg_temp.send('customer', 'customer_rider', 'where', 'Where are you?'),
   '{"outcome": "ok", "seq": 4, "stored": 1, "broadcast": 1}', 'the reopened conversation takes messages again, continuing its sequence');
-select is(array[pg_temp.can_receive('rider', pg_temp.topic('customer_rider')), pg_temp.can_receive('other_rider', pg_temp.topic('new_customer_rider'))],
+select is(array[tests.can_receive('rider', pg_temp.topic('customer_rider')), tests.can_receive('other_rider', pg_temp.topic('new_customer_rider'))],
   array[true, false], 'the topics follow: the first rider receives again, the other rider no longer');
 
 select * from finish();

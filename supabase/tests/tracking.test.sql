@@ -185,56 +185,6 @@ as $$
   where r.topic = pg_temp.topic(topic_label) and r.event = payload.event
 $$;
 
--- Realtime's read check for a private channel: a probe row for the topic, inserted by the
--- database owner, read back as the persona with realtime.topic set. Everything is undone. Null
--- when the policy raised (Realtime denies then, but a test expecting false must see it).
-create function pg_temp.can_receive(persona text, topic text) returns boolean
-language plpgsql
-as $$
-declare
-  probe uuid := gen_random_uuid();
-  seen boolean;
-begin
-  begin
-    insert into realtime.messages (id, topic, extension) values (probe, topic, 'broadcast');
-    perform tests.sign_in(persona);
-    perform set_config('realtime.topic', topic, true);
-    seen := exists (select 1 from realtime.messages m where m.id = probe);
-    raise sqlstate 'TSTUN';
-  exception
-    when sqlstate 'TSTUN' then null;
-    when others then seen := null;
-  end;
-  return seen;
-end
-$$;
-
--- Realtime's write check (client broadcast or presence): an insert for the topic as the
--- persona with realtime.topic set; an RLS refusal (42501) is false, any other error null.
-create function pg_temp.can_send(persona text, topic text, extension text) returns boolean
-language plpgsql
-as $$
-declare
-  allowed boolean;
-begin
-  begin
-    perform tests.sign_in(persona);
-    perform set_config('realtime.topic', topic, true);
-    begin
-      insert into realtime.messages (topic, extension) values (topic, extension);
-      allowed := true;
-    exception when insufficient_privilege then
-      allowed := false;
-    end;
-    raise sqlstate 'TSTUN';
-  exception
-    when sqlstate 'TSTUN' then null;
-    when others then allowed := null;
-  end;
-  return allowed;
-end
-$$;
-
 -- A persona's access to a topic in one word: 'receive', 'none', or what else the probes found
 -- ('receive+broadcast', 'presence', ..., 'error' when a policy raised).
 create function pg_temp.access(persona text, label text) returns text
@@ -242,7 +192,7 @@ language sql
 as $$
   select case when r is null or w is null or p is null then 'error'
     else coalesce(nullif(concat_ws('+', case when r then 'receive' end, case when w then 'broadcast' end, case when p then 'presence' end), ''), 'none') end
-  from (select pg_temp.can_receive(persona, t) as r, pg_temp.can_send(persona, t, 'broadcast') as w, pg_temp.can_send(persona, t, 'presence') as p
+  from (select tests.can_receive(persona, t) as r, tests.can_send(persona, t, 'broadcast') as w, tests.can_send(persona, t, 'presence') as p
         from pg_temp.topic(label) as t) as x
 $$;
 
