@@ -235,13 +235,53 @@ test("step 5: orders changed since a timestamp, oldest first, with their items",
   assert.deepEqual(asRival.data, [], "another merchant reads none of them");
 });
 
+test("step 6: the merchant's POS hears a new order with its items, then its status change, on store:<id>", async () => {
+  const customer = await signUp("customer", "live-buyer");
+  const heard: Array<{ event: string; payload: Record<string, any> }> = [];
+  const channel = merchant.supabase
+    .channel(`store:${merchant.storeId}`, { config: { private: true } })
+    .on("broadcast", { event: "new_order" }, (m) => heard.push(m as never))
+    .on("broadcast", { event: "order_changed" }, (m) => heard.push(m as never));
+  await new Promise<void>((resolve, reject) =>
+    channel.subscribe((status, err) => (status === "SUBSCRIBED" ? resolve() : status !== "CLOSED" && reject(err ?? new Error(status)))),
+  );
+  try {
+    const orderId = await sql.begin(async (tx) => {
+      const [order] = await tx`
+        insert into public.orders (customer_id, store_id, subtotal_paise, delivery_fee_paise, total_paise, delivery_address, delivery_location)
+        values (${customer.userId}, ${merchant.storeId}, 10000, 2000, 12000, '7 Karve Road, Pune', ${PUNE})
+        returning id`;
+      await tx`insert into public.order_items (order_id, sku, product_name, unit, unit_price_paise, quantity)
+               values (${order!.id}, 'ATTA-5KG', 'Aashirvaad Atta', '5 kg', 5000, 2)`;
+      return order!.id as string;
+    });
+    await sql`update public.orders set status = 'accepted' where id = ${orderId}`;
+    const deadline = Date.now() + 10_000;
+    while (heard.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(heard.map((m) => m.event), ["new_order", "order_changed"]);
+    const placed = heard[0]!.payload;
+    assert.deepEqual([placed.id, placed.status, placed.total_paise], [orderId, "pending", 12000]);
+    assert.deepEqual(placed.items.map((i: any) => [i.sku, i.product_name, i.quantity, i.unit_price_paise]), [["ATTA-5KG", "Aashirvaad Atta", 2, 5000]]);
+    assert.deepEqual([heard[1]!.payload.order_id, heard[1]!.payload.status, heard[1]!.payload.previous_status], [orderId, "accepted", "pending"]);
+  } finally {
+    await merchant.supabase.removeChannel(channel);
+  }
+});
+
+test("step 6: another merchant cannot join the store's topic", async () => {
+  const channel = rival.supabase.channel(`store:${merchant.storeId}`, { config: { private: true } });
+  const status = await new Promise<string>((resolve) => channel.subscribe((s) => s !== "CLOSED" && resolve(s)));
+  await rival.supabase.removeChannel(channel);
+  assert.equal(status, "CHANNEL_ERROR");
+});
+
 test("orders are read-only for the integration: writes are refused", async () => {
   const res = await rest(`orders?store_id=eq.${merchant.storeId}`, { method: "PATCH", body: JSON.stringify({ status: "delivered" }) });
   assert.equal(res.status, 403);
   assert.equal(((await res.json()) as { code: string }).code, "42501");
 });
 
-test("step 6: the OpenAPI description covers the integrator calls, for the secret key only", async () => {
+test("step 7: the OpenAPI description covers the integrator calls, for the secret key only", async () => {
   const res = await fetch(`${env.apiUrl}/rest/v1/`, { headers: { apikey: env.secretKey } });
   assert.equal(res.status, 200);
   const doc = (await res.json()) as {
