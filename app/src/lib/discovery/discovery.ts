@@ -1,0 +1,99 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { z } from "zod";
+import { Constants, type Database } from "../database.types.js";
+import { dataOf } from "../orders/refusal.js";
+
+type Functions = Database["public"]["Functions"];
+export type StoreCategory = Database["public"]["Enums"]["store_category"];
+
+// The limits below are the ones private.check_discovery_input and private.find_products enforce,
+// so a form shows the same message before any request that the database would answer with.
+const lat = z.number().min(-90, "Latitude must be between -90 and 90").max(90, "Latitude must be between -90 and 90");
+const lng = z.number().min(-180, "Longitude must be between -180 and 180").max(180, "Longitude must be between -180 and 180");
+const radiusM = z.int().min(0, "The radius must be 0 to 50000 m").max(50000, "The radius must be 0 to 50000 m");
+const maxResults = z.int().min(1, "Ask for 1 to 100 results").max(100, "Ask for 1 to 100 results");
+
+export const nearbyStoresInput = z.object({
+  lat,
+  lng,
+  radiusM: radiusM.default(3000),
+  maxResults: maxResults.default(20),
+  category: z.enum(Constants.public.Enums.store_category).optional(),
+  /** Open stores only, as the database defaults to. */
+  openNow: z.boolean().default(true),
+});
+export type NearbyStoresInput = z.input<typeof nearbyStoresInput>;
+
+export const searchQuery = z
+  .string()
+  .refine((q) => q.trim() !== "", "Type something to search for")
+  .refine((q) => q.length <= 100, "A search can be at most 100 characters")
+  // The database splits queries on anything but letters and digits: "!!!" finds nothing.
+  .refine((q) => /[\p{L}\p{N}]/u.test(q), "A search needs a letter or digit");
+
+export const searchProductsInput = z.object({
+  query: searchQuery,
+  lat,
+  lng,
+  radiusM: radiusM.default(3000),
+  maxResults: maxResults.default(20),
+});
+export type SearchProductsInput = z.input<typeof searchProductsInput>;
+
+// nearby_store is a composite type, so the generated type makes every field nullable; the
+// function fills them all but rating (a store nobody has rated yet).
+const nearbyStore = z.object({
+  id: z.string(),
+  name: z.string(),
+  category: z.enum(Constants.public.Enums.store_category),
+  distance_m: z.number(),
+  eta_minutes: z.number(),
+  is_open: z.boolean(),
+  rating: z.number().nullable(),
+});
+export type NearbyStore = z.infer<typeof nearbyStore>;
+
+const productHit = z.object({
+  product_id: z.string(),
+  product_name: z.string(),
+  price_paise: z.number(),
+  in_stock: z.boolean(),
+  store_id: z.string(),
+  store_name: z.string(),
+  distance_m: z.number(),
+  rank: z.number(),
+}) satisfies z.ZodType<Functions["search_products"]["Returns"][number]>;
+export type ProductHit = z.infer<typeof productHit>;
+
+/**
+ * Approved stores that deliver to the point, nearest first, with distance (m) and ETA (minutes).
+ * Throws a ZodError for input the database would refuse, a Refused for anything it refuses.
+ */
+export async function nearbyStores(supabase: SupabaseClient<Database>, input: NearbyStoresInput): Promise<NearbyStore[]> {
+  const i = nearbyStoresInput.parse(input);
+  const args: Functions["nearby_stores"]["Args"] = {
+    lat: i.lat,
+    lng: i.lng,
+    radius_m: i.radiusM,
+    max_results: i.maxResults,
+    open_now: i.openNow,
+    ...(i.category ? { category: i.category } : {}),
+  };
+  const rows = dataOf(await supabase.rpc("nearby_stores", args));
+  return z.array(nearbyStore).parse(rows);
+}
+
+/** In-stock products matching every word of the query (typos and synonyms allowed) in the nearest open stores, best first. */
+export async function searchProducts(supabase: SupabaseClient<Database>, input: SearchProductsInput): Promise<ProductHit[]> {
+  const i = searchProductsInput.parse(input);
+  const rows = dataOf(
+    await supabase.rpc("search_products", {
+      query: i.query,
+      lat: i.lat,
+      lng: i.lng,
+      radius_m: i.radiusM,
+      max_results: i.maxResults,
+    }),
+  );
+  return z.array(productHit).parse(rows);
+}

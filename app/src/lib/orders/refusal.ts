@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+/**
+ * A refusal from the database or an Edge Function: the HTTP status, the machine-readable code
+ * (`order_not_found`, `already_claimed`, `invalid_transition`, a SQLSTATE such as `22023`...) and
+ * the details a screen needs. Thrown by the client functions for answers that are not part of
+ * their own result type, so a page can tell "someone else took the job" from a broken network.
+ */
+export class Refused extends Error {
+  override readonly name = "Refused";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown = null,
+  ) {
+    super(message);
+  }
+}
+
+// PostgREST's error body. `details` is text for Postgres' own errors and an object for the
+// refusals of private.refuse, so it is kept as whatever JSON arrived.
+const postgrestError = z.object({
+  code: z.string().nullish(),
+  message: z.string().nullish(),
+  details: z.unknown().optional(),
+});
+
+/** The Refused for a failed supabase-js call (`{ error, status }` of its answer). */
+export function refusedFrom(error: unknown, status: number): Refused {
+  const parsed = postgrestError.safeParse(error);
+  const body = parsed.success ? parsed.data : {};
+  const message = body.message ?? (error instanceof Error ? error.message : "The request failed.");
+  return new Refused(status, body.code ?? String(status), message, body.details ?? null);
+}
+
+/** The data of a supabase-js answer (`{ data, error, status }`), or the Refused it carries. */
+export function dataOf<T>(answer: { data: T | null; error: unknown; status: number }): T {
+  if (answer.error) throw refusedFrom(answer.error, answer.status);
+  return answer.data as T;
+}
