@@ -1,0 +1,224 @@
+// A merchant's stock and prices: one product at a time from the app, or the whole catalogue from
+// a spreadsheet as CSV, upserted by SKU in one request as docs/integrators.md (step 3) does it.
+// The limits are the products table's checks, so a bad value is reported on its line before
+// anything is sent.
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { z } from "zod";
+import type { Database } from "../database.types.js";
+import { dataOf } from "../orders/refusal.js";
+
+type Client = SupabaseClient<Database>;
+export type Product = Database["public"]["Tables"]["products"]["Row"];
+
+const INT4_MAX = 2_147_483_647;
+
+// The table's checks (catalogue migration): products_price_positive, products_stock_not_negative,
+// products_sku_format and the length checks.
+const price = z.int("A price is a whole number of paise").min(1, "A price must be more than 0 paise").max(10_000_000, "A price can be at most 10000000 paise (₹1,00,000)");
+const stock = z.int("Stock is a whole number").min(0, "Stock cannot be negative").max(INT4_MAX, "Stock is too large");
+const trimmedLength = (min: number, max: number, what: string) =>
+  z.string().refine((s) => s.trim().length >= min && s.trim().length <= max, `${what} must be ${min} to ${max} characters`);
+
+export const productUpdateSchema = z
+  .strictObject({ price_paise: price.optional(), stock: stock.optional(), is_active: z.boolean().optional() })
+  .refine((p) => p.price_paise !== undefined || p.stock !== undefined || p.is_active !== undefined, "Change at least one of price, stock or listing");
+export type ProductUpdate = z.input<typeof productUpdateSchema>;
+
+/**
+ * Changes a product's price, stock or listing. Null when the product is not one of the signed-in
+ * merchant's (row-level security leaves nothing to update).
+ */
+export async function updateProduct(supabase: Client, productId: string, patch: ProductUpdate): Promise<Product | null> {
+  const id = z.uuid().parse(productId);
+  const values = productUpdateSchema.parse(patch);
+  return dataOf(await supabase.from("products").update(values).eq("id", id).select().maybeSingle());
+}
+
+export const inventoryRowSchema = z.object({
+  sku: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, "A SKU is 1 to 64 letters, digits and . _ / - (starting with a letter or digit)"),
+  name: trimmedLength(1, 160, "A name"),
+  category: trimmedLength(1, 60, "A category"),
+  unit: trimmedLength(1, 30, "A unit"),
+  price_paise: price,
+  stock,
+  description: z.string().max(2000, "A description can be at most 2000 characters").optional(),
+  is_active: z.boolean().optional(),
+  image_path: z.string().max(500, "An image path can be at most 500 characters").nullable().optional(),
+});
+export type InventoryRow = z.infer<typeof inventoryRowSchema>;
+
+export const REQUIRED_COLUMNS = ["sku", "name", "category", "unit", "price_paise", "stock"] as const;
+export const OPTIONAL_COLUMNS = ["description", "is_active", "image_path"] as const;
+type Column = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
+const COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
+
+/** A problem with the file: its line (1 is the header) and, for a value, the column. */
+export interface CsvError {
+  line: number;
+  column?: string;
+  message: string;
+}
+
+export interface ParsedInventory {
+  rows: InventoryRow[];
+  /** The file line of each row, for reporting a refusal against the spreadsheet. */
+  lines: number[];
+  errors: CsvError[];
+}
+
+/** CSV records (RFC 4180: quotes, doubled quotes, commas and newlines in quotes) with the line each starts on. */
+function records(text: string): { line: number; fields: string[] }[] | CsvError {
+  const out: { line: number; fields: string[] }[] = [];
+  let fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  let line = 1;
+  let start = 1;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a spreadsheet's byte order mark
+  const endRecord = () => {
+    fields.push(field);
+    // Blank lines (and the final newline) are not rows.
+    if (!(fields.length === 1 && fields[0]!.trim() === "")) out.push({ line: start, fields });
+    fields = [];
+    field = "";
+  };
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else {
+        if (c === "\n") line++;
+        field += c;
+      }
+    } else if (c === '"' && field === "") quoted = true;
+    else if (c === ",") {
+      fields.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      endRecord();
+      line++;
+      start = line;
+    } else field += c;
+  }
+  if (quoted) return { line: start, message: "A quoted value is not closed" };
+  endRecord();
+  return out;
+}
+
+const WHOLE = /^[0-9]+$/;
+const BOOLEAN: Record<string, boolean> = { true: true, yes: true, y: true, "1": true, false: false, no: false, n: false, "0": false };
+
+/** One cell as the row schema wants it; strings stay strings for the schema to judge. */
+function cell(column: Column, raw: string): unknown {
+  const value = raw.trim();
+  switch (column) {
+    case "price_paise":
+    case "stock":
+      // Whole numbers only: "285.50" is not a price in paise, and Number("") would be 0.
+      return WHOLE.test(value) ? Number(value) : value === "" ? undefined : value;
+    case "is_active":
+      return value === "" ? true : (BOOLEAN[value.toLowerCase()] ?? value);
+    case "image_path":
+      return value === "" ? null : value;
+    case "description":
+      return raw;
+    default:
+      return value === "" ? undefined : value;
+  }
+}
+
+/**
+ * Reads a catalogue spreadsheet saved as CSV. The header names the columns, in any order:
+ * sku, name, category, unit, price_paise (whole paise), stock, and optionally description,
+ * is_active (true/false, yes/no, 1/0; empty is true) and image_path. A column left out is left
+ * as it is on existing products. Every bad value is reported with its line and column; rows
+ * with errors are not in `rows`, and a file with errors should not be imported.
+ */
+export function parseInventoryCsv(text: string): ParsedInventory {
+  const parsed = records(text);
+  if (!Array.isArray(parsed)) return { rows: [], lines: [], errors: [parsed] };
+  const [header, ...body] = parsed;
+  if (!header) return { rows: [], lines: [], errors: [{ line: 1, message: "The file is empty" }] };
+
+  const columns = header.fields.map((f) => f.trim().toLowerCase());
+  const errors: CsvError[] = [];
+  for (const [i, c] of columns.entries()) {
+    if (!COLUMNS.includes(c)) errors.push({ line: header.line, column: c, message: `Unknown column "${c}"; the columns are ${COLUMNS.join(", ")}` });
+    else if (columns.indexOf(c) !== i) errors.push({ line: header.line, column: c, message: `The column "${c}" appears twice` });
+  }
+  for (const c of REQUIRED_COLUMNS) {
+    if (!columns.includes(c)) errors.push({ line: header.line, column: c, message: `The column "${c}" is missing` });
+  }
+  if (errors.length > 0) return { rows: [], lines: [], errors };
+  if (body.length === 0) return { rows: [], lines: [], errors: [{ line: header.line + 1, message: "The file has no products" }] };
+
+  const rows: InventoryRow[] = [];
+  const lines: number[] = [];
+  const skuLine = new Map<string, number>();
+  for (const record of body) {
+    if (record.fields.length !== columns.length) {
+      errors.push({ line: record.line, message: `Expected ${columns.length} values, found ${record.fields.length}` });
+      continue;
+    }
+    const values = Object.fromEntries(columns.map((c, i) => [c, cell(c as Column, record.fields[i]!)]));
+    const row = inventoryRowSchema.safeParse(values);
+    if (!row.success) {
+      for (const issue of row.error.issues) {
+        const column = String(issue.path[0] ?? "");
+        const missing = values[column] === undefined;
+        errors.push({ line: record.line, column, message: missing ? `The ${column} is missing` : issue.message });
+      }
+      continue;
+    }
+    // The upsert refuses a SKU twice in one request (21000); say which lines clash instead.
+    const earlier = skuLine.get(row.data.sku);
+    if (earlier !== undefined) {
+      errors.push({ line: record.line, column: "sku", message: `The SKU ${row.data.sku} is already on line ${earlier}` });
+      continue;
+    }
+    skuLine.set(row.data.sku, record.line);
+    rows.push(row.data);
+    lines.push(record.line);
+  }
+  return { rows, lines, errors };
+}
+
+export interface ImportResult {
+  /** SKUs that were new to the store. */
+  created: string[];
+  /** SKUs the store had, now updated. */
+  updated: string[];
+}
+
+/**
+ * Creates or updates the store's products by SKU in one request, which is one transaction: if
+ * any row is refused (a store that is not the merchant's is 403 42501), nothing is applied and
+ * a Refused is thrown. Rows must all have the same columns, as parseInventoryCsv gives them.
+ */
+export async function importInventory(supabase: Client, storeId: string, rows: InventoryRow[]): Promise<ImportResult> {
+  const store_id = z.uuid().parse(storeId);
+  const checked = z
+    .array(inventoryRowSchema)
+    .min(1)
+    .refine((r) => new Set(r.map((x) => x.sku)).size === r.length, "Each SKU once")
+    .refine((r) => r.every((x) => Object.keys(x).sort().join() === Object.keys(r[0]!).sort().join()), "Every row needs the same columns")
+    .parse(rows);
+  const answer = await supabase
+    .from("products")
+    .upsert(
+      checked.map((r) => ({ ...r, store_id })),
+      // Columns a row leaves out are not touched on existing products (not set to null).
+      { onConflict: "store_id,sku", defaultToNull: false },
+    )
+    .select("sku, created_at, updated_at");
+  const written = dataOf(answer);
+  // A product inserted by this statement has created_at = updated_at = the transaction's now();
+  // an updated one was created earlier.
+  const created = written.filter((p) => p.created_at === p.updated_at).map((p) => p.sku);
+  const updated = written.filter((p) => p.created_at !== p.updated_at).map((p) => p.sku);
+  return { created, updated };
+}
