@@ -8,7 +8,7 @@ import { ZodError } from "zod";
 import { importInventory, parseInventoryCsv, updateProduct } from "../../app/src/lib/inventory/inventory.js";
 import { Refused } from "../../app/src/lib/orders/refusal.js";
 import { db } from "../support/env.js";
-import { openShop, person, type Person, type Shop } from "../support/orders.js";
+import { openShop, type Person, type Shop } from "../support/orders.js";
 
 const sql = db();
 after(() => sql.end());
