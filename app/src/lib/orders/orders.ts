@@ -163,10 +163,10 @@ export async function checkout(supabase: Client, request: OrderRequest, idempote
   if (!response) return { kind: "retry", status: null };
   const status = response.status;
   if (!error) {
-    const order = placedOrderSchema.safeParse(data);
-    // A 2xx body we cannot read is treated as unknown: the retry replays it.
-    if (!order.success) return { kind: "retry", status };
-    return { kind: "placed", order: order.data, replayed: response.headers.get("Idempotent-Replayed") === "true" };
+    // The order exists; a body that does not parse is a broken contract, thrown rather than
+    // answered as retry (every retry would replay the same body).
+    const order = placedOrderSchema.parse(data);
+    return { kind: "placed", order, replayed: response.headers.get("Idempotent-Replayed") === "true" };
   }
   if (status >= 500) return { kind: "retry", status };
   if (status === 401) return { kind: "unauthorized" };
