@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { PASSWORD, signUp } from "../support/env.js";
+import { appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
+
+let browser: Browser;
+before(async () => (browser = await launch()));
+after(() => browser.close());
+
+describe("who may open which area", () => {
+  test("a customer opening the merchant area gets a 403 page with a way back to their own", async () => {
+    const { email } = await signUp("customer", "ui-nosy");
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/sign-in`);
+    await fillSignIn(page, email, PASSWORD);
+    await waitForPath(page, "/customer");
+
+    const response = await page.goto(`${appUrl}/merchant`);
+    assert.equal(response?.status(), 403);
+    await page.getByRole("heading", { level: 1, name: t.errors.forbiddenTitle }).waitFor();
+    await page.getByText(t.errors.forbidden).waitFor();
+    await screen(page, "forbidden");
+    await page.getByRole("link", { name: t.errors.goHome }).click();
+    await waitForPath(page, "/customer");
+
+    // A form post into another role's area is refused before anything runs.
+    const post = await page.request.post(`${appUrl}/rider`, { form: { anything: "1" }, headers: { origin: appUrl }, maxRedirects: 0 });
+    assert.equal(post.status(), 403);
+
+    // Signed in, the welcome and sign-in pages lead to the person's own area.
+    await page.goto(`${appUrl}/sign-in`);
+    await waitForPath(page, "/customer");
+    await context.close();
+  });
+
+  test("a signed-out visitor is sent to sign-in, then to the page they asked for", async () => {
+    const { email } = await signUp("rider", "ui-visitor");
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/rider`);
+    await page.waitForURL((u) => u.pathname === "/sign-in" && u.searchParams.get("next") === "/rider");
+    await fillSignIn(page, email, PASSWORD);
+    await waitForPath(page, "/rider");
+    await context.close();
+  });
+
+  test("after sign-in a page in another role's area is not where anyone is sent", async () => {
+    const { email } = await signUp("customer", "ui-next");
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/sign-in?next=${encodeURIComponent("/merchant")}`);
+    await fillSignIn(page, email, PASSWORD);
+    await waitForPath(page, "/customer");
+    await context.close();
+  });
+});
