@@ -8,6 +8,7 @@ import { denoBinary, functionNames } from "../stack/lib/functions.js";
 import type { StackStatus } from "../stack/lib/stack.js";
 import { startThrowawayStack, type ThrowawayStack } from "../stack/lib/throwaway.js";
 import { startBuiltApp } from "./support/app.js";
+import { ensureChromium } from "./support/chromium.js";
 import { updateTypes } from "../stack/lib/types.js";
 
 interface SuiteResult {
@@ -105,6 +106,7 @@ async function browserTests(status: StackStatus, env: NodeJS.ProcessEnv): Promis
   console.log("\n# Building and starting the app for the browser suite");
   let app;
   try {
+    ensureChromium((l) => console.log(l));
     app = await startBuiltApp({ apiUrl: status.API_URL, anonKey: status.ANON_KEY, logFile: path.join(RESULTS_DIR, "app.log") });
   } catch (e) {
     console.log(`not ok: ${(e as Error).message}`);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { ROOT } from "../../stack/lib/paths.js";
+import { CHROMIUM } from "../support/chromium.js";
 import { t } from "../../app/src/lib/i18n/index.js";
 import type { Role } from "../../app/src/lib/accounts/roles.js";
 
@@ -20,7 +21,7 @@ const SCREENSHOTS = path.join(ROOT, "test-results", "screenshots");
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true });
 }
 
 /** A fresh profile (no cookies, no service worker) on a 360 × 740 phone screen. */
