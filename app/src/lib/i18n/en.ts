@@ -4,7 +4,7 @@ export const en = {
     name: "Kirana",
     tagline: "Neighbourhood stores, delivered in minutes.",
     online: "Online",
-    offline: "Offline: changes wait until you are back online",
+    offline: "Offline",
   },
   landing: {
     title: "Kirana",
