@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
-import { PASSWORD, signUp } from "../support/env.js";
+import { signJwt } from "../../stack/lib/jwt.js";
+import { env, PASSWORD, signUp } from "../support/env.js";
 import { appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
 
 let browser: Browser;
@@ -54,5 +56,37 @@ describe("who may open which area", () => {
     await fillSignIn(page, email, PASSWORD);
     await waitForPath(page, "/customer");
     await context.close();
+  });
+
+  test("a session cookie that Auth did not issue is not believed", async () => {
+    const { supabase, userId, email } = await signUp("merchant", "ui-forged");
+    const {
+      data: { session },
+    } = await supabase.auth.getSession();
+    assert.ok(session);
+    // The cookie @supabase/ssr keeps the session in, as the browser would hold it.
+    const cookie = (value: object) => ({
+      name: `sb-${new URL(env.apiUrl).hostname.split(".")[0]}-auth-token`,
+      value: `base64-${Buffer.from(JSON.stringify(value)).toString("base64url")}`,
+      url: appUrl,
+    });
+
+    // The real session in that cookie opens the merchant's area...
+    const genuine = await phone(browser);
+    await genuine.addCookies([cookie(session)]);
+    const page = await genuine.newPage();
+    await page.goto(`${appUrl}/merchant`);
+    await page.getByRole("heading", { level: 1, name: t.areas.merchant.title }).waitFor();
+    await genuine.close();
+
+    // ...the same session with a token signed by anyone else does not.
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: userId, email, role: "authenticated", aud: "authenticated", session_id: randomUUID(), iat: now, exp: now + 3600 };
+    const forged = await phone(browser);
+    await forged.addCookies([cookie({ ...session, access_token: signJwt(claims, "a-secret-that-is-not-the-projects-secret") })]);
+    const forgedPage = await forged.newPage();
+    await forgedPage.goto(`${appUrl}/merchant`);
+    await forgedPage.waitForURL((u) => u.pathname === "/sign-in");
+    await forged.close();
   });
 });

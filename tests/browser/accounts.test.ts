@@ -90,6 +90,25 @@ describe("accounts in the browser", () => {
     await context.close();
   });
 
+  test("with the script running, a refused form moves focus to the first problem", async () => {
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/sign-up`);
+    // The root layout registers the service worker once the page's script runs.
+    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration()) !== undefined);
+    await page.getByLabel(t.fields.fullName).fill("Meera");
+    await page.getByLabel(t.fields.email).fill("meera@");
+    await page.getByRole("button", { name: t.signUp.submit }).click();
+    await page.locator("#email-error").getByText(t.validation.emailInvalid).waitFor();
+    // The role comes first in the form, so its first choice gets the focus.
+    await page.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.name === "role");
+    await page.getByRole("radio", { name: t.roles.rider.label }).check();
+    await page.getByRole("button", { name: t.signUp.submit }).click();
+    await page.waitForFunction(() => document.activeElement?.id === "email");
+    assert.equal(await page.locator("#role-error").count(), 0);
+    await context.close();
+  });
+
   test("an email already in use is named on the email field", async () => {
     const { email } = await signUp("customer", "ui-taken");
     const context = await phone(browser);
