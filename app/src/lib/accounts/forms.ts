@@ -9,7 +9,7 @@ export const signInForm = z.object({
   password: z.string().min(1, t.validation.passwordRequired),
 });
 
-// 72 is where bcrypt, which Auth hashes with, stops reading.
+// 8 as supabase/config.toml asks of Auth; 72 is where bcrypt, which Auth hashes with, stops reading.
 export const signUpForm = z.object({
   full_name: z.string().trim().min(1, t.validation.nameRequired).max(120, t.validation.nameTooLong),
   email,
