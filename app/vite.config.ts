@@ -1,7 +1,42 @@
 import { sveltekit } from "@sveltejs/kit/vite";
+import { SvelteKitPWA } from "@vite-pwa/sveltekit";
 import { defineConfig } from "vite";
 
+const GREEN = "#0f6b3a";
+
 export default defineConfig({
-  plugins: [sveltekit()],
+  plugins: [
+    sveltekit(),
+    SvelteKitPWA({
+      // A new version waits until the app is closed rather than reloading it: workbox-window
+      // takes a first install that arrives slowly (any 2G phone) for an outside update, and an
+      // automatic reload then would throw away what the person was typing.
+      registerType: "prompt",
+      manifest: {
+        name: "Kirana",
+        short_name: "Kirana",
+        description: "Neighbourhood stores, delivered in minutes.",
+        lang: "en",
+        start_url: "/",
+        scope: "/",
+        display: "standalone",
+        orientation: "portrait",
+        theme_color: GREEN,
+        background_color: "#ffffff",
+        icons: [
+          { src: "/icons/icon-192.png", sizes: "192x192", type: "image/png" },
+          { src: "/icons/icon-512.png", sizes: "512x512", type: "image/png" },
+          { src: "/icons/maskable-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
+        ],
+      },
+      workbox: {
+        // The app shell: the built scripts, styles and icons. Pages are rendered per person by the
+        // server, so they are not cached.
+        globPatterns: ["client/**/*.{js,css,png,webmanifest}"],
+        // The first install controls the open page at once, so it works offline from then on.
+        clientsClaim: true,
+      },
+    }),
+  ],
   envPrefix: ["VITE_", "PUBLIC_"],
 });

@@ -5,6 +5,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { spawn, type ChildProcess } from "node:child_process";
 import { StackError } from "./lib/errors.js";
+import { appNodeOptions } from "./lib/app-env.js";
 import { ROOT } from "./lib/paths.js";
 import { formatStatus, readStatus, resetDatabase, startStack } from "./lib/stack.js";
 import { updateTypes } from "./lib/types.js";
@@ -32,7 +33,7 @@ function startApp(env: Record<string, string>): ChildProcess {
   // vite itself, not through npm, so stopping it stops the server and not just a wrapper.
   return spawn(path.join(ROOT, "node_modules", ".bin", "vite"), ["dev", "--port", String(APP_PORT), "--strictPort", "--host", "127.0.0.1"], {
     cwd: path.join(ROOT, "app"),
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...appNodeOptions(), ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });
 }

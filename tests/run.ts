@@ -7,6 +7,8 @@ import { DENO_DIR, FUNCTIONS_DIR, ROOT } from "../stack/lib/paths.js";
 import { denoBinary, functionNames } from "../stack/lib/functions.js";
 import type { StackStatus } from "../stack/lib/stack.js";
 import { startThrowawayStack, type ThrowawayStack } from "../stack/lib/throwaway.js";
+import { startBuiltApp } from "./support/app.js";
+import { ensureChromium } from "./support/chromium.js";
 import { updateTypes } from "../stack/lib/types.js";
 
 interface SuiteResult {
@@ -99,6 +101,24 @@ async function nodeTests(name: string, files: string[], env: NodeJS.ProcessEnv, 
   return { name, passed, failed };
 }
 
+/** The app built and served against the shared stack, driven by Chromium. */
+async function browserTests(status: StackStatus, env: NodeJS.ProcessEnv): Promise<SuiteResult> {
+  console.log("\n# Building and starting the app for the browser suite");
+  let app;
+  try {
+    ensureChromium((l) => console.log(l));
+    app = await startBuiltApp({ apiUrl: status.API_URL, anonKey: status.ANON_KEY, logFile: path.join(RESULTS_DIR, "app.log") });
+  } catch (e) {
+    console.log(`not ok: ${(e as Error).message}`);
+    return { name: "browser", passed: 0, failed: 1 };
+  }
+  try {
+    return await nodeTests("browser", listFiles(path.join(ROOT, "tests", "browser"), ".test.ts"), { ...env, APP_URL: app.url });
+  } finally {
+    await app.stop();
+  }
+}
+
 const started = Date.now();
 let stack: ThrowawayStack | null = null;
 const stopStack = async () => {
@@ -132,6 +152,7 @@ try {
   results.push(await nodeTests("integration", listFiles(path.join(ROOT, "tests", "integration"), ".test.ts"), env));
   // realtime-js leaves a 10 s timer behind each disconnect; these files exit once their tests are done.
   results.push(await nodeTests("realtime", listFiles(path.join(ROOT, "tests", "realtime"), ".test.ts"), env, ["--test-force-exit"]));
+  results.push(await browserTests(stack.status, env));
   await stopStack();
   // Suites that start stacks of their own (start/stop behaviour) run after the shared one is gone.
   results.push(await nodeTests("stack", listFiles(path.join(ROOT, "tests", "stack"), ".test.ts"), {}, ["--test-force-exit"]));

@@ -1,5 +1,23 @@
+/// <reference types="vite-plugin-pwa/info" />
+/// <reference types="vite-plugin-pwa/client" />
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Account } from "$lib/accounts/session";
+import type { Database } from "$lib/database.types";
+
 declare global {
-  namespace App {}
+  namespace App {
+    interface Locals {
+      /** A client acting as the person whose cookies came with the request. */
+      supabase: SupabaseClient<Database>;
+      /** The account behind the request, checked with Auth once per request. */
+      safeGetSession(): Promise<Account>;
+    }
+    interface Error {
+      message: string;
+      /** Where the error page sends a signed-in person back to: their own area. */
+      home?: string;
+    }
+  }
 }
 export {};

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { t } from "../i18n/index.js";
+import { signUpRoles } from "./roles.js";
+
+const email = z.string().trim().toLowerCase().pipe(z.email(t.validation.emailInvalid));
+
+export const signInForm = z.object({
+  email,
+  password: z.string().min(1, t.validation.passwordRequired),
+});
+
+// 8 as supabase/config.toml asks of Auth; 72 is where bcrypt, which Auth hashes with, stops reading.
+export const signUpForm = z.object({
+  full_name: z.string().trim().min(1, t.validation.nameRequired).max(120, t.validation.nameTooLong),
+  email,
+  password: z.string().min(8, t.validation.passwordShort).max(72, t.validation.passwordLong),
+  role: z.enum(signUpRoles, t.validation.roleRequired),
+});
+
+/** What a form action sends back when it refuses: the values to show again and one message per field. */
+export interface FormFailure<Field extends string> {
+  values: Partial<Record<Field, string>>;
+  errors: Partial<Record<Field | "form", string>>;
+}
+
+/** Reads a form's fields as strings (files and missing fields become empty strings). */
+export function formValues<Field extends string>(form: FormData, fields: readonly Field[]): Record<Field, string> {
+  const entries = fields.map((f) => {
+    const v = form.get(f);
+    return [f, typeof v === "string" ? v : ""] as const;
+  });
+  return Object.fromEntries(entries) as Record<Field, string>;
+}
+
+/** The first message for each field that failed validation. */
+export function fieldErrors<Field extends string>(error: z.ZodError): Partial<Record<Field, string>> {
+  const errors: Partial<Record<Field, string>> = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0] as Field;
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}

@@ -1,0 +1,71 @@
+// Debian's Chromium driven by playwright-core, headless, at a cheap phone's screen size.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { ROOT } from "../../stack/lib/paths.js";
+import { CHROMIUM } from "../support/chromium.js";
+import { t } from "../../app/src/lib/i18n/index.js";
+import type { Role } from "../../app/src/lib/accounts/roles.js";
+
+export { t };
+
+const required = (name: string) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the tests with npm test`);
+  return v;
+};
+export const appUrl = required("APP_URL");
+const SCREENSHOTS = path.join(ROOT, "test-results", "screenshots");
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true });
+}
+
+/** A fresh profile (no cookies, no service worker) on a 360 × 740 phone screen. */
+export async function phone(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "en-IN", serviceWorkers: "allow" });
+  // Waits are for conditions; this only bounds how long a test that will fail takes to say so.
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+/**
+ * One screen of the app: axe-core finds no serious or critical accessibility problem on it, and a
+ * screenshot is kept as test-results/screenshots/<name>.png.
+ */
+export async function screen(page: Page, name: string): Promise<void> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const { violations } = await axe.run(document);
+    return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
+  });
+  assert.deepEqual(violations, [], `accessibility problems on ${name}`);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Fills and sends the sign-up form; the caller checks where it led. */
+export async function fillSignUp(page: Page, form: { role?: Exclude<Role, "admin">; name: string; email: string; password: string }): Promise<void> {
+  await page.goto(`${appUrl}/sign-up`);
+  if (form.role) await page.getByRole("radio", { name: t.roles[form.role].label }).check();
+  await page.getByLabel(t.fields.fullName).fill(form.name);
+  await page.getByLabel(t.fields.email).fill(form.email);
+  await page.getByLabel(t.fields.password).fill(form.password);
+  await page.getByRole("button", { name: t.signUp.submit }).click();
+}
+
+/** Fills and sends the sign-in form on the page it is on (which may carry ?next=). */
+export async function fillSignIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel(t.fields.email).fill(email);
+  await page.getByLabel(t.fields.password).fill(password);
+  await page.getByRole("button", { name: t.signIn.submit }).click();
+}
+
+/** Waits until the page shows the path (client-side navigations included). */
+export async function waitForPath(page: Page, pathname: string): Promise<void> {
+  await page.waitForURL((u) => u.pathname === pathname);
+}
