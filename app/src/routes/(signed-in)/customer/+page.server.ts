@@ -1,0 +1,17 @@
+import { nearbyStores, type NearbyStore } from "$lib/discovery/discovery";
+import { readLocation, locationLabel } from "./location";
+import { storePoints } from "./store-points";
+import type { PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async ({ locals, cookies, url }) => {
+  const location = readLocation(cookies);
+  const showClosed = url.searchParams.get("closed") === "1";
+  if (!location) return { location: null, showClosed, stores: [] as NearbyStore[], points: {}, failed: false };
+  try {
+    const stores = await nearbyStores(locals.supabase, { lat: location.lat, lng: location.lng, openNow: !showClosed });
+    const points = await storePoints(locals.supabase, stores.map((s) => s.id));
+    return { location: { ...location, label: locationLabel(location) }, showClosed, stores, points, failed: false };
+  } catch {
+    return { location: { ...location, label: locationLabel(location) }, showClosed, stores: [] as NearbyStore[], points: {}, failed: true };
+  }
+};

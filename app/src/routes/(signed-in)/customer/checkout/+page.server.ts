@@ -1,0 +1,4 @@
+import { readLocation } from "../location";
+import type { PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async ({ cookies }) => ({ location: readLocation(cookies) });

@@ -1,0 +1,19 @@
+import { error } from "@sveltejs/kit";
+import { z } from "zod";
+import { t } from "$lib/i18n";
+import { getOrder, handoverCode, orderTimeline } from "$lib/orders/orders";
+import type { PageServerLoad } from "./$types";
+
+// The code exists while the order is on its way to the door.
+const FINISHED = new Set(["delivered", "rejected", "cancelled", "expired"]);
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+  if (!z.uuid().safeParse(params.id).success) error(404, { message: t.shop.orders.notFound, home: "/customer" });
+  const order = await getOrder(locals.supabase, params.id);
+  if (!order) error(404, { message: t.shop.orders.notFound, home: "/customer" });
+  const [timeline, code] = await Promise.all([
+    orderTimeline(locals.supabase, order.id),
+    FINISHED.has(order.status) ? Promise.resolve(null) : handoverCode(locals.supabase, order.id).catch(() => null),
+  ]);
+  return { order, timeline, code };
+};
