@@ -123,6 +123,16 @@ describe("the customer shops in the browser", () => {
     await hit.click();
     await waitForPath(page, `/customer/stores/${near.storeId}`);
 
+    // Another store's product asks before emptying the cart; keeping it changes nothing.
+    await page.getByRole("link", { name: t.shop.nav.stores, exact: true }).click();
+    await page.getByRole("link", { name: "Joshi Provisions" }).click();
+    await page.getByRole("button", { name: t.shop.store.addNamed("Sugar") }).click();
+    const ask = page.getByRole("alertdialog", { name: t.shop.store.otherStoreTitle });
+    await ask.getByText(t.shop.store.otherStore("Gokhale Stores")).waitFor();
+    await screen(page, "customer-switch-store");
+    await ask.getByRole("button", { name: t.shop.store.keepCart }).click();
+    await ask.waitFor({ state: "detached" });
+
     // The cart: quantities and what to do if a product is out.
     await page.getByRole("link", { name: t.shop.nav.cartCount(3) }).click();
     await waitForPath(page, "/customer/cart");
