@@ -72,6 +72,10 @@ export interface OutboxOptions {
   senders: Record<string, Sender>;
   /** Web Locks: one tab drains at a time, so two tabs never send the same item. */
   locks?: LockManager;
+  /** False while the device is offline: nothing is attempted (and no backoff is spent) then. */
+  online?: () => boolean;
+  /** A BroadcastChannel name: the other tabs' changes reach this tab's listeners too. */
+  channel?: string;
   now?: () => number;
 }
 
@@ -80,6 +84,8 @@ export class Outbox {
   readonly #senders: Record<string, Sender>;
   readonly #locks: LockManager | undefined;
   readonly #now: () => number;
+  readonly #online: () => boolean;
+  readonly #channel: BroadcastChannel | undefined;
   readonly #listeners = new Set<(items: OutboxItem[]) => void>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -88,6 +94,11 @@ export class Outbox {
     this.#senders = options.senders;
     this.#locks = options.locks;
     this.#now = options.now ?? Date.now;
+    this.#online = options.online ?? (() => true);
+    if (options.channel && typeof BroadcastChannel !== "undefined") {
+      this.#channel = new BroadcastChannel(options.channel);
+      this.#channel.onmessage = () => void this.#notify();
+    }
   }
 
   /** Called with every item after any change this tab makes. */
@@ -117,6 +128,11 @@ export class Outbox {
   }
 
   async #changed(): Promise<void> {
+    this.#channel?.postMessage("changed");
+    await this.#notify();
+  }
+
+  async #notify(): Promise<void> {
     if (this.#listeners.size === 0) return;
     const items = await this.items();
     for (const listener of this.#listeners) listener(items);
@@ -139,10 +155,16 @@ export class Outbox {
     await this.#changed();
   }
 
-  /** Replaces an item's payload (the person edited it after a conflict) and queues it again. */
-  async edit(id: string, payload: unknown): Promise<void> {
+  /**
+   * Replaces a refused or failed item's payload (the person edited it after a conflict) and
+   * queues it again, keeping its place in the order. A server that stored its refusal under the
+   * old id (checkout keeps a 409 for its key) needs `newId`: the edited request is a new one.
+   */
+  async edit(id: string, payload: unknown, newId: string = id): Promise<void> {
     const item = itemSchema.parse(await this.#storage.getItem(id)) as OutboxItem;
-    await this.#save({ ...item, payload, state: "queued", failures: 0, notBefore: 0, problem: null });
+    if (item.state !== "failed" && item.state !== "needs_attention") throw new Error(`cannot edit a ${item.state} item`);
+    await this.#save({ ...item, id: newId, payload, state: "queued", failures: 0, notBefore: 0, problem: null });
+    if (newId !== id) await this.#storage.removeItem(id);
     await this.#changed();
   }
 
@@ -157,13 +179,14 @@ export class Outbox {
    * sees the items this one finished. An item that must be retried stops the drain (what comes
    * after it waits, so the order holds) and schedules the next one.
    */
-  async drain(): Promise<void> {
-    const run = () => this.#drainLocked();
+  async drain(options: { now?: boolean } = {}): Promise<void> {
+    if (!this.#online()) return;
+    const run = () => this.#drainLocked(options.now ?? false);
     if (this.#locks) await this.#locks.request(LOCK, run);
     else await run();
   }
 
-  async #drainLocked(): Promise<void> {
+  async #drainLocked(ignoreBackoff: boolean): Promise<void> {
     clearTimeout(this.#timer);
     for (const stale of await this.items()) {
       // Read again under the lock: another tab may have sent it meanwhile.
@@ -171,7 +194,9 @@ export class Outbox {
       if (!item.success) continue;
       const current = item.data as OutboxItem;
       if (current.state !== "queued" && current.state !== "sending") continue;
-      const wait = current.notBefore - this.#now();
+      // Offline since the drain began: stop without counting a failure; `online` drains again.
+      if (!this.#online()) return;
+      const wait = ignoreBackoff ? 0 : current.notBefore - this.#now();
       if (wait > 0) {
         this.#schedule(wait);
         return;
@@ -184,6 +209,11 @@ export class Outbox {
         await this.#save({ ...current, state: "done", problem: null, result: outcome.result });
       } else if ("attention" in outcome) {
         await this.#save({ ...current, state: "needs_attention", problem: outcome.attention });
+      } else if (!this.#online()) {
+        // The network went away mid-attempt: not the item's fault; the next `online` sends it.
+        await this.#save({ ...current, state: "queued", problem: outcome.retry });
+        await this.#changed();
+        return;
       } else {
         const failures = current.failures + 1;
         const wait = BACKOFF_SECONDS[failures - 1];
@@ -215,9 +245,10 @@ export class Outbox {
     this.#timer = setTimeout(() => void this.drain(), ms);
   }
 
-  /** Stops the backoff timer (the page is going away). */
+  /** Stops the backoff timer and the other tabs' news (the page is going away). */
   stop(): void {
     clearTimeout(this.#timer);
+    this.#channel?.close();
   }
 }
 
@@ -227,18 +258,29 @@ export class Outbox {
  * function that stops listening.
  */
 export function drainWhenOnline(outbox: Outbox): () => void {
-  const drain = () => void outbox.drain();
+  // The network is back: what waited for it goes now, not after the rest of its backoff.
+  const drain = () => void outbox.drain({ now: true });
   const fromWorker = (event: MessageEvent) => event.data === "outbox-drain" && drain();
   addEventListener("online", drain);
   navigator.serviceWorker?.addEventListener("message", fromWorker);
-  void navigator.serviceWorker?.ready.then((registration) =>
-    // Background Sync is not in every browser (nor in TypeScript's DOM types yet).
-    (registration as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }).sync?.register("outbox-drain"),
-  ).catch(() => {});
   if (navigator.onLine) drain();
   return () => {
     removeEventListener("online", drain);
     navigator.serviceWorker?.removeEventListener("message", fromWorker);
     outbox.stop();
   };
+}
+
+/**
+ * Asks the service worker for a Background Sync ("outbox-drain"), so the outbox drains when the
+ * network returns even if the browser is between pages then; nothing where the browser lacks it.
+ */
+export async function requestBackgroundSync(): Promise<void> {
+  try {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    // Not in TypeScript's DOM types yet.
+    await (registration as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined)?.sync?.register("outbox-drain");
+  } catch {
+    // No service worker, or sync refused: the `online` event still drains an open page.
+  }
 }

@@ -1,13 +1,19 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
-import type { OrderRequest } from "../cart/cart.js";
+import type { Cart, OrderRequest } from "../cart/cart.js";
 import { checkout } from "../orders/orders.js";
 import type { SendOutcome, Sender } from "./outbox.js";
 
 type Client = SupabaseClient<Database>;
 
-/** A checkout waiting in the outbox; the item's id is its Idempotency-Key. */
-export type CheckoutPayload = OrderRequest;
+/**
+ * A checkout waiting in the outbox; the item's id is its Idempotency-Key. The cart it came from
+ * goes back into the cart if the person chooses to edit it after a conflict.
+ */
+export interface CheckoutPayload {
+  request: OrderRequest;
+  cart: Cart;
+}
 
 /** A chat message waiting in the outbox; the item's id is its client_msg_id. */
 export interface MessagePayload {
@@ -18,7 +24,7 @@ export interface MessagePayload {
 /** Checkout: an order placed (or replayed) is done; anything the server decided needs the person. */
 export function checkoutSender(supabase: Client): Sender {
   return async (item): Promise<SendOutcome> => {
-    const answer = await checkout(supabase, item.payload as CheckoutPayload, item.id);
+    const answer = await checkout(supabase, (item.payload as CheckoutPayload).request, item.id);
     if (answer.kind === "placed") return { ok: true, result: answer.order };
     if (answer.kind === "retry") return { ok: false, retry: answer };
     return { ok: false, attention: answer };
