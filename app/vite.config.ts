@@ -35,6 +35,9 @@ export default defineConfig({
         globPatterns: ["client/**/*.{js,css,png,webmanifest}"],
         // The first install controls the open page at once, so it works offline from then on.
         clientsClaim: true,
+        // Background Sync: on `sync` ("outbox-drain") the worker tells the open pages to drain
+        // their outbox (static/outbox-sync.js).
+        importScripts: ["/outbox-sync.js"],
       },
     }),
   ],
