@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { db, PASSWORD, uniqueEmail } from "../support/env.js";
+import { NEAR, openShop, type Shop } from "../support/orders.js";
+import { appUrl, fillSignUp, launch, phone, screen, t, waitForPath } from "./browser.js";
+
+let browser: Browser;
+const sql = db();
+before(async () => (browser = await launch()));
+after(async () => {
+  await browser.close();
+  await sql.end();
+});
+
+const orderCount = async (userId: string) => (await sql<{ n: number }[]>`select count(*)::int as n from public.orders where customer_id = ${userId}`)[0]!.n;
+
+/** A new customer signed in on a phone, and a shop of their own with Product MNG (stock 5). */
+async function setUp(label: string): Promise<{ context: BrowserContext; page: Page; userId: string; shop: Shop }> {
+  const shop = await openShop(sql, `${label}-${randomUUID().slice(0, 6)}`, [{ sku: "MNG", price_paise: 9000, stock: 5 }]);
+  const context = await phone(browser);
+  const page = await context.newPage();
+  const email = uniqueEmail(label);
+  await fillSignUp(page, { role: "customer", name: "Priya Customer", email, password: PASSWORD });
+  await waitForPath(page, "/customer");
+  const [row] = await sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
+  return { context, page, userId: row!.id, shop };
+}
+
+/** Three of the shop's product in the cart, and the checkout priced and ready to place. */
+async function readyToPlace(page: Page, shop: Shop): Promise<void> {
+  await page.goto(`${appUrl}/customer/stores/${shop.storeId}`);
+  await page.getByLabel(t.shop.store.quantity("Product MNG")).selectOption("3");
+  await page.getByRole("button", { name: t.shop.store.addNamed("Product MNG") }).click();
+  await page.getByText(t.shop.store.added("Product MNG", 3)).waitFor();
+  await page.goto(`${appUrl}/customer/checkout`);
+  await page.getByLabel(t.shop.checkout.address).fill("7 Laxmi Road, Pune");
+  await page.getByLabel(t.shop.location.latitude).fill(String(NEAR.lat));
+  await page.getByLabel(t.shop.location.longitude).fill(String(NEAR.lng));
+  await page.getByRole("button", { name: t.shop.checkout.refresh }).click();
+  await page.getByTestId("quote-total").waitFor();
+  // The outbox is open (the badge shows) before anything is placed.
+  await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+}
+
+/** Places the order with the network off: it waits in the outbox, counted by the badge. */
+async function placeOffline(context: BrowserContext, page: Page): Promise<void> {
+  await context.setOffline(true);
+  await page.waitForFunction(() => !navigator.onLine);
+  await page.getByRole("button", { name: t.shop.checkout.place }).click();
+  await page.getByRole("heading", { name: t.shop.checkout.queuedTitle }).waitFor();
+  await page.getByText(t.shop.checkout.queued).waitFor();
+  await page.getByRole("link", { name: t.outbox.badge(1) }).waitFor();
+}
+
+const queuedState = (page: Page, state: keyof typeof t.outbox.states) =>
+  page.getByTestId("queued-state").filter({ hasText: t.shop.checkout.queuedState(t.outbox.states[state]) }).waitFor();
+
+describe("the outbox keeps what was done offline and sends it once", () => {
+  test("a checkout queued offline is placed once when the network returns, and shows as sent", async () => {
+    const { context, page, userId, shop } = await setUp("offline-queue");
+    await readyToPlace(page, shop);
+    await placeOffline(context, page);
+    assert.equal(await orderCount(userId), 0);
+
+    await context.setOffline(false);
+    await queuedState(page, "done");
+    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    assert.equal(await orderCount(userId), 1);
+
+    // The pending screen lists it as sent, with its order.
+    await page.getByRole("link", { name: t.shop.checkout.seePending }).click();
+    await waitForPath(page, "/customer/pending");
+    const item = page.getByRole("listitem").filter({ hasText: t.outbox.state(t.outbox.states.done) });
+    await item.getByRole("heading", { name: /^Order from / }).waitFor();
+    await item.getByRole("link", { name: t.outbox.viewOrder }).waitFor();
+    await context.close();
+  });
+
+  test("a network that comes and goes during the drain still places one order", async () => {
+    const { context, page, userId, shop } = await setUp("offline-flap");
+    await readyToPlace(page, shop);
+    await placeOffline(context, page);
+    for (let i = 0; i < 4; i++) {
+      await context.setOffline(false);
+      await page.waitForFunction(() => navigator.onLine);
+      await context.setOffline(true);
+      await page.waitForFunction(() => !navigator.onLine);
+    }
+    await context.setOffline(false);
+    await queuedState(page, "done");
+    assert.equal(await orderCount(userId), 1);
+    await context.close();
+  });
+
+  test("two tabs of the same person with a queued order place it once", async () => {
+    const { context, page, userId, shop } = await setUp("offline-tabs");
+    const other = await context.newPage();
+    await other.goto(`${appUrl}/customer`);
+    await other.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    await readyToPlace(page, shop);
+    await placeOffline(context, page);
+    // The other tab sees the queued order too, and both drain when the network returns.
+    await other.getByRole("link", { name: t.outbox.badge(1) }).waitFor();
+    await context.setOffline(false);
+    await queuedState(page, "done");
+    await other.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    assert.equal(await orderCount(userId), 1);
+    await context.close();
+  });
+
+  test("an order queued offline that meets a stock conflict on replay waits on the pending screen", async () => {
+    const { context, page, userId, shop } = await setUp("offline-conflict");
+    await readyToPlace(page, shop);
+    await placeOffline(context, page);
+    await sql`update public.products set stock = 1 where id = ${shop.product.MNG!}`;
+    await context.setOffline(false);
+    await queuedState(page, "needs_attention");
+    // Not dropped: still counted until the person decides.
+    await page.getByRole("link", { name: t.outbox.badge(1) }).waitFor();
+    assert.equal(await orderCount(userId), 0);
+
+    await page.getByRole("link", { name: t.outbox.badge(1) }).click();
+    await waitForPath(page, "/customer/pending");
+    const conflict = page.getByRole("region", { name: t.outbox.conflictTitle });
+    await conflict.getByText(t.shop.checkout.shortItem("Product MNG", 3, 1)).waitFor();
+    await page.getByText(t.outbox.state(t.outbox.states.needs_attention)).waitFor();
+    await conflict.getByRole("button", { name: t.outbox.editCart }).waitFor();
+    await screen(page, "outbox-pending");
+
+    // Cancelling removes it, and nothing was placed.
+    await conflict.getByRole("button", { name: t.outbox.cancelOrder }).click();
+    await page.getByText(t.outbox.empty).waitFor();
+    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    assert.equal(await orderCount(userId), 0);
+    await context.close();
+  });
+});
