@@ -63,6 +63,7 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     await readyToPlace(page, shop);
     await placeOffline(context, page);
     assert.equal(await orderCount(userId), 0);
+    await screen(page, "outbox-queued");
 
     await context.setOffline(false);
     await queuedState(page, "done");
