@@ -38,6 +38,18 @@ export default defineConfig({
         // Background Sync: on `sync` ("outbox-drain") the worker tells the open pages to drain
         // their outbox (static/outbox-sync.js).
         importScripts: ["/outbox-sync.js"],
+        // The customer's home screen, from the network when there is one, else as it was last
+        // seen (its stores also kept in localforage, src/lib/discovery/saved.ts): the app opens
+        // offline. Signing out deletes this cache.
+        // No single-page fallback: pages come from the server.
+        navigateFallback: null,
+        runtimeCaching: [
+          {
+            urlPattern: ({ request, url }) => request.mode === "navigate" && url.pathname === "/customer",
+            handler: "NetworkFirst",
+            options: { cacheName: "kirana-pages", networkTimeoutSeconds: 10, cacheableResponse: { statuses: [200] } },
+          },
+        ],
       },
     }),
   ],

@@ -1,0 +1,34 @@
+// The customer's last nearby stores, kept on the device (localforage, per user) so that the home
+// screen, served by the service worker while offline, shows them with when they were seen.
+import type { NearbyStore } from "./discovery.js";
+
+export interface SavedStores {
+  /** When they were seen online (ms since the epoch). */
+  at: number;
+  location: { lat: number; lng: number; label: string };
+  showClosed: boolean;
+  stores: NearbyStore[];
+  points: Record<string, { lat: number; lng: number }>;
+  failed: false;
+}
+
+async function store() {
+  const { default: localforage } = await import("localforage");
+  return localforage.createInstance({ name: "kirana", storeName: "nearby_stores" });
+}
+
+export async function keepStores(userId: string, saved: SavedStores): Promise<void> {
+  try {
+    await (await store()).setItem(userId, saved);
+  } catch {
+    // No storage (private mode, full disk): only the offline copy is missing.
+  }
+}
+
+export async function lastStores(userId: string): Promise<SavedStores | null> {
+  try {
+    return await (await store()).getItem<SavedStores>(userId);
+  } catch {
+    return null;
+  }
+}
