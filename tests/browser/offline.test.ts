@@ -137,4 +137,26 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     assert.equal(await orderCount(userId), 0);
     await context.close();
   });
+
+  test("the home screen opens offline with the stores last seen", async () => {
+    const { context, page, shop } = await setUp("offline-home");
+    const [store] = await sql<{ name: string }[]>`select name from public.stores where id = ${shop.storeId}`;
+    await page.goto(`${appUrl}/customer/location`);
+    await page.getByLabel(t.shop.location.latitude).fill(String(NEAR.lat));
+    await page.getByLabel(t.shop.location.longitude).fill(String(NEAR.lng));
+    await page.getByRole("button", { name: t.shop.location.save }).click();
+    await waitForPath(page, "/customer");
+    // Once the service worker controls the page, a load of the home screen is kept for offline.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.reload();
+    await page.getByRole("link", { name: store!.name }).waitFor();
+    await page.waitForFunction(async () => (await (await caches.open("kirana-pages")).keys()).length > 0);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByText(/^You are offline: these are the stores as they were at /).waitFor();
+    await page.getByRole("list", { name: t.shop.stores.title }).getByRole("link", { name: store!.name }).waitFor();
+    await screen(page, "offline-home");
+    await context.close();
+  });
 });
