@@ -203,6 +203,26 @@ export async function myOrders(supabase: Client, options: { limit?: number; befo
 }
 export type OrderSummary = Awaited<ReturnType<typeof myOrders>>[number];
 
+/** The states in which a store still has work to do on an order. */
+export const OPEN_STATUSES = ["pending", "accepted", "preparing", "ready"] as const satisfies readonly OrderStatus[];
+
+/**
+ * The open orders of the merchant's stores (row-level security keeps them to the merchant's
+ * own), newest first, with their items.
+ */
+export async function openStoreOrders(supabase: Client, options: { limit?: number } = {}) {
+  const limit = z.int().min(1).max(100).parse(options.limit ?? 50);
+  return dataOf(
+    await supabase
+      .from("orders")
+      .select(myOrderSelect)
+      .in("status", [...OPEN_STATUSES])
+      .order("created_at", { ascending: false })
+      .order("id")
+      .limit(limit),
+  );
+}
+
 /** One order with its items, or null when there is none the user may see. */
 export async function getOrder(supabase: Client, orderId: string): Promise<OrderSummary | null> {
   const id = z.uuid().parse(orderId);

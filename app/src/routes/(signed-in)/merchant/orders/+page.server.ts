@@ -1,0 +1,68 @@
+import { fail } from "@sveltejs/kit";
+import { z } from "zod";
+import { acceptOrder, rejectOrder, setStatus } from "$lib/deliveries/deliveries";
+import { t } from "$lib/i18n";
+import { openStoreOrders, type OrderSummary } from "$lib/orders/orders";
+import { Refused } from "$lib/orders/refusal";
+import type { Actions, PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async ({ locals }) => {
+  const { profile } = await locals.safeGetSession();
+  try {
+    const [stores, orders] = await Promise.all([
+      locals.supabase.from("stores").select("id, name").eq("owner_id", profile!.id).order("created_at"),
+      openStoreOrders(locals.supabase, { limit: 50 }),
+    ]);
+    if (stores.error) throw stores.error;
+    return { stores: stores.data, orders, failed: false };
+  } catch {
+    return { stores: [] as { id: string; name: string }[], orders: [] as OrderSummary[], failed: true };
+  }
+};
+
+const orderId = z.uuid();
+const rejection = z.object({
+  reason: z.string().trim().min(1, t.merchant.orders.reasonRequired).max(500, t.merchant.orders.reasonTooLong),
+});
+
+type Done = keyof typeof t.merchant.orders.done;
+
+/** What a refusal from the database means to the merchant; the page reloads the list after it. */
+function refusal(id: string, e: unknown) {
+  const messages = t.merchant.orders.refused;
+  if (e instanceof Refused) {
+    const message = e.code === "invalid_transition" || e.code === "order_not_found" ? messages[e.code] : messages.other(e.message);
+    return fail(e.status >= 400 && e.status < 500 ? e.status : 400, { orderId: id, refused: message });
+  }
+  return fail(400, { orderId: id, refused: messages.other(t.errors.generic) });
+}
+
+async function run(id: unknown, done: Done, step: (id: string) => Promise<unknown>) {
+  const parsed = orderId.safeParse(id);
+  if (!parsed.success) return fail(400, { orderId: null, refused: t.merchant.orders.refused.other(t.errors.generic) });
+  try {
+    await step(parsed.data);
+    return { orderId: parsed.data, done: t.merchant.orders.done[done] };
+  } catch (e) {
+    return refusal(parsed.data, e);
+  }
+}
+
+export const actions: Actions = {
+  accept: async ({ request, locals }) => {
+    const form = await request.formData();
+    const unavailable = form.getAll("unavailable").map(String);
+    return run(form.get("order_id"), "accepted", (id) => acceptOrder(locals.supabase, id, unavailable));
+  },
+  reject: async ({ request, locals }) => {
+    const form = await request.formData();
+    const id = String(form.get("order_id") ?? "");
+    const checked = rejection.safeParse({ reason: form.get("reason") ?? "" });
+    if (!checked.success) {
+      return fail(400, { orderId: id, reasonError: checked.error.issues[0]?.message ?? t.merchant.orders.reasonRequired, reason: String(form.get("reason") ?? "") });
+    }
+    return run(id, "rejected", (ok) => rejectOrder(locals.supabase, ok, checked.data.reason));
+  },
+  preparing: async ({ request, locals }) => run((await request.formData()).get("order_id"), "preparing", (id) => setStatus(locals.supabase, id, "preparing")),
+  ready: async ({ request, locals }) => run((await request.formData()).get("order_id"), "ready", (id) => setStatus(locals.supabase, id, "ready")),
+};
