@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { db, PASSWORD } from "../support/env.js";
+import { openShop, orderRequest, person, placeOrder } from "../support/orders.js";
+import { appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
+
+let browser: Browser;
+const sql = db();
+before(async () => (browser = await launch()));
+after(async () => {
+  await browser.close();
+  await sql.end();
+});
+
+const m = t.merchant.orders;
+/** The order's card on the orders screen, found by its short reference. */
+const card = (page: Page, orderId: string) => page.getByRole("article", { name: new RegExp(`^Order ${orderId.slice(0, 8).toUpperCase()} `) });
+const statusOf = async (orderId: string) => (await sql<{ status: string; status_reason: string | null }[]>`select status, status_reason from public.orders where id = ${orderId}`)[0]!;
+
+describe("the merchant's orders screen", () => {
+  test("shows new orders live, accepts one with an item unavailable, prepares it, and rejects another with a reason", async () => {
+    const shop = await openShop(sql, "ui-orders", [
+      { sku: "ATTA", price_paise: 25000, stock: 10 },
+      { sku: "DAL", price_paise: 14000, stock: 10 },
+    ]);
+    const buyer = await person("customer", "ui-orders-buyer");
+
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/sign-in`);
+    await fillSignIn(page, shop.merchant.email, PASSWORD);
+    await waitForPath(page, "/merchant");
+    await page.getByRole("link", { name: t.areas.merchant.orders }).click();
+    await waitForPath(page, "/merchant/orders");
+    await page.getByText(m.empty).waitFor();
+    // Joined the store's topic: from now on orders arrive without a reload.
+    await page.getByText(m.live).waitFor();
+
+    const first = await placeOrder(buyer, orderRequest(shop, [["ATTA", 1], ["DAL", 2]]));
+    const firstCard = card(page, first.id);
+    await firstCard.waitFor();
+    await page.getByText(m.pendingBadge(1)).waitFor();
+    await page.locator('[aria-live="assertive"]', { hasText: m.arrived(t.money(first.total_paise), 2) }).waitFor({ state: "attached" });
+    assert.match((await firstCard.textContent()) ?? "", new RegExp(`2 × Product DAL`));
+    assert.match((await firstCard.textContent()) ?? "", new RegExp(m.total(t.money(first.total_paise)).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    await screen(page, "merchant-orders");
+
+    // Accepted with the dal marked unavailable: the database drops that line.
+    await firstCard.getByRole("checkbox", { name: m.unavailableLabel("Product DAL") }).check();
+    await firstCard.getByRole("button", { name: m.accept }).click();
+    await firstCard.getByText(m.statuses.accepted, { exact: true }).waitFor();
+    await page.getByText(m.pendingBadge(1)).waitFor({ state: "detached" });
+    assert.equal((await statusOf(first.id)).status, "accepted");
+    const items = await sql<{ sku: string; unavailable: boolean }[]>`select sku, unavailable from public.order_items where order_id = ${first.id} order by sku`;
+    assert.deepEqual(items.map((i) => [i.sku, i.unavailable]), [["ATTA", false], ["DAL", true]]);
+
+    await firstCard.getByRole("button", { name: m.preparing }).click();
+    await firstCard.getByRole("button", { name: m.ready }).click();
+    await firstCard.getByText(m.statuses.ready, { exact: true }).waitFor();
+    assert.equal((await statusOf(first.id)).status, "ready");
+
+    // A second order is rejected, but not without a reason.
+    const second = await placeOrder(buyer, orderRequest(shop, [["ATTA", 1]]));
+    const secondCard = card(page, second.id);
+    await secondCard.waitFor();
+    await page.getByText(m.pendingBadge(1)).waitFor();
+    await secondCard.getByRole("button", { name: m.reject }).click();
+    await secondCard.getByText(m.reasonRequired).waitFor();
+    assert.equal((await statusOf(second.id)).status, "pending");
+    await secondCard.getByLabel(m.reason).fill("Out of atta today");
+    await secondCard.getByRole("button", { name: m.reject }).click();
+    await secondCard.waitFor({ state: "detached" });
+    assert.deepEqual(await statusOf(second.id), { status: "rejected", status_reason: "Out of atta today" });
+    // The first order is still on the screen, ready for a rider.
+    await firstCard.getByText(m.statuses.ready, { exact: true }).waitFor();
+    await context.close();
+  });
+});
