@@ -45,8 +45,7 @@ function typecheck(): SuiteResult {
   return { name: "typecheck", passed: checks.length - failed, failed };
 }
 
-function pgTap(status: StackStatus): SuiteResult {
-  const files = listFiles(path.join(ROOT, "supabase", "tests"), ".sql");
+function pgTap(status: StackStatus, files: string[]): SuiteResult {
   console.log(`\n# pgTAP (${files.length} files)`);
   const url = new URL(status.DB_URL);
   const r = spawnSync(
@@ -102,7 +101,7 @@ async function nodeTests(name: string, files: string[], env: NodeJS.ProcessEnv, 
 }
 
 /** The app built and served against the shared stack, driven by Chromium. */
-async function browserTests(status: StackStatus, env: NodeJS.ProcessEnv): Promise<SuiteResult> {
+async function browserTests(status: StackStatus, env: NodeJS.ProcessEnv, files: string[]): Promise<SuiteResult> {
   console.log("\n# Building and starting the app for the browser suite");
   let app;
   try {
@@ -113,11 +112,29 @@ async function browserTests(status: StackStatus, env: NodeJS.ProcessEnv): Promis
     return { name: "browser", passed: 0, failed: 1 };
   }
   try {
-    return await nodeTests("browser", listFiles(path.join(ROOT, "tests", "browser"), ".test.ts"), { ...env, APP_URL: app.url });
+    return await nodeTests("browser", files, { ...env, APP_URL: app.url });
   } finally {
     await app.stop();
   }
 }
+
+// `npm test -- FILE...` runs only those files (pgTAP .sql files and test files of any suite)
+// against the throwaway stack, without the type checks; with no files, everything runs.
+const chosen = process.argv.slice(2).map((f) => path.resolve(f));
+for (const f of chosen) if (!fs.existsSync(f)) throw new Error(`no such test file: ${f}`);
+const suite = (dir: string, suffix: string) => {
+  const all = listFiles(dir, suffix);
+  return chosen.length === 0 ? all : all.filter((f) => chosen.includes(f));
+};
+const files = {
+  pgTap: suite(path.join(ROOT, "supabase", "tests"), ".sql"),
+  integration: suite(path.join(ROOT, "tests", "integration"), ".test.ts"),
+  realtime: suite(path.join(ROOT, "tests", "realtime"), ".test.ts"),
+  browser: suite(path.join(ROOT, "tests", "browser"), ".test.ts"),
+  stack: suite(path.join(ROOT, "tests", "stack"), ".test.ts"),
+};
+const unknown = chosen.filter((f) => !Object.values(files).some((list) => list.includes(f)));
+if (unknown.length > 0) throw new Error(`not a test file of any suite: ${unknown.join(", ")}`);
 
 const started = Date.now();
 let stack: ThrowawayStack | null = null;
@@ -128,7 +145,7 @@ const stopStack = async () => {
 process.on("SIGINT", () => void stopStack().then(() => process.exit(130)));
 
 try {
-  results.push(typecheck());
+  if (chosen.length === 0) results.push(typecheck());
   const name = `test-${process.pid}`;
   console.log(`\n# Starting a throwaway stack (.stack/${name})`);
   stack = await startThrowawayStack({
@@ -147,15 +164,15 @@ try {
     SECRET_KEY: stack.status.SECRET_KEY,
     JWT_SECRET: stack.status.JWT_SECRET,
   };
-  results.push(await generatedTypes(stack.status));
-  results.push(pgTap(stack.status));
-  results.push(await nodeTests("integration", listFiles(path.join(ROOT, "tests", "integration"), ".test.ts"), env));
+  if (chosen.length === 0) results.push(await generatedTypes(stack.status));
+  if (files.pgTap.length > 0) results.push(pgTap(stack.status, files.pgTap));
+  if (files.integration.length > 0) results.push(await nodeTests("integration", files.integration, env));
   // realtime-js leaves a 10 s timer behind each disconnect; these files exit once their tests are done.
-  results.push(await nodeTests("realtime", listFiles(path.join(ROOT, "tests", "realtime"), ".test.ts"), env, ["--test-force-exit"]));
-  results.push(await browserTests(stack.status, env));
+  if (files.realtime.length > 0) results.push(await nodeTests("realtime", files.realtime, env, ["--test-force-exit"]));
+  if (files.browser.length > 0) results.push(await browserTests(stack.status, env, files.browser));
   await stopStack();
   // Suites that start stacks of their own (start/stop behaviour) run after the shared one is gone.
-  results.push(await nodeTests("stack", listFiles(path.join(ROOT, "tests", "stack"), ".test.ts"), {}, ["--test-force-exit"]));
+  if (files.stack.length > 0) results.push(await nodeTests("stack", files.stack, {}, ["--test-force-exit"]));
 } catch (e) {
   console.error(`\nerror: ${(e as Error).message}`);
   results.push({ name: "setup", passed: 0, failed: 1 });
