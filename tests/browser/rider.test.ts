@@ -102,6 +102,9 @@ describe("the rider's screens", () => {
       assert.match((await page.getByRole("link", { name }).getAttribute("href")) ?? "", /^geo:-?\d+(\.\d+)?,-?\d+(\.\d+)?/);
     }
     await page.getByText(job.collect(t.money(won.total_paise))).waitFor();
+    // The map shows the store, the customer and the rider (the phone's position).
+    const map = page.getByRole("img", { name: job.mapTitle });
+    for (const kind of ["store", "customer", "rider"]) await map.locator(`[data-marker="${kind}"]`).waitFor();
     await screen(page, "rider-job");
 
     // Picked up: the status moves, and the phone starts sharing its position for the order.

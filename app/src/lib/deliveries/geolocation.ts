@@ -1,5 +1,5 @@
 // The phone's position from the browser (navigator.geolocation), as plain points.
-import type { Point } from "./shift.js";
+import type { Point } from "../maps/geo.js";
 
 const pointOf = (p: GeolocationPosition): Point => ({ lat: p.coords.latitude, lng: p.coords.longitude });
 

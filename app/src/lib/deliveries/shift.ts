@@ -3,14 +3,10 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Database } from "../database.types.js";
+import type { Point } from "../maps/geo.js";
 import { dataOf, Refused } from "../orders/refusal.js";
 
 type Client = SupabaseClient<Database>;
-
-export interface Point {
-  lat: number;
-  lng: number;
-}
 
 const point = z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) });
 
@@ -75,15 +71,6 @@ export async function currentJob(supabase: Client, riderId: string): Promise<Cur
       .limit(1)
       .maybeSingle(),
   );
-}
-
-/** Straight-line distance in metres (haversine), for jobs announced with the store's point. */
-export function distanceM(a: Point, b: Point): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 const jobReady = z.object({
