@@ -51,7 +51,7 @@ const shiftSwitch = (page: Page) => page.getByRole("switch", { name: t.rider.shi
 const jobCard = (page: Page, store: string) => page.getByRole("article", { name: j.job(store) });
 
 describe("the rider's screens", () => {
-  test("on shift, a job arrives live, a lost claim is explained, the won job is picked up, tracked and delivered with the code checked offline", async () => {
+  test("on shift, a job arrives live, a lost claim is explained, the won job has directions and chat, is picked up, tracked and delivered with the code checked offline", async () => {
     const tag = randomUUID().slice(0, 6);
     const first = await openShop(sql, `ui-ride-a-${tag}`, [{ sku: "MILK", price_paise: 3000, stock: 20 }]);
     const second = await openShop(sql, `ui-ride-b-${tag}`, [{ sku: "MILK", price_paise: 3000, stock: 20 }]);
@@ -105,6 +105,22 @@ describe("the rider's screens", () => {
     // The map shows the store, the customer and the rider (the phone's position).
     const map = page.getByRole("img", { name: job.mapTitle });
     for (const kind of ["store", "customer", "rider"]) await map.locator(`[data-marker="${kind}"]`).waitFor();
+
+    // The customer writes; the rider reads it and answers from the job screen.
+    const chatId = (await sql<{ id: string }[]>`select id from public.conversations where order_id = ${won.id} and kind = 'customer_rider' and closed_at is null`)[0]!.id;
+    const asked = await customer.supabase.rpc("send_message", { conversation_id: chatId, client_msg_id: randomUUID(), body: "Please ring the bell twice" });
+    assert.equal(asked.error, null, asked.error?.message);
+    const chat = page.getByRole("region", { name: t.chat.title("customer") });
+    await chat.getByRole("log").getByText("Please ring the bell twice").waitFor();
+    await chat.getByLabel(t.chat.label).fill("On my way to the store");
+    await chat.getByRole("button", { name: t.chat.send }).click();
+    await chat.getByRole("log").getByText("On my way to the store").waitFor();
+    await until(
+      async () => (await sql<{ body: string }[]>`select body from public.messages where conversation_id = ${chatId} and sender_id = ${rider.userId}`).map((m) => m.body),
+      (bodies) => bodies.length === 1,
+      "the rider's answer",
+    );
+    await page.getByRole("region", { name: t.chat.title("store") }).waitFor();
     await screen(page, "rider-job");
 
     // Picked up: the status moves, and the phone starts sharing its position for the order.

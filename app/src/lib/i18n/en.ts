@@ -371,8 +371,6 @@ export const en = {
       queued: "Saved on this phone; it is sent when the network returns.",
       sending: "Sending…",
       refused: (message: string) => `Your shift could not be changed: ${message}`,
-      onLabel: "Go on shift",
-      offLabel: "Go off shift",
     },
     current: {
       title: "Your delivery",
@@ -424,7 +422,6 @@ export const en = {
       directionsStore: "Directions to the store",
       directionsCustomer: "Directions to the customer",
       mapTitle: "Map of the delivery",
-      store: "Store",
       customer: "Customer",
       you: "You",
       note: (note: string) => `Customer's note: ${note}`,
@@ -452,11 +449,8 @@ export const en = {
       sharing: "Sharing your location with the customer and the store.",
       sharingFailed: "Your location could not be sent just now; it is tried again in a few seconds.",
       sharingDenied: "Your location cannot be read. Allow location for this site so the customer can follow you.",
-      pending: "Waiting to be sent",
       refused: (message: string) => `Refused: ${message}`,
       pickupLabel: "Pickup",
-      deliveryLabel: "Delivery",
-      chat: "Chat",
     },
     outbox: {
       on: "Going on shift",

@@ -1,5 +1,6 @@
 import { error, fail, redirect } from "@sveltejs/kit";
 import { z } from "zod";
+import { orderConversations } from "$lib/chat/order-chats";
 import { release } from "$lib/deliveries/deliveries";
 import { jobPlaces } from "$lib/deliveries/shift";
 import { t } from "$lib/i18n";
@@ -15,8 +16,12 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const order = await getOrder(locals.supabase, params.id);
   // Row-level security shows a rider the orders they were ever on: only the current rider works it.
   if (!order || order.rider_id !== profile!.id) error(404, notFound);
-  const places = await jobPlaces(locals.supabase, order.id, order.store_id);
-  return { order, ...places };
+  const [places, chats] = await Promise.all([
+    jobPlaces(locals.supabase, order.id, order.store_id),
+    // Without its chats the job can still be done.
+    orderConversations(locals.supabase, order.id, "rider").catch(() => []),
+  ]);
+  return { order, ...places, chats };
 };
 
 export const actions: Actions = {
