@@ -168,6 +168,26 @@ describe("the rider's screens", () => {
     await context.close();
   });
 
+  test("a claimed job given back before pickup returns to the ready jobs", async () => {
+    const tag = randomUUID().slice(0, 6);
+    const shop = await openShop(sql, `ui-ride-back-${tag}`, [{ sku: "TEA", price_paise: 5000, stock: 5 }]);
+    const customer = await person("customer", "ui-ride-back-buyer");
+    const { page, context } = await riderPhone(`ui-ride-back-${tag}`);
+    await shiftSwitch(page).click();
+    await page.getByText(j.live).waitFor();
+    const order = await placeOrder(customer, orderRequest(shop, [["TEA", 1]]));
+    await makeReady(shop, order.id);
+    const store = `ui-ride-back-${tag} Kirana`;
+    await page.getByRole("button", { name: j.claimNamed(store) }).click();
+    await waitForPath(page, `/rider/jobs/${order.id}`);
+
+    await page.getByRole("button", { name: job.release }).click();
+    await waitForPath(page, "/rider");
+    await jobCard(page, store).waitFor();
+    assert.equal((await sql<{ rider_id: string | null }[]>`select rider_id from public.orders where id = ${order.id}`)[0]!.rider_id, null);
+    await context.close();
+  });
+
   test("going on shift offline is queued, shown as waiting, and applied once when the network returns", async () => {
     const { rider, context, page } = await riderPhone(`ui-ride-offline-${randomUUID().slice(0, 6)}`);
     const changes: string[] = [];
