@@ -55,7 +55,6 @@ export async function myShift(supabase: Client, riderId: string): Promise<Shift>
 export interface CurrentJob {
   id: string;
   status: Database["public"]["Enums"]["order_status"];
-  delivery_address: string;
   store: { name: string } | null;
 }
 
@@ -64,7 +63,7 @@ export async function currentJob(supabase: Client, riderId: string): Promise<Cur
   return dataOf<CurrentJob | null>(
     await supabase
       .from("orders")
-      .select("id, status, delivery_address, store:stores(name)")
+      .select("id, status, store:stores(name)")
       .eq("rider_id", z.uuid().parse(riderId))
       .in("status", ["accepted", "preparing", "ready", "picked_up"])
       .order("updated_at", { ascending: false })
