@@ -410,7 +410,6 @@ export const en = {
       assignNamed: (name: string) => `Assign ${name}`,
       assigned: (name: string) => `Rider: ${name}`,
       someRider: "A rider is assigned.",
-      done: "Rider assigned.",
       refused: {
         rider_unavailable: "That rider is no longer free. Find riders again.",
         other: (message: string) => `The rider could not be assigned: ${message}`,
@@ -467,6 +466,7 @@ export const en = {
         rejected: "Order rejected.",
         preparing: "Order marked preparing.",
         ready: "Order marked ready.",
+        assigned: "Rider assigned.",
       },
       refused: {
         invalid_transition: "This order has already changed, perhaps on another device. The list has been refreshed.",
