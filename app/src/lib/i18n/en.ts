@@ -38,6 +38,12 @@ export const en = {
     keyReused: "This order was already sent with different contents. Edit the cart to place it again.",
     unauthorized: "You were signed out. Sign in again, then try again.",
   },
+  map: {
+    kinds: { you: "You", customer: "Delivery point", store: "Store", rider: "Rider" } as Record<"you" | "customer" | "store" | "rider", string>,
+    marker: (kind: string, label: string) => (kind === label ? kind : `${kind}: ${label}`),
+    description: (markers: string[]) => (markers.length === 0 ? "Nothing to show on the map yet." : `On the map, north up: ${markers.join("; ")}.`),
+    osm: "Map © OpenStreetMap contributors",
+  },
   landing: {
     title: "Kirana",
     intro: "Order from the kirana stores around you, sell from your shop, or deliver as a rider.",
@@ -155,7 +161,6 @@ export const en = {
       eta: (minutes: string) => `about ${minutes}`,
       summary: (distance: string, eta: string) => `${distance} away, delivery ${eta}`,
       mapTitle: "Map of the stores around you",
-      mapDescription: (n: number, radius: string) => `You are at the centre; ${n === 1 ? "1 store" : `${n} stores`} within ${radius}. North is up.`,
       you: "You",
     },
     categories: {
