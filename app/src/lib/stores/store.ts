@@ -5,7 +5,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { Constants, type Database } from "../database.types.js";
 import { t } from "../i18n/index.js";
-import { pointOfWkb } from "../../routes/(signed-in)/customer/store-points.js";
+import { pointOfWkb } from "../maps/geo.js";
 import { dataOf } from "../orders/refusal.js";
 
 type Client = SupabaseClient<Database>;
