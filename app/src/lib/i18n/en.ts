@@ -425,7 +425,6 @@ export const en = {
       notFound: "There is no such order.",
       chats: "Chat",
       noChats: "No conversations for this order yet.",
-      open: (ref: string) => `Open order ${ref}`,
     },
     orders: {
       title: "Orders",
