@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
@@ -142,6 +143,35 @@ describe("the merchant's orders screen", () => {
     await riders.getByRole("button", { name: t.merchant.riders.assignNamed("ui-riders-free") }).click();
     await orderCard.getByText(t.merchant.riders.assigned("ui-riders-free")).waitFor();
     assert.equal((await sql<{ rider_id: string | null }[]>`select rider_id from public.orders where id = ${order.id}`)[0]!.rider_id, free.userId);
+    await context.close();
+  });
+
+  test("chats with the customer on the order's page", async () => {
+    const shop = await openShop(sql, "ui-chat", [{ sku: "ATTA", price_paise: 25000, stock: 10 }]);
+    const buyer = await person("customer", "ui-chat-buyer");
+    const order = await placeOrder(buyer, orderRequest(shop, [["ATTA", 1]]));
+    const [conversation] = await sql<{ id: string }[]>`select id from public.conversations where order_id = ${order.id} and kind = 'customer_store'`;
+    const { context, page } = await ordersScreen(shop);
+    await card(page, order.id).getByRole("link", { name: new RegExp(`^Order ${order.id.slice(0, 8).toUpperCase()} `) }).click();
+    await waitForPath(page, `/merchant/orders/${order.id}`);
+    const chat = page.getByRole("region", { name: t.chat.title("customer") });
+    await chat.getByText(t.chat.empty).waitFor();
+
+    // The customer writes from their phone; it arrives without a reload.
+    const asked = await buyer.supabase.rpc("send_message", { conversation_id: conversation!.id, client_msg_id: randomUUID(), body: "Is the atta fresh?" });
+    assert.equal(asked.error, null, asked.error?.message);
+    await chat.getByRole("log").getByText("Is the atta fresh?").waitFor();
+
+    await chat.getByLabel(t.chat.label).fill("Yes, packed this morning.");
+    await chat.getByRole("button", { name: t.chat.send }).click();
+    // Stored by the server (no longer waiting in the outbox).
+    await chat.getByRole("log").locator("li.mine:not(.waiting)", { hasText: "Yes, packed this morning." }).waitFor();
+    await screen(page, "merchant-order");
+    const messages = await sql<{ sender_id: string; body: string }[]>`select sender_id, body from public.messages where conversation_id = ${conversation!.id} order by seq`;
+    assert.deepEqual(messages.map((m) => [m.sender_id, m.body]), [
+      [buyer.userId, "Is the atta fresh?"],
+      [shop.merchant.userId, "Yes, packed this morning."],
+    ]);
     await context.close();
   });
 });

@@ -440,7 +440,6 @@ export const en = {
       back: "All orders",
       details: "Details",
       notFound: "There is no such order.",
-      chats: "Chat",
       noChats: "No conversations for this order yet.",
     },
     orders: {
