@@ -404,7 +404,7 @@ export const en = {
       saved: "Saved.",
       outboxLabel: (name: string) => `Stock and price of ${name}`,
       queued: "Saved on this phone; it will be sent when the network returns.",
-      state: (state: string) => `Change: ${state}`,
+      state: (state: string) => `Change: ${state}.`,
       priceInvalid: "A price from ₹0.01 to ₹1,00,000, with at most 2 decimals.",
       stockInvalid: "Stock is a whole number, 0 or more.",
       notYours: "This product is no longer in your store.",
