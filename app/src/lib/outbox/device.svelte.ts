@@ -3,7 +3,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
 import { drainWhenOnline, Outbox, requestBackgroundSync, type OutboxItem } from "./outbox.js";
-import { availabilitySender, checkoutSender, deliverySender, messageSender, pickupSender } from "./senders.js";
+import { availabilitySender, checkoutSender, deliverySender, inventorySender, messageSender, pickupSender } from "./senders.js";
 
 class DeviceOutbox {
   outbox = $state<Outbox | undefined>();
@@ -40,6 +40,7 @@ export async function start(supabase: SupabaseClient<Database>, userId: string, 
     senders: {
       checkout: checkoutSender(supabase),
       message: messageSender(supabase),
+      inventory: inventorySender(supabase),
       availability: availabilitySender(supabase),
       pickup: pickupSender(supabase),
       delivery: deliverySender(supabase),

@@ -3,8 +3,9 @@ import type { Database } from "../database.types.js";
 import type { Cart, OrderRequest } from "../cart/cart.js";
 import { deliver, markPickedUp } from "../deliveries/deliveries.js";
 import { setAvailability } from "../deliveries/shift.js";
-import type { Point } from "../maps/geo.js";
 import { t } from "../i18n/index.js";
+import { updateProduct, type ProductUpdate } from "../inventory/inventory.js";
+import type { Point } from "../maps/geo.js";
 import { checkout } from "../orders/orders.js";
 import { Refused } from "../orders/refusal.js";
 import type { SendOutcome, Sender } from "./outbox.js";
@@ -47,6 +48,32 @@ export function messageSender(supabase: Client): Sender {
     if (!error) return { ok: true, result: data };
     if (status === 0 || status >= 500 || status === 429) return { ok: false, retry: { status, code: error.code, message: error.message } };
     return { ok: false, attention: { status, code: error.code, message: error.message } };
+  };
+}
+
+/** A merchant's change to one product (absolute values, so sending it twice changes nothing more). */
+export interface InventoryPayload {
+  productId: string;
+  patch: ProductUpdate;
+}
+
+/**
+ * updateProduct: the saved product is done; no answer, a 5xx or the rate limit is tried again;
+ * a product that is no longer the merchant's or a value the table refuses needs the person.
+ */
+export function inventorySender(supabase: Client): Sender {
+  return async (item): Promise<SendOutcome> => {
+    const { productId, patch } = item.payload as InventoryPayload;
+    try {
+      const product = await updateProduct(supabase, productId, patch);
+      if (!product) return { ok: false, attention: { code: "not_found", message: t.merchant.inventory.notYours } };
+      return { ok: true, result: product };
+    } catch (e) {
+      if (!(e instanceof Refused)) return { ok: false, attention: { code: "invalid", message: t.merchant.inventory.refused(String(e)) } };
+      const problem = { status: e.status, code: e.code, message: t.merchant.inventory.refused(e.message) };
+      if (e.status === 0 || e.status >= 500 || e.status === 429) return { ok: false, retry: problem };
+      return { ok: false, attention: problem };
+    }
   };
 }
 
