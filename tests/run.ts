@@ -8,6 +8,7 @@ import { denoBinary, functionNames } from "../stack/lib/functions.js";
 import type { StackStatus } from "../stack/lib/stack.js";
 import { startThrowawayStack, type ThrowawayStack } from "../stack/lib/throwaway.js";
 import { startBuiltApp } from "./support/app.js";
+import { startTileServer } from "./support/tiles.js";
 import { ensureChromium } from "./support/chromium.js";
 import { updateTypes } from "../stack/lib/types.js";
 
@@ -104,17 +105,20 @@ async function nodeTests(name: string, files: string[], env: NodeJS.ProcessEnv, 
 async function browserTests(status: StackStatus, env: NodeJS.ProcessEnv, files: string[]): Promise<SuiteResult> {
   console.log("\n# Building and starting the app for the browser suite");
   let app;
+  const tiles = await startTileServer();
   try {
     ensureChromium((l) => console.log(l));
-    app = await startBuiltApp({ apiUrl: status.API_URL, anonKey: status.ANON_KEY, logFile: path.join(RESULTS_DIR, "app.log") });
+    app = await startBuiltApp({ apiUrl: status.API_URL, anonKey: status.ANON_KEY, mapTiles: tiles.template, logFile: path.join(RESULTS_DIR, "app.log") });
   } catch (e) {
     console.log(`not ok: ${(e as Error).message}`);
+    await tiles.stop();
     return { name: "browser", passed: 0, failed: 1 };
   }
   try {
-    return await nodeTests("browser", files, { ...env, APP_URL: app.url });
+    return await nodeTests("browser", files, { ...env, APP_URL: app.url, MAP_TILES: tiles.template });
   } finally {
     await app.stop();
+    await tiles.stop();
   }
 }
 

@@ -93,8 +93,24 @@ describe("the customer shops in the browser", () => {
     assert.match(first, /\b(29\d|30\d) m away, delivery about \d+ min/);
     assert.match(first, new RegExp(t.shop.stores.open));
     assert.match((await stores.nth(1).textContent()) ?? "", /\b(89\d|90\d) m away/);
-    await page.getByRole("img", { name: t.shop.stores.mapTitle }).waitFor();
+    // The map: the customer and both stores, over street tiles from the configured tile server.
+    const map = page.getByRole("img", { name: t.shop.stores.mapTitle });
+    await map.waitFor();
+    assert.deepEqual(await map.locator("[data-marker]").evaluateAll((g) => g.map((e) => e.getAttribute("data-marker"))), ["you", "store", "store"]);
+    const tileServer = process.env.MAP_TILES!.replace("{z}/{x}/{y}.png", "");
+    const tiles = map.locator("image");
+    assert.ok((await tiles.count()) > 0, "the map draws tiles");
+    for (const href of await tiles.evaluateAll((els) => els.map((e) => e.getAttribute("href") ?? ""))) {
+      assert.ok(href.startsWith(tileServer) && /^\d+\/\d+\/\d+\.png$/.test(href.slice(tileServer.length)), href);
+    }
     await screen(page, "customer-stores");
+    // Tiles that cannot load leave a plain background; the markers stay.
+    await page.route(`${tileServer}**`, (route) => route.abort());
+    await page.reload();
+    await map.waitFor();
+    await tiles.first().waitFor({ state: "detached" });
+    assert.equal(await map.locator("[data-marker]").count(), 3);
+    await page.unroute(`${tileServer}**`);
     await page.getByLabel(t.shop.stores.showClosed).check();
     await page.waitForURL((u) => u.searchParams.get("closed") === "1");
     await stores.getByRole("link", { name: "Kale Dairy" }).waitFor();

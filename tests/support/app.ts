@@ -17,7 +17,7 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startBuiltApp(opts: { apiUrl: string; anonKey: string; logFile: string }): Promise<RunningApp> {
+export async function startBuiltApp(opts: { apiUrl: string; anonKey: string; mapTiles: string; logFile: string }): Promise<RunningApp> {
   const log = fs.createWriteStream(opts.logFile);
   const build = spawnSync(path.join(ROOT, "node_modules", ".bin", "vite"), ["build"], { cwd: APP_DIR, encoding: "utf8" });
   log.write(`${build.stdout}${build.stderr}`);
@@ -27,7 +27,7 @@ export async function startBuiltApp(opts: { apiUrl: string; anonKey: string; log
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["build"], {
     cwd: APP_DIR,
-    env: { ...process.env, ...appNodeOptions(), HOST: "127.0.0.1", PORT: String(port), ORIGIN: url, PUBLIC_SUPABASE_URL: opts.apiUrl, PUBLIC_SUPABASE_ANON_KEY: opts.anonKey },
+    env: { ...process.env, ...appNodeOptions(), HOST: "127.0.0.1", PORT: String(port), ORIGIN: url, PUBLIC_SUPABASE_URL: opts.apiUrl, PUBLIC_SUPABASE_ANON_KEY: opts.anonKey, PUBLIC_MAP_TILES: opts.mapTiles },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.pipe(log);

@@ -222,3 +222,19 @@ export async function importInventory(supabase: Client, storeId: string, rows: I
   const updated = written.filter((p) => p.created_at !== p.updated_at).map((p) => p.sku);
   return { created, updated };
 }
+
+/** The inventory screen's edit of one product: price in rupees (up to 2 decimals), stock, listed. */
+export function productEditForm(messages: { price: string; stock: string }) {
+  return z
+    .object({
+      price: z
+        .string()
+        .trim()
+        .regex(/^[0-9]+(\.[0-9]{1,2})?$/, messages.price)
+        .transform((r) => Math.round(Number(r) * 100))
+        .pipe(z.int().min(1, messages.price).max(10_000_000, messages.price)),
+      stock: z.string().trim().regex(/^[0-9]+$/, messages.stock).transform(Number).pipe(stock.max(INT4_MAX, messages.stock)),
+      active: z.string(),
+    })
+    .transform((v): ProductUpdate => ({ price_paise: v.price, stock: v.stock, is_active: v.active === "on" }));
+}

@@ -3,7 +3,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
 import { drainWhenOnline, Outbox, requestBackgroundSync, type OutboxItem } from "./outbox.js";
-import { checkoutSender, messageSender } from "./senders.js";
+import { availabilitySender, checkoutSender, deliverySender, inventorySender, messageSender, pickupSender } from "./senders.js";
 
 class DeviceOutbox {
   outbox = $state<Outbox | undefined>();
@@ -37,7 +37,14 @@ export async function start(supabase: SupabaseClient<Database>, userId: string, 
   const storage = localforage.createInstance({ name: "kirana", storeName: `outbox_${userId.replace(/[^a-zA-Z0-9]/g, "_")}` });
   const outbox = new Outbox({
     storage,
-    senders: { checkout: checkoutSender(supabase), message: messageSender(supabase) },
+    senders: {
+      checkout: checkoutSender(supabase),
+      message: messageSender(supabase),
+      inventory: inventorySender(supabase),
+      availability: availabilitySender(supabase),
+      pickup: pickupSender(supabase),
+      delivery: deliverySender(supabase),
+    },
     locks: navigator.locks,
     online: () => navigator.onLine,
     channel: `kirana-outbox-${userId}`,

@@ -1,7 +1,13 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
 import type { Cart, OrderRequest } from "../cart/cart.js";
+import { deliver, markPickedUp } from "../deliveries/deliveries.js";
+import { setAvailability } from "../deliveries/shift.js";
+import { t } from "../i18n/index.js";
+import { updateProduct, type ProductUpdate } from "../inventory/inventory.js";
+import type { Point } from "../maps/geo.js";
 import { checkout } from "../orders/orders.js";
+import { Refused } from "../orders/refusal.js";
 import type { SendOutcome, Sender } from "./outbox.js";
 
 type Client = SupabaseClient<Database>;
@@ -42,5 +48,104 @@ export function messageSender(supabase: Client): Sender {
     if (!error) return { ok: true, result: data };
     if (status === 0 || status >= 500 || status === 429) return { ok: false, retry: { status, code: error.code, message: error.message } };
     return { ok: false, attention: { status, code: error.code, message: error.message } };
+  };
+}
+
+/** A merchant's change to one product (absolute values, so sending it twice changes nothing more). */
+export interface InventoryPayload {
+  productId: string;
+  patch: ProductUpdate;
+}
+
+/**
+ * updateProduct: the saved product is done; no answer, a 5xx or the rate limit is tried again;
+ * a product that is no longer the merchant's or a value the table refuses needs the person.
+ */
+export function inventorySender(supabase: Client): Sender {
+  return async (item): Promise<SendOutcome> => {
+    const { productId, patch } = item.payload as InventoryPayload;
+    try {
+      const product = await updateProduct(supabase, productId, patch);
+      if (!product) return { ok: false, attention: { code: "not_found", message: t.merchant.inventory.notYours } };
+      return { ok: true, result: product };
+    } catch (e) {
+      if (!(e instanceof Refused)) return { ok: false, attention: { code: "invalid", message: t.merchant.inventory.refused(String(e)) } };
+      const problem = { status: e.status, code: e.code, message: t.merchant.inventory.refused(e.message) };
+      if (e.status === 0 || e.status >= 500 || e.status === 429) return { ok: false, retry: problem };
+      return { ok: false, attention: problem };
+    }
+  };
+}
+
+/** A rider going on or off shift; the item's id only names it (setting a value twice is harmless). */
+export interface AvailabilityPayload {
+  riderId: string;
+  available: boolean;
+  /** Where the phone was when the rider went on shift, if it could tell. */
+  at: Point | null;
+}
+
+/** A rider's step on a delivery: pickup, or delivery with the code the device already checked. */
+export interface PickupPayload {
+  orderId: string;
+}
+export interface DeliveryPayload {
+  orderId: string;
+  code: string;
+}
+
+/** No answer, a 5xx or a rate limit may go through later; any other refusal needs the person. */
+function outcomeOf(error: unknown): SendOutcome {
+  if (!(error instanceof Refused)) return { ok: false, retry: error instanceof Error ? error.message : String(error) };
+  const problem = { status: error.status, code: error.code, message: error.message, details: error.details };
+  if (error.status === 0 || error.status >= 500 || error.status === 429) return { ok: false, retry: problem };
+  return { ok: false, attention: problem };
+}
+
+/** The order already is where this step would take it (a replay after a lost answer). */
+function alreadyAt(error: unknown, statuses: string[]): boolean {
+  if (!(error instanceof Refused) || error.code !== "invalid_transition") return false;
+  const details = error.details as { status?: unknown } | null;
+  return typeof details?.status === "string" && statuses.includes(details.status);
+}
+
+export function availabilitySender(supabase: Client): Sender {
+  return async (item): Promise<SendOutcome> => {
+    const { riderId, available, at } = item.payload as AvailabilityPayload;
+    try {
+      return { ok: true, result: await setAvailability(supabase, riderId, available, at) };
+    } catch (error) {
+      return outcomeOf(error);
+    }
+  };
+}
+
+/** Pickup: done also when a replay finds the order already picked up or delivered. */
+export function pickupSender(supabase: Client): Sender {
+  return async (item): Promise<SendOutcome> => {
+    const { orderId } = item.payload as PickupPayload;
+    try {
+      return { ok: true, result: await markPickedUp(supabase, orderId) };
+    } catch (error) {
+      return alreadyAt(error, ["picked_up", "delivered"]) ? { ok: true, result: null } : outcomeOf(error);
+    }
+  };
+}
+
+/**
+ * Delivery: done when delivered, also when a replay finds it delivered already; a wrong code
+ * (counted by the server) or a locked handover needs the rider.
+ */
+export function deliverySender(supabase: Client): Sender {
+  return async (item): Promise<SendOutcome> => {
+    const { orderId, code } = item.payload as DeliveryPayload;
+    try {
+      const answer = await deliver(supabase, orderId, code);
+      if (answer.kind === "delivered") return { ok: true, result: answer.order };
+      const message = answer.kind === "wrong" ? t.rider.job.wrongCodeCounted(answer.attemptsLeft) : t.rider.job.locked;
+      return { ok: false, attention: { ...answer, message } };
+    } catch (error) {
+      return alreadyAt(error, ["delivered"]) ? { ok: true, result: null } : outcomeOf(error);
+    }
   };
 }

@@ -1,6 +1,6 @@
 import { fail } from "@sveltejs/kit";
 import { z } from "zod";
-import { acceptOrder, rejectOrder, setStatus } from "$lib/deliveries/deliveries";
+import { acceptOrder, assignRider, rejectOrder, setStatus, suggestRiders } from "$lib/deliveries/deliveries";
 import { t } from "$lib/i18n";
 import { openStoreOrders, type OrderSummary } from "$lib/orders/orders";
 import { Refused } from "$lib/orders/refusal";
@@ -14,11 +14,20 @@ export const load: PageServerLoad = async ({ locals }) => {
       openStoreOrders(locals.supabase, { limit: 50 }),
     ]);
     if (stores.error) throw stores.error;
-    return { stores: stores.data, orders, failed: false };
+    return { stores: stores.data, orders, riders: await riderNames(locals.supabase, orders), failed: false };
   } catch {
-    return { stores: [] as { id: string; name: string }[], orders: [] as OrderSummary[], failed: true };
+    return { stores: [] as { id: string; name: string }[], orders: [] as OrderSummary[], riders: {} as Record<string, string>, failed: true };
   }
 };
+
+/** The names of the riders on the orders (row-level security shows the people one shares an order with). */
+async function riderNames(supabase: App.Locals["supabase"], orders: OrderSummary[]): Promise<Record<string, string>> {
+  const ids = [...new Set(orders.flatMap((o) => (o.rider_id ? [o.rider_id] : [])))];
+  if (ids.length === 0) return {};
+  const { data, error } = await supabase.from("profiles").select("id, full_name").in("id", ids);
+  if (error) throw error;
+  return Object.fromEntries(data.map((p) => [p.id, p.full_name]));
+}
 
 const orderId = z.uuid();
 const rejection = z.object({
@@ -26,12 +35,18 @@ const rejection = z.object({
 });
 
 type Done = keyof typeof t.merchant.orders.done;
+const assignment = z.object({ order_id: z.uuid(), rider_id: z.uuid() });
 
 /** What a refusal from the database means to the merchant; the page reloads the list after it. */
 function refusal(id: string, e: unknown) {
   const messages = t.merchant.orders.refused;
   if (e instanceof Refused) {
-    const message = e.code === "invalid_transition" || e.code === "order_not_found" ? messages[e.code] : messages.other(e.message);
+    const message =
+      e.code === "invalid_transition" || e.code === "order_not_found"
+        ? messages[e.code]
+        : e.code === "rider_unavailable"
+          ? t.merchant.riders.refused.rider_unavailable
+          : messages.other(e.message);
     return fail(e.status >= 400 && e.status < 500 ? e.status : 400, { orderId: id, refused: message });
   }
   return fail(400, { orderId: id, refused: messages.other(t.errors.generic) });
@@ -64,5 +79,20 @@ export const actions: Actions = {
     return run(id, "rejected", (ok) => rejectOrder(locals.supabase, ok, checked.data.reason));
   },
   preparing: async ({ request, locals }) => run((await request.formData()).get("order_id"), "preparing", (id) => setStatus(locals.supabase, id, "preparing")),
+  riders: async ({ request, locals }) => {
+    const parsed = orderId.safeParse((await request.formData()).get("order_id"));
+    if (!parsed.success) return fail(400, { orderId: null, refused: t.merchant.orders.refused.other(t.errors.generic) });
+    try {
+      return { orderId: parsed.data, riders: await suggestRiders(locals.supabase, parsed.data) };
+    } catch (e) {
+      return refusal(parsed.data, e);
+    }
+  },
+  assign: async ({ request, locals }) => {
+    const form = await request.formData();
+    const parsed = assignment.safeParse({ order_id: form.get("order_id"), rider_id: form.get("rider_id") });
+    if (!parsed.success) return fail(400, { orderId: null, refused: t.merchant.riders.refused.other(t.errors.generic) });
+    return run(parsed.data.order_id, "assigned", (id) => assignRider(locals.supabase, id, parsed.data.rider_id));
+  },
   ready: async ({ request, locals }) => run((await request.formData()).get("order_id"), "ready", (id) => setStatus(locals.supabase, id, "ready")),
 };

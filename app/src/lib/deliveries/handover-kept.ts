@@ -1,0 +1,31 @@
+// The job's handover check kept on the phone (localforage, a store per user), so the code can be
+// checked at a door with no signal.
+import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Database } from "../database.types.js";
+import { handoverCheck, handoverCheckSchema, type HandoverCheck } from "./deliveries.js";
+
+async function kept(userId: string) {
+  const { default: localforage } = await import("localforage");
+  return localforage.createInstance({ name: "kirana", storeName: `handover_${userId.replace(/[^a-zA-Z0-9]/g, "_")}` });
+}
+
+/**
+ * The check from the server when it answers (and kept for later), else the one kept when the
+ * job was last opened online; null when there is neither.
+ */
+export async function deviceHandoverCheck(supabase: SupabaseClient<Database>, userId: string, orderId: string): Promise<HandoverCheck | null> {
+  const store = await kept(userId);
+  try {
+    const check = await handoverCheck(supabase, orderId);
+    await store.setItem(orderId, check);
+    return check;
+  } catch {
+    const saved = handoverCheckSchema.safeParse(await store.getItem(orderId));
+    return saved.success ? saved.data : null;
+  }
+}
+
+/** Forgets a finished job's check. */
+export async function forgetHandoverCheck(userId: string, orderId: string): Promise<void> {
+  await (await kept(userId)).removeItem(orderId);
+}

@@ -1,0 +1,63 @@
+import { fail } from "@sveltejs/kit";
+import { z } from "zod";
+import { fieldErrors, formValues } from "$lib/accounts/forms";
+import { t } from "$lib/i18n";
+import { importInventory, parseInventoryCsv, productEditForm, updateProduct } from "$lib/inventory/inventory";
+import { Refused } from "$lib/orders/refusal";
+import { myStore } from "$lib/stores/store";
+import type { Actions, PageServerLoad } from "./$types";
+
+const i = t.merchant.inventory;
+const editForm = productEditForm({ price: i.priceInvalid, stock: i.stockInvalid });
+
+export const load: PageServerLoad = async ({ locals }) => {
+  const { profile } = await locals.safeGetSession();
+  try {
+    const store = await myStore(locals.supabase, profile!.id);
+    if (!store) return { store: null, products: [], failed: false };
+    const { data, error } = await locals.supabase
+      .from("products")
+      .select("id, sku, name, category, unit, price_paise, stock, is_active")
+      .eq("store_id", store.id)
+      .order("name")
+      .order("sku");
+    if (error) throw error;
+    return { store: { id: store.id, name: store.name }, products: data, failed: false };
+  } catch {
+    return { store: null, products: [], failed: true };
+  }
+};
+
+export const actions: Actions = {
+  // The same edit the outbox sends, for a browser whose script has not loaded.
+  update: async ({ request, locals }) => {
+    const form = await request.formData();
+    const productId = z.uuid().safeParse(form.get("product_id"));
+    const values = formValues(form, ["price", "stock", "active"]);
+    if (!productId.success) return fail(400, { productId: null, errors: { form: t.errors.generic } as Record<string, string> });
+    const parsed = editForm.safeParse(values);
+    if (!parsed.success) return fail(400, { productId: productId.data, errors: fieldErrors<string>(parsed.error) as Record<string, string> });
+    try {
+      const saved = await updateProduct(locals.supabase, productId.data, parsed.data);
+      if (!saved) return fail(404, { productId: productId.data, errors: { form: i.notYours } as Record<string, string> });
+      return { productId: productId.data, errors: {} as Record<string, string>, saved: true };
+    } catch (e) {
+      return fail(400, { productId: productId.data, errors: { form: i.refused(e instanceof Refused ? e.message : t.errors.generic) } as Record<string, string> });
+    }
+  },
+  // Nothing is written unless the whole file reads cleanly; then one request, all or nothing.
+  import: async ({ request, locals }) => {
+    const { profile } = await locals.safeGetSession();
+    const file = (await request.formData()).get("file");
+    if (!(file instanceof File) || file.size === 0) return fail(400, { importProblem: i.noFile });
+    const parsed = parseInventoryCsv(await file.text());
+    if (parsed.errors.length > 0) return fail(400, { csvErrors: parsed.errors });
+    try {
+      const store = await myStore(locals.supabase, profile!.id);
+      if (!store) return fail(400, { importProblem: i.noStore });
+      return { imported: await importInventory(locals.supabase, store.id, parsed.rows) };
+    } catch (e) {
+      return fail(400, { importProblem: i.importRefused(e instanceof Refused ? e.message : t.errors.generic) });
+    }
+  },
+};

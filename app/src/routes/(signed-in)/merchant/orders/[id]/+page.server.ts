@@ -1,0 +1,15 @@
+import { error } from "@sveltejs/kit";
+import { z } from "zod";
+import { orderConversations } from "$lib/chat/order-chats";
+import { t } from "$lib/i18n";
+import { getOrder } from "$lib/orders/orders";
+import type { PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+  const id = z.uuid().safeParse(params.id);
+  // Row-level security shows only the orders of the merchant's own stores.
+  const order = id.success ? await getOrder(locals.supabase, id.data) : null;
+  if (!order) error(404, { message: t.merchant.order.notFound });
+  // The store's chats of the order: with the customer from the start, with a rider once there is one.
+  return { order, chats: await orderConversations(locals.supabase, order.id, "store") };
+};

@@ -1,0 +1,40 @@
+import { fail, redirect } from "@sveltejs/kit";
+import { z } from "zod";
+import { claim, readyJobs, type ReadyJob } from "$lib/deliveries/deliveries";
+import { currentJob, myShift } from "$lib/deliveries/shift";
+import { t } from "$lib/i18n";
+import { Refused } from "$lib/orders/refusal";
+import type { Actions, PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async ({ locals }) => {
+  const { profile } = await locals.safeGetSession();
+  try {
+    const [shift, job] = await Promise.all([myShift(locals.supabase, profile!.id), currentJob(locals.supabase, profile!.id)]);
+    const jobs = shift.available && !job ? await readyJobs(locals.supabase) : [];
+    return { shift, job, jobs, failed: false };
+  } catch {
+    return { shift: { available: false, lastSeenAt: null }, job: null, jobs: [] as ReadyJob[], failed: true };
+  }
+};
+
+const refusals = t.rider.jobs.refused;
+type Known = Exclude<keyof typeof refusals, "other">;
+const known = (code: string): code is Known => code in refusals && code !== "other";
+
+export const actions: Actions = {
+  // Online only: a claim is a race for a job now, not something to queue for later.
+  claim: async ({ request, locals }) => {
+    const id = z.uuid().safeParse((await request.formData()).get("order_id"));
+    if (!id.success) return fail(400, { orderId: null, refused: refusals.other(t.errors.generic), gone: false });
+    try {
+      await claim(locals.supabase, id.data);
+    } catch (e) {
+      if (!(e instanceof Refused)) return fail(400, { orderId: id.data, refused: refusals.other(t.errors.generic), gone: false });
+      const message = known(e.code) ? refusals[e.code] : refusals.other(e.message);
+      // Taken or gone: the list drops it.
+      const gone = e.code === "already_claimed" || e.code === "job_not_found";
+      return fail(e.status >= 400 && e.status < 500 ? e.status : 400, { orderId: id.data, refused: message, gone });
+    }
+    redirect(303, `/rider/jobs/${id.data}`);
+  },
+};

@@ -1,0 +1,215 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { db, PASSWORD } from "../support/env.js";
+import { makeReady, NEAR, openShop, orderRequest, person, placeOrder, riderAt, type Person } from "../support/orders.js";
+import { appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
+
+let browser: Browser;
+const sql = db();
+before(async () => (browser = await launch()));
+after(async () => {
+  await browser.close();
+  await sql.end();
+});
+
+const j = t.rider.jobs;
+const job = t.rider.job;
+
+/** Waits until the database says so (bounded like every other wait, by the context's timeout). */
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}: last saw ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const statusOf = async (orderId: string) => (await sql<{ status: string }[]>`select status from public.orders where id = ${orderId}`)[0]!.status;
+const shiftOf = async (riderId: string) =>
+  (await sql<{ is_available: boolean; located: boolean }[]>`select is_available, location is not null as located from public.rider_profiles where rider_id = ${riderId}`)[0]!;
+
+/** A rider account signed in on a phone that shares its position (near the test stores). */
+async function riderPhone(label: string): Promise<{ rider: Person; context: BrowserContext; page: Page }> {
+  const rider = await person("rider", label);
+  const context = await phone(browser);
+  await context.grantPermissions(["geolocation"], { origin: appUrl });
+  await context.setGeolocation({ latitude: NEAR.lat, longitude: NEAR.lng });
+  const page = await context.newPage();
+  await page.goto(`${appUrl}/sign-in`);
+  await fillSignIn(page, rider.email, PASSWORD);
+  await waitForPath(page, "/rider");
+  // The outbox is open before anything is switched.
+  await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+  return { rider, context, page };
+}
+
+const shiftSwitch = (page: Page) => page.getByRole("switch", { name: t.rider.shift.onShift });
+const jobCard = (page: Page, store: string) => page.getByRole("article", { name: j.job(store) });
+
+describe("the rider's screens", () => {
+  test("on shift, a job arrives live, a lost claim is explained, the won job has directions and chat, is picked up, tracked and delivered with the code checked offline", async () => {
+    const tag = randomUUID().slice(0, 6);
+    const first = await openShop(sql, `ui-ride-a-${tag}`, [{ sku: "MILK", price_paise: 3000, stock: 20 }]);
+    const second = await openShop(sql, `ui-ride-b-${tag}`, [{ sku: "MILK", price_paise: 3000, stock: 20 }]);
+    const customer = await person("customer", "ui-ride-buyer");
+    const rival = await riderAt(sql, `ui-ride-rival-${tag}`);
+    const { rider, context, page } = await riderPhone(`ui-ride-${tag}`);
+
+    // Off shift: no jobs, and the database agrees.
+    assert.equal(await shiftSwitch(page).getAttribute("aria-checked"), "false");
+    await page.getByText(j.offShift).waitFor();
+    await screen(page, "rider-home");
+
+    await shiftSwitch(page).click();
+    await page.getByRole("switch", { name: t.rider.shift.onShift, checked: true }).waitFor();
+    await page.getByText(j.live).waitFor();
+    assert.deepEqual(await until(() => shiftOf(rider.userId), (s) => s.is_available && s.located, "on shift with a position"), { is_available: true, located: true });
+    await page.getByText(j.empty).waitFor();
+
+    // Two stores mark orders ready: both jobs appear without a reload.
+    const won = await placeOrder(customer, orderRequest(first, [["MILK", 2]]));
+    const lost = await placeOrder(customer, orderRequest(second, [["MILK", 1]]));
+    await makeReady(first, won.id);
+    await makeReady(second, lost.id);
+    const firstStore = `ui-ride-a-${tag} Kirana`;
+    const secondStore = `ui-ride-b-${tag} Kirana`;
+    await jobCard(page, firstStore).waitFor();
+    await jobCard(page, secondStore).waitFor();
+    await jobCard(page, firstStore).getByText(j.fee(t.money(won.delivery_fee_paise))).waitFor();
+    await screen(page, "rider-jobs");
+
+    // Another rider is faster: their claim lands just before this one.
+    await page.route(/\/rider\?\/claim$/, async (route) => {
+      const { error } = await rival.supabase.rpc("claim_delivery", { order_id: lost.id });
+      assert.equal(error, null, error?.message);
+      await route.continue();
+    });
+    await page.getByRole("button", { name: j.claimNamed(secondStore) }).click();
+    await page.getByRole("alert").filter({ hasText: j.refused.already_claimed }).waitFor();
+    await jobCard(page, secondStore).waitFor({ state: "detached" });
+    await page.unroute(/\/rider\?\/claim$/);
+    assert.equal((await sql<{ rider_id: string }[]>`select rider_id from public.orders where id = ${lost.id}`)[0]!.rider_id, rival.userId);
+
+    // This one is ours: the job screen with directions to the store and the customer.
+    await page.getByRole("button", { name: j.claimNamed(firstStore) }).click();
+    await waitForPath(page, `/rider/jobs/${won.id}`);
+    await page.getByRole("heading", { name: job.title(firstStore) }).waitFor();
+    for (const name of [job.directionsStore, job.directionsCustomer]) {
+      assert.match((await page.getByRole("link", { name }).getAttribute("href")) ?? "", /^geo:-?\d+(\.\d+)?,-?\d+(\.\d+)?/);
+    }
+    await page.getByText(job.collect(t.money(won.total_paise))).waitFor();
+    // The map shows the store, the customer and the rider (the phone's position).
+    const map = page.getByRole("img", { name: job.mapTitle });
+    for (const kind of ["store", "customer", "rider"]) await map.locator(`[data-marker="${kind}"]`).waitFor();
+
+    // The customer writes; the rider reads it and answers from the job screen.
+    const chatId = (await sql<{ id: string }[]>`select id from public.conversations where order_id = ${won.id} and kind = 'customer_rider' and closed_at is null`)[0]!.id;
+    const asked = await customer.supabase.rpc("send_message", { conversation_id: chatId, client_msg_id: randomUUID(), body: "Please ring the bell twice" });
+    assert.equal(asked.error, null, asked.error?.message);
+    const chat = page.getByRole("region", { name: t.chat.title("customer") });
+    await chat.getByRole("log").getByText("Please ring the bell twice").waitFor();
+    await chat.getByLabel(t.chat.label).fill("On my way to the store");
+    await chat.getByRole("button", { name: t.chat.send }).click();
+    await chat.getByRole("log").getByText("On my way to the store").waitFor();
+    await until(
+      async () => (await sql<{ body: string }[]>`select body from public.messages where conversation_id = ${chatId} and sender_id = ${rider.userId}`).map((m) => m.body),
+      (bodies) => bodies.length === 1,
+      "the rider's answer",
+    );
+    await page.getByRole("region", { name: t.chat.title("store") }).waitFor();
+    await screen(page, "rider-job");
+
+    // Picked up: the status moves, and the phone starts sharing its position for the order.
+    await page.getByRole("button", { name: job.pickup }).click();
+    await page.getByText(job.status(job.statuses.picked_up)).waitFor();
+    await page.getByTestId("sharing").filter({ hasText: job.sharing }).waitFor();
+    assert.equal(await until(() => statusOf(won.id), (s) => s === "picked_up", "picked up"), "picked_up");
+    const tracked = await until(
+      async () => (await sql<{ n: number }[]>`select count(*)::int as n from public.rider_locations where order_id = ${won.id} and rider_id = ${rider.userId}`)[0]!.n,
+      (n) => n >= 1,
+      "a stored position",
+    );
+    assert.ok(tracked >= 1);
+    await page.getByTestId("offline-check").waitFor();
+    await screen(page, "rider-delivering");
+
+    // At a door with no network: a wrong code is refused by the phone itself, without a request.
+    const sent: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/rpc/deliver_order")) sent.push(r.url());
+    });
+    await context.setOffline(true);
+    await page.waitForFunction(() => !navigator.onLine);
+    const code = (await sql<{ code: string }[]>`select code from private.handover_codes where order_id = ${won.id}`)[0]!.code;
+    const wrong = String((Number(code) + 1) % 10000).padStart(4, "0");
+    await page.getByLabel(job.code).fill(wrong);
+    await page.getByRole("button", { name: job.deliver }).click();
+    await page.getByRole("alert").filter({ hasText: job.wrongCode }).waitFor();
+    assert.deepEqual(sent, []);
+    assert.equal(await statusOf(won.id), "picked_up");
+
+    // The right code is queued on the phone and delivers once the network returns.
+    await page.getByLabel(job.code).fill(code);
+    await page.getByRole("button", { name: job.deliver }).click();
+    await page.getByTestId("delivery-pending").filter({ hasText: job.deliveryQueued }).waitFor();
+    await page.getByRole("link", { name: t.outbox.badge(1) }).waitFor();
+    assert.equal(await statusOf(won.id), "picked_up");
+    await context.setOffline(false);
+    await page.getByText(job.delivered).waitFor();
+    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    assert.equal(await statusOf(won.id), "delivered");
+    assert.equal(sent.length, 1);
+    // Delivered: no more sharing.
+    await page.getByTestId("sharing").waitFor({ state: "detached" });
+    await context.close();
+  });
+
+  test("a claimed job given back before pickup returns to the ready jobs", async () => {
+    const tag = randomUUID().slice(0, 6);
+    const shop = await openShop(sql, `ui-ride-back-${tag}`, [{ sku: "TEA", price_paise: 5000, stock: 5 }]);
+    const customer = await person("customer", "ui-ride-back-buyer");
+    const { page, context } = await riderPhone(`ui-ride-back-${tag}`);
+    await shiftSwitch(page).click();
+    await page.getByText(j.live).waitFor();
+    const order = await placeOrder(customer, orderRequest(shop, [["TEA", 1]]));
+    await makeReady(shop, order.id);
+    const store = `ui-ride-back-${tag} Kirana`;
+    await page.getByRole("button", { name: j.claimNamed(store) }).click();
+    await waitForPath(page, `/rider/jobs/${order.id}`);
+
+    await page.getByRole("button", { name: job.release }).click();
+    await waitForPath(page, "/rider");
+    await jobCard(page, store).waitFor();
+    assert.equal((await sql<{ rider_id: string | null }[]>`select rider_id from public.orders where id = ${order.id}`)[0]!.rider_id, null);
+    await context.close();
+  });
+
+  test("going on shift offline is queued, shown as waiting, and applied once when the network returns", async () => {
+    const { rider, context, page } = await riderPhone(`ui-ride-offline-${randomUUID().slice(0, 6)}`);
+    const changes: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "PATCH" && r.url().includes("/rest/v1/rider_profiles") && (r.postData() ?? "").includes("is_available")) changes.push(r.url());
+    });
+
+    await context.setOffline(true);
+    await page.waitForFunction(() => !navigator.onLine);
+    await shiftSwitch(page).click();
+    await page.getByTestId("shift-pending").filter({ hasText: t.rider.shift.queued }).waitFor();
+    await page.getByRole("link", { name: t.outbox.badge(1) }).waitFor();
+    assert.equal((await shiftOf(rider.userId)).is_available, false);
+    await screen(page, "rider-shift-queued");
+
+    await context.setOffline(false);
+    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    await page.getByTestId("shift-pending").waitFor({ state: "detached" });
+    await page.getByRole("switch", { name: t.rider.shift.onShift, checked: true }).waitFor();
+    assert.deepEqual(await shiftOf(rider.userId), { is_available: true, located: true });
+    await page.getByText(j.live).waitFor();
+    assert.equal(changes.length, 1);
+    await context.close();
+  });
+});
