@@ -12,6 +12,11 @@ export default defineConfig({
       // takes a first install that arrives slowly (any 2G phone) for an outside update, and an
       // automatic reload then would throw away what the person was typing.
       registerType: "prompt",
+      // SvelteKit builds with relative paths, which would register "./sw.js" (and link
+      // "./manifest.webmanifest") relative to each page: from /customer/orders/<id> a 404, so a
+      // deep page opened first never installed the worker. The worker and manifest are at the root.
+      base: "/",
+      scope: "/",
       manifest: {
         name: "Kirana",
         short_name: "Kirana",

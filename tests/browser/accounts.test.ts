@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { db, PASSWORD, signUp, uniqueEmail } from "../support/env.js";
-import { appUrl, fillSignIn, fillSignUp, launch, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, fillSignUp, launch, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
 let browser: Browser;
 const sql = db();
@@ -95,7 +95,7 @@ describe("accounts in the browser", () => {
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-up`);
     // The root layout registers the service worker once the page's script runs.
-    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration()) !== undefined);
+    await waitForAsync(page, async () => (await navigator.serviceWorker.getRegistration()) !== undefined);
     await page.getByLabel(t.fields.fullName).fill("Meera");
     await page.getByLabel(t.fields.email).fill("meera@");
     await page.getByRole("button", { name: t.signUp.submit }).click();

@@ -69,3 +69,15 @@ export async function fillSignIn(page: Page, email: string, password: string): P
 export async function waitForPath(page: Page, pathname: string): Promise<void> {
   await page.waitForURL((u) => u.pathname === pathname);
 }
+
+/**
+ * Waits until an async check in the page comes true (page.waitForFunction takes the promise an
+ * async function returns for a truthy answer, so it cannot wait on one). Bounded like the rest.
+ */
+export async function waitForAsync(page: Page, check: (arg: string | null) => Promise<boolean>, arg: string | null = null, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(check, arg))) {
+    if (Date.now() > deadline) throw new Error(`waitForAsync: ${check.toString()} not true within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { db, PASSWORD, uniqueEmail } from "../support/env.js";
-import { NEAR, openShop, type Shop } from "../support/orders.js";
-import { appUrl, fillSignUp, launch, phone, screen, t, waitForPath } from "./browser.js";
+import { NEAR, openShop, orderRequest, person, placeOrder, type Shop } from "../support/orders.js";
+import { appUrl, fillSignIn, fillSignUp, launch, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
 let browser: Browser;
 const sql = db();
@@ -52,6 +52,40 @@ async function placeOffline(context: BrowserContext, page: Page): Promise<void> 
   await page.getByRole("heading", { name: t.shop.checkout.queuedTitle }).waitFor();
   await page.getByText(t.shop.checkout.queued).waitFor();
   await page.getByRole("link", { name: t.outbox.badge(1) }).waitFor();
+}
+
+/**
+ * A customer with an order (one MNG) from a shop of their own, signed in on a phone whose service
+ * worker is active, on the order's page: loaded through the worker, so it is kept for offline.
+ */
+async function onOrderPage(label: string) {
+  const shop = await openShop(sql, `${label}-${randomUUID().slice(0, 6)}`, [{ sku: "MNG", price_paise: 9000, stock: 5 }]);
+  const customer = await person("customer", label);
+  const order = await placeOrder(customer, orderRequest(shop, [["MNG", 1]]));
+  const [chat] = await sql<{ id: string }[]>`select id from public.conversations where order_id = ${order.id} and kind = 'customer_store'`;
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await page.goto(`${appUrl}/sign-in`);
+  await fillSignIn(page, customer.email, PASSWORD);
+  await waitForPath(page, "/customer");
+  await waitForAsync(page, async () => (await navigator.serviceWorker.getRegistration())?.active?.state === "activated");
+  const url = `${appUrl}/customer/orders/${order.id}`;
+  await page.goto(url);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await waitForAsync(page, async (u) => (await (await caches.open("kirana-pages")).match(u!)) !== undefined, url);
+  const panel = page.getByRole("region", { name: t.chat.title("store") });
+  return { context, page, customer, shop, order, chatId: chat!.id, url, panel };
+}
+
+/** What the customer wrote in the conversation, in the server's order. */
+const customerMessages = async (chatId: string, userId: string) =>
+  (await sql<{ body: string }[]>`select body from public.messages where conversation_id = ${chatId} and sender_id = ${userId} order by seq`).map((m) => m.body);
+
+/** Types a message into the chat panel and sends it. */
+async function write(panel: Locator, body: string) {
+  await panel.getByLabel(t.chat.label).fill(body);
+  await panel.getByRole("button", { name: t.chat.send }).click();
+  await panel.getByRole("listitem").filter({ hasText: body }).waitFor();
 }
 
 const queuedState = (page: Page, state: keyof typeof t.outbox.states) =>
@@ -138,6 +172,70 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     await context.close();
   });
 
+  test("a checkout and two chat messages queued offline are sent once each, in the order typed", async () => {
+    const { context, page, customer, shop, chatId, url, panel } = await onOrderPage("offline-chat");
+    await readyToPlace(page, shop);
+    await placeOffline(context, page);
+    // The order's page opens offline (kept by the service worker), and its chat takes messages.
+    await page.goto(url);
+    await panel.waitFor();
+    await write(panel, "First: is the mango ripe?");
+    await write(panel, "Second: please pack it well");
+    await page.getByRole("link", { name: t.outbox.badge(3) }).waitFor();
+    assert.equal(await orderCount(customer.userId), 1);
+    assert.deepEqual(await customerMessages(chatId, customer.userId), []);
+
+    await context.setOffline(false);
+    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    assert.equal(await orderCount(customer.userId), 2);
+    assert.deepEqual(await customerMessages(chatId, customer.userId), ["First: is the mango ripe?", "Second: please pack it well"]);
+    await context.close();
+  });
+
+  test("chat messages sent while the network comes and goes are stored once each, in order", async () => {
+    const { context, page, customer, chatId, panel } = await onOrderPage("offline-chat-flap");
+    await context.setOffline(true);
+    await page.waitForFunction(() => !navigator.onLine);
+    await write(panel, "one");
+    await write(panel, "two");
+    await page.getByRole("link", { name: t.outbox.badge(2) }).waitFor();
+    for (let i = 0; i < 4; i++) {
+      await context.setOffline(false);
+      await page.waitForFunction(() => navigator.onLine);
+      await context.setOffline(true);
+      await page.waitForFunction(() => !navigator.onLine);
+    }
+    await context.setOffline(false);
+    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    assert.deepEqual(await customerMessages(chatId, customer.userId), ["one", "two"]);
+    await context.close();
+  });
+
+  test("the orders list and an order page with its chat open offline as last seen", async () => {
+    const { context, page, shop, order, chatId, url, panel } = await onOrderPage("offline-orders");
+    const sent = await shop.merchant.supabase.rpc("send_message", { conversation_id: chatId, client_msg_id: randomUUID(), body: "Mangoes are in" });
+    assert.equal(sent.error, null, sent.error?.message);
+    await panel.getByText("Mangoes are in").waitFor();
+    await page.goto(`${appUrl}/customer/orders`);
+    const link = page.getByRole("link", { name: /^Order from / });
+    await link.waitFor();
+    await waitForAsync(page, async () => (await (await caches.open("kirana-pages")).match(location.href)) !== undefined);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByText(/^You are offline: this is how it was at /).waitFor();
+    await link.click();
+    await waitForPath(page, `/customer/orders/${order.id}`);
+    await page.getByText(/^You are offline: this is how it was at /).waitFor();
+    await page.getByTestId("order-status").getByText(t.shop.orders.statuses.pending, { exact: true }).waitFor();
+    await page.getByText(t.shop.orders.notLive).waitFor();
+    await panel.getByText("Mangoes are in").waitFor();
+    await panel.getByText(t.chat.offlineCopy).waitFor();
+    assert.equal(page.url(), url);
+    await screen(page, "customer-order-offline");
+    await context.close();
+  });
+
   test("the home screen opens offline with the stores last seen", async () => {
     const { context, page, shop } = await setUp("offline-home");
     // A corner of the map of its own: the home screen lists the 20 nearest stores, and every
@@ -155,11 +253,11 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     // for offline. A page whose navigation began while the worker was still installing is never
     // claimed by it (clients.claim() takes only pages already loaded), so the reload, not this
     // page, is the first load the worker controls.
-    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === "activated");
+    await waitForAsync(page, async () => (await navigator.serviceWorker.getRegistration())?.active?.state === "activated");
     await page.reload();
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await page.getByRole("link", { name: store!.name }).waitFor();
-    await page.waitForFunction(async () => (await (await caches.open("kirana-pages")).keys()).length > 0);
+    await waitForAsync(page, async () => (await (await caches.open("kirana-pages")).keys()).length > 0);
 
     await context.setOffline(true);
     await page.reload();
