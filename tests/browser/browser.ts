@@ -69,3 +69,10 @@ export async function fillSignIn(page: Page, email: string, password: string): P
 export async function waitForPath(page: Page, pathname: string): Promise<void> {
   await page.waitForURL((u) => u.pathname === pathname);
 }
+
+/** Adds `count` of a product on the store page it is on. */
+export async function addToCart(page: Page, name: string, count: number): Promise<void> {
+  await page.getByLabel(t.shop.store.quantity(name)).selectOption(String(count));
+  await page.getByRole("button", { name: t.shop.store.addNamed(name) }).click();
+  await page.getByText(t.shop.store.added(name, count)).waitFor();
+}

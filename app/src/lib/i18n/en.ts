@@ -296,6 +296,17 @@ export const en = {
       payOnDelivery: "Pay cash on delivery.",
       allOrders: "All orders",
       notFound: "There is no such order.",
+      live: {
+        title: "Where your order is",
+        loading: "Connecting…",
+        unavailable: "Live updates are not available right now; reload the page to see the latest.",
+        mapTitle: "Map of the store, your delivery point and the rider",
+        noRider: "A rider is not on it yet.",
+        noPosition: "The rider has not shared a position yet.",
+        age: (s: number) => (s < 60 ? `Rider's position updated ${s} s ago` : `Rider's position updated ${Math.floor(s / 60)} min ago`),
+        eta: (minutes: string) => `Arrives in about ${minutes}`,
+        changed: (status: string) => `Your order is now: ${status}.`,
+      },
       statuses: {
         pending: "Waiting for the store",
         accepted: "Accepted by the store",

@@ -1,5 +1,6 @@
 import { error } from "@sveltejs/kit";
 import { z } from "zod";
+import { orderConversations } from "$lib/chat/order-chats";
 import { t } from "$lib/i18n";
 import { getOrder, handoverCode, orderTimeline } from "$lib/orders/orders";
 import type { PageServerLoad } from "./$types";
@@ -11,9 +12,12 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   if (!z.uuid().safeParse(params.id).success) error(404, { message: t.shop.orders.notFound, home: "/customer" });
   const order = await getOrder(locals.supabase, params.id);
   if (!order) error(404, { message: t.shop.orders.notFound, home: "/customer" });
-  const [timeline, code] = await Promise.all([
+  const finished = FINISHED.has(order.status);
+  const [timeline, code, chats] = await Promise.all([
     orderTimeline(locals.supabase, order.id),
-    FINISHED.has(order.status) ? Promise.resolve(null) : handoverCode(locals.supabase, order.id).catch(() => null),
+    finished ? Promise.resolve(null) : handoverCode(locals.supabase, order.id).catch(() => null),
+    // With the store from the start, with the rider once there is one.
+    orderConversations(locals.supabase, order.id, "customer"),
   ]);
-  return { order, timeline, code };
+  return { order, timeline, code, chats, finished };
 };
