@@ -81,3 +81,10 @@ export async function waitForAsync(page: Page, check: (arg: string | null) => Pr
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Adds `count` of a product on the store page it is on. */
+export async function addToCart(page: Page, name: string, count: number): Promise<void> {
+  await page.getByLabel(t.shop.store.quantity(name)).selectOption(String(count));
+  await page.getByRole("button", { name: t.shop.store.addNamed(name) }).click();
+  await page.getByText(t.shop.store.added(name, count)).waitFor();
+}

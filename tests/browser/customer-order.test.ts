@@ -41,16 +41,15 @@ describe("the customer's order page", () => {
     await page.goto(`${appUrl}/customer/orders/${order.id}`);
     const status = page.getByTestId("order-status");
     await status.getByText(o.statuses.pending, { exact: true }).waitFor();
-    await page.getByText(o.live).waitFor();
-    await page.getByText(o.noRider).waitFor();
+    await page.getByText(o.live.noRider).waitFor();
     await page.getByTestId("eta").getByText(/^Arrives in about \d+ min$/).waitFor();
-    await page.getByRole("img", { name: o.mapTitle }).waitFor();
+    await page.getByRole("img", { name: o.live.mapTitle }).waitFor();
 
     // The store accepts: the status and the timeline change without a reload, and it is announced.
     const accepted = await shop.merchant.supabase.rpc("accept_order", { order_id: order.id });
     assert.equal(accepted.error, null, accepted.error?.message);
     await status.getByText(o.statuses.accepted, { exact: true }).waitFor();
-    await page.locator('[aria-live="polite"]', { hasText: o.nowStatus(o.statuses.accepted) }).waitFor({ state: "attached" });
+    await page.locator('[aria-live="polite"]', { hasText: o.live.changed(o.statuses.accepted) }).waitFor({ state: "attached" });
     await page.getByRole("list").filter({ hasText: o.statuses.pending }).getByText(o.statuses.accepted).waitFor();
 
     // Ready, a rider claims it and reports where they are: the rider shows on the map.
@@ -62,7 +61,7 @@ describe("the customer's order page", () => {
     const rider = await riderAt(sql, "ui-live-rider");
     const claimed = await rider.supabase.rpc("claim_delivery", { order_id: order.id });
     assert.equal(claimed.error, null, claimed.error?.message);
-    await page.getByText(o.riderNoPosition).waitFor();
+    await page.getByText(o.live.noPosition).waitFor();
     const first = await rider.supabase.rpc("report_location", { order_id: order.id, lat: STORE_POINT.lat, lng: STORE_POINT.lng });
     assert.equal(first.error, null, first.error?.message);
     await page.locator('[data-marker="rider"]').waitFor();
@@ -107,7 +106,7 @@ describe("the customer's order page", () => {
     const delivered = await rider.supabase.rpc("deliver_order", { order_id: order.id, handover_code: code });
     assert.equal(delivered.error, null, delivered.error?.message);
     await status.getByText(o.statuses.delivered, { exact: true }).waitFor();
-    await page.getByRole("heading", { name: o.tracking }).waitFor({ state: "detached" });
+    await page.getByRole("heading", { name: o.live.title }).waitFor({ state: "detached" });
     await page.getByTestId("handover-code").waitFor({ state: "detached" });
     await context.close();
   });

@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { db, PASSWORD, uniqueEmail } from "../support/env.js";
 import { openShop, type ProductSpec } from "../support/orders.js";
-import { appUrl, fillSignUp, launch, phone, screen, t, waitForPath } from "./browser.js";
+import { addToCart, appUrl, fillSignUp, launch, phone, screen, t, waitForPath } from "./browser.js";
 
 let browser: Browser;
 const sql = db();
@@ -42,13 +42,6 @@ async function customer(label: string, context?: BrowserContext): Promise<{ page
 }
 
 const orderIdsOf = async (userId: string) => (await sql<{ id: string }[]>`select id from public.orders where customer_id = ${userId}`).map((r) => r.id);
-
-/** Adds `count` of a product on the store page it is on. */
-async function add(page: Page, name: string, count: number) {
-  await page.getByLabel(t.shop.store.quantity(name)).selectOption(String(count));
-  await page.getByRole("button", { name: t.shop.store.addNamed(name) }).click();
-  await page.getByText(t.shop.store.added(name, count)).waitFor();
-}
 
 describe("the customer shops in the browser", () => {
   test("picks a location by hand, finds stores, fills a cart, searches with a typo and places one order", async () => {
@@ -122,8 +115,8 @@ describe("the customer shops in the browser", () => {
     await waitForPath(page, `/customer/stores/${near.storeId}`);
     await page.getByRole("heading", { level: 2, name: "Vegetables" }).waitFor();
     await page.getByRole("heading", { level: 2, name: "Staples" }).waitFor();
-    await add(page, "Tomato (Tamatar)", 2);
-    await add(page, "Onion (Kanda)", 1);
+    await addToCart(page, "Tomato (Tamatar)", 2);
+    await addToCart(page, "Onion (Kanda)", 1);
     await page.getByRole("link", { name: t.shop.nav.cartCount(3) }).waitFor();
     await screen(page, "customer-store");
 
@@ -204,7 +197,7 @@ describe("the customer shops in the browser", () => {
     await page.getByText(t.shop.location.current(t.shop.localities.vimanNagar)).waitFor();
     await page.getByRole("link", { name: "Viman Fresh" }).click();
     await waitForPath(page, `/customer/stores/${shop.storeId}`);
-    await add(page, "Alphonso Mango", 3);
+    await addToCart(page, "Alphonso Mango", 3);
 
     await page.goto(`${appUrl}/customer/checkout`);
     await page.getByLabel(t.shop.checkout.address).fill("4 Nagar Road, Pune");

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
-import { makeReady, NEAR, openShop, orderRequest, person, placeOrder, riderAt, type Person } from "../support/orders.js";
+import { makeReady, openShop, orderRequest, person, placeOrder, riderAt, type Person, type ProductSpec, type Shop } from "../support/orders.js";
 import { appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
 
 let browser: Browser;
@@ -13,6 +13,13 @@ after(async () => {
   await browser.close();
   await sql.end();
 });
+
+// A corner of the map of its own, more than the claim radius from the other suites' stores, so
+// their ready orders are not this rider's jobs.
+const CORNER = { lat: 18.62, lng: 73.95 };
+const DOOR = { lat: CORNER.lat + 0.004, lng: CORNER.lng };
+const shopHere = (label: string, products: ProductSpec[]) => openShop(sql, label, products, { at: CORNER });
+const orderHere = (shop: Shop, lines: [string, number][]) => orderRequest(shop, lines, { delivery: { address: "3 Corner Lane, Pune", ...DOOR } });
 
 const j = t.rider.jobs;
 const job = t.rider.job;
@@ -37,7 +44,7 @@ async function riderPhone(label: string): Promise<{ rider: Person; context: Brow
   const rider = await person("rider", label);
   const context = await phone(browser);
   await context.grantPermissions(["geolocation"], { origin: appUrl });
-  await context.setGeolocation({ latitude: NEAR.lat, longitude: NEAR.lng });
+  await context.setGeolocation({ latitude: CORNER.lat, longitude: CORNER.lng });
   const page = await context.newPage();
   await page.goto(`${appUrl}/sign-in`);
   await fillSignIn(page, rider.email, PASSWORD);
@@ -53,10 +60,10 @@ const jobCard = (page: Page, store: string) => page.getByRole("article", { name:
 describe("the rider's screens", () => {
   test("on shift, a job arrives live, a lost claim is explained, the won job has directions and chat, is picked up, tracked and delivered with the code checked offline", async () => {
     const tag = randomUUID().slice(0, 6);
-    const first = await openShop(sql, `ui-ride-a-${tag}`, [{ sku: "MILK", price_paise: 3000, stock: 20 }]);
-    const second = await openShop(sql, `ui-ride-b-${tag}`, [{ sku: "MILK", price_paise: 3000, stock: 20 }]);
+    const first = await shopHere(`ui-ride-a-${tag}`, [{ sku: "MILK", price_paise: 3000, stock: 20 }]);
+    const second = await shopHere(`ui-ride-b-${tag}`, [{ sku: "MILK", price_paise: 3000, stock: 20 }]);
     const customer = await person("customer", "ui-ride-buyer");
-    const rival = await riderAt(sql, `ui-ride-rival-${tag}`);
+    const rival = await riderAt(sql, `ui-ride-rival-${tag}`, CORNER);
     const { rider, context, page } = await riderPhone(`ui-ride-${tag}`);
 
     // Off shift: no jobs, and the database agrees.
@@ -71,8 +78,8 @@ describe("the rider's screens", () => {
     await page.getByText(j.empty).waitFor();
 
     // Two stores mark orders ready: both jobs appear without a reload.
-    const won = await placeOrder(customer, orderRequest(first, [["MILK", 2]]));
-    const lost = await placeOrder(customer, orderRequest(second, [["MILK", 1]]));
+    const won = await placeOrder(customer, orderHere(first, [["MILK", 2]]));
+    const lost = await placeOrder(customer, orderHere(second, [["MILK", 1]]));
     await makeReady(first, won.id);
     await makeReady(second, lost.id);
     const firstStore = `ui-ride-a-${tag} Kirana`;
@@ -170,12 +177,12 @@ describe("the rider's screens", () => {
 
   test("a claimed job given back before pickup returns to the ready jobs", async () => {
     const tag = randomUUID().slice(0, 6);
-    const shop = await openShop(sql, `ui-ride-back-${tag}`, [{ sku: "TEA", price_paise: 5000, stock: 5 }]);
+    const shop = await shopHere(`ui-ride-back-${tag}`, [{ sku: "TEA", price_paise: 5000, stock: 5 }]);
     const customer = await person("customer", "ui-ride-back-buyer");
     const { page, context } = await riderPhone(`ui-ride-back-${tag}`);
     await shiftSwitch(page).click();
     await page.getByText(j.live).waitFor();
-    const order = await placeOrder(customer, orderRequest(shop, [["TEA", 1]]));
+    const order = await placeOrder(customer, orderHere(shop, [["TEA", 1]]));
     await makeReady(shop, order.id);
     const store = `ui-ride-back-${tag} Kirana`;
     await page.getByRole("button", { name: j.claimNamed(store) }).click();

@@ -55,18 +55,19 @@ export interface Shop {
   product: Record<string, string>;
 }
 
-/** A merchant with an approved store open around the clock, and its products. */
+/** A merchant with an approved store open around the clock (at STORE_POINT unless told), and its products. */
 export async function openShop(
   sql: Sql,
   label: string,
   products: ProductSpec[],
-  options: { delivery_radius_m?: number; minimum_order_paise?: number } = {},
+  options: { delivery_radius_m?: number; minimum_order_paise?: number; at?: { lat: number; lng: number } } = {},
 ): Promise<Shop> {
+  const at = options.at ?? STORE_POINT;
   const merchant = await person("merchant", label);
   const [store] = await sql<{ id: string }[]>`
     insert into public.stores (owner_id, name, address, location, status, opening_hours, delivery_radius_m, minimum_order_paise)
     values (${merchant.userId}, ${`${label} Kirana`}, '1 Shivaji Road, Pune',
-            ${`SRID=4326;POINT(${STORE_POINT.lng} ${STORE_POINT.lat})`}, 'approved', ${ALL_DAY as never},
+            ${`SRID=4326;POINT(${at.lng} ${at.lat})`}, 'approved', ${ALL_DAY as never},
             ${options.delivery_radius_m ?? 3000}, ${options.minimum_order_paise ?? 0})
     returning id`;
   const product: Record<string, string> = {};

@@ -12,12 +12,13 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   if (!z.uuid().safeParse(params.id).success) error(404, { message: t.shop.orders.notFound, home: "/customer" });
   const order = await getOrder(locals.supabase, params.id);
   if (!order) error(404, { message: t.shop.orders.notFound, home: "/customer" });
+  const finished = FINISHED.has(order.status);
   const [timeline, code, chats] = await Promise.all([
     orderTimeline(locals.supabase, order.id),
-    FINISHED.has(order.status) ? Promise.resolve(null) : handoverCode(locals.supabase, order.id).catch(() => null),
-    // With the store from the start, with the rider once there is one; the order shows without them.
-    orderConversations(locals.supabase, order.id, "customer").catch(() => []),
+    finished ? Promise.resolve(null) : handoverCode(locals.supabase, order.id).catch(() => null),
+    // With the store from the start, with the rider once there is one.
+    orderConversations(locals.supabase, order.id, "customer"),
   ]);
   // When this copy was made: the service worker keeps the page for offline, and then says so.
-  return { order, timeline, code, chats, loadedAt: new Date().toISOString() };
+  return { order, timeline, code, chats, finished, loadedAt: new Date().toISOString() };
 };
