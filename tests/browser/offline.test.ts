@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { db, PASSWORD, uniqueEmail } from "../support/env.js";
 import { NEAR, openShop, orderRequest, person, placeOrder, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, fillSignUp, launch, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { addToCart, appUrl, fillSignIn, fillSignUp, launch, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
 let browser: Browser;
 const sql = db();
@@ -257,12 +257,23 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await page.getByRole("link", { name: store!.name }).waitFor();
     await waitForAsync(page, async () => (await (await caches.open("kirana-pages")).keys()).length > 0);
+    // The store's page, loaded once online (the worker keeps page loads, not in-app navigations), is kept too.
+    await page.goto(`${appUrl}/customer/stores/${shop.storeId}`);
+    await page.getByRole("button", { name: t.shop.store.addNamed("Product MNG") }).waitFor();
+    await waitForAsync(page, async () => (await (await caches.open("kirana-pages")).match(location.href)) !== undefined);
+    await page.goBack();
+    await waitForPath(page, "/customer");
 
     await context.setOffline(true);
     await page.reload();
     await page.getByText(/^You are offline: these are the stores as they were at /).waitFor();
     await page.getByRole("list", { name: t.shop.stores.title }).getByRole("link", { name: store!.name }).waitFor();
     await screen(page, "offline-home");
+    // Its products open offline as last seen, and can go into the cart.
+    await page.getByRole("link", { name: store!.name }).click();
+    await waitForPath(page, `/customer/stores/${shop.storeId}`);
+    await page.getByText(/^You are offline: this is how it was at /).waitFor();
+    await addToCart(page, "Product MNG", 1);
     await context.close();
   });
 });
