@@ -121,7 +121,7 @@ test("a customer orders, the store accepts it live, a rider claims, shares their
   await c.getByTestId("eta").filter({ hasText: /Arrives in about \d+ min/ }).waitFor();
   // A chat with the rider opened when the rider took the order.
   await c.getByRole("region", { name: t.chat.title("rider") }).waitFor();
-  await screen(c, "customer-order-live");
+  await screen(c, "journey-customer-watching");
   const before = await placeOf(riderMarker);
 
   // The rider rides towards the customer; the customer's map follows.
