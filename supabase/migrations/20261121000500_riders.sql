@@ -23,7 +23,8 @@ comment on column public.rider_profiles.last_seen_at is 'When the rider''s devic
 
 revoke all on table public.rider_profiles from anon, authenticated;
 grant select on table public.rider_profiles to authenticated;
-grant update (vehicle, vehicle_number, is_available, location, last_seen_at)
+-- last_seen_at is the database's to write (below): a phone's clock could keep a silent rider "seen".
+grant update (vehicle, vehicle_number, is_available, location)
   on table public.rider_profiles to authenticated;
 grant all on table public.rider_profiles to service_role;
 
@@ -31,6 +32,25 @@ create index rider_profiles_location_idx on public.rider_profiles using gist (lo
 
 create trigger rider_profiles_touch_updated_at before update on public.rider_profiles
   for each row execute function private.touch_updated_at();
+
+-- A rider's own report of position or availability is stamped with the server's clock. Updates by
+-- the database's own functions (report_location) and by its owner (seeds) set the time themselves.
+create function private.stamp_rider_seen() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if current_user = 'authenticated' then
+    new.last_seen_at := now();
+  end if;
+  return new;
+end
+$$;
+comment on function private.stamp_rider_seen() is 'Trigger on rider_profiles: a rider''s own update of position or availability sets last_seen_at to now().';
+revoke execute on function private.stamp_rider_seen() from public;
+
+create trigger rider_profiles_stamp_seen before update of location, is_available on public.rider_profiles
+  for each row execute function private.stamp_rider_seen();
 
 alter table public.rider_profiles enable row level security;
 

@@ -4,7 +4,7 @@
 -- of that customer and merchant. Uses the helpers from 000_test_helpers.sql.
 begin;
 
-select plan(80);
+select plan(84);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to lives_ok/throws_ok can look ids up; readable by the API roles the tests switch to.
@@ -63,6 +63,8 @@ select trigger_is('public', 'profiles', 'profiles_sync_rider_profile', 'private'
   'profiles_sync_rider_profile calls private.sync_rider_profile()');
 select has_trigger('public', 'rider_profiles', 'rider_profiles_touch_updated_at',
   'rider_profiles has the trigger that keeps updated_at');
+select trigger_is('public', 'rider_profiles', 'rider_profiles_stamp_seen', 'private', 'stamp_rider_seen',
+  'rider_profiles_stamp_seen calls private.stamp_rider_seen()');
 
 select table_privs_are('public', 'rider_profiles', 'authenticated', array['SELECT'],
   'authenticated may only select rider profiles at table level');
@@ -70,10 +72,10 @@ select table_privs_are('public', 'rider_profiles', 'anon', array[]::name[],
   'anon has no privilege on rider profiles');
 select column_privs_are('public', 'rider_profiles', c, 'authenticated', array['SELECT', 'UPDATE'],
   'authenticated may update rider_profiles.' || c)
-from unnest(array['vehicle', 'vehicle_number', 'is_available', 'location', 'last_seen_at']) as c;
+from unnest(array['vehicle', 'vehicle_number', 'is_available', 'location']) as c;
 select column_privs_are('public', 'rider_profiles', c, 'authenticated', array['SELECT'],
   'authenticated may not update rider_profiles.' || c)
-from unnest(array['rider_id', 'created_at', 'updated_at']) as c;
+from unnest(array['rider_id', 'last_seen_at', 'created_at', 'updated_at']) as c;
 
 -- ---------------------------------------------------------------------------------------------
 -- The trigger (as the database owner)
@@ -182,16 +184,32 @@ select lives_ok(
     set is_available = true,
         location = tests.point(73.86, 18.53),
         vehicle = 'motorcycle',
-        vehicle_number = 'MH 12 AB 1234',
-        last_seen_at = now()
+        vehicle_number = 'MH 12 AB 1234'
     where rider_id = (select auth.uid())$$,
-  'rider can update their own availability, position, vehicle and last-seen time'
+  'rider can update their own availability, position and vehicle'
 );
 select results_eq(
   $$select is_available, extensions.st_astext(location::extensions.geometry), vehicle::text, vehicle_number, last_seen_at = now()
     from public.rider_profiles where rider_id = (select auth.uid())$$,
   $$values (true, 'POINT(73.86 18.53)', 'motorcycle', 'MH 12 AB 1234', true)$$,
-  'rider''s availability, position, vehicle and last-seen time changed'
+  'rider''s availability, position and vehicle changed, and the database stamped the last-seen time'
+);
+select throws_ok(
+  $$update public.rider_profiles set last_seen_at = now() + interval '1 day' where rider_id = (select auth.uid())$$,
+  '42501', null,
+  'rider cannot write their own last-seen time (a phone''s clock could keep them "seen")'
+);
+select tests.clear_authentication();
+update public.rider_profiles set last_seen_at = now() - interval '5 minutes' where rider_id = (select id from personas where name = 'rider');
+select tests.authenticate_as((select id from personas where name = 'rider'));
+select lives_ok(
+  $$update public.rider_profiles set location = tests.point(73.86, 18.53) where rider_id = (select auth.uid())$$,
+  'rider reports the same position again'
+);
+select is(
+  (select last_seen_at from public.rider_profiles where rider_id = (select auth.uid())),
+  now(),
+  'a report of an unchanged position still counts as seen now'
 );
 select is(
   (select updated_at from public.rider_profiles where rider_id = (select auth.uid())),
@@ -305,7 +323,7 @@ select tests.authenticate_as((select id from personas where name = 'demoted'));
 
 select is_empty($$select 1 from public.rider_profiles$$, 'a former rider sees no rider profile, not even their kept one');
 select lives_ok(
-  $$update public.rider_profiles set is_available = true, last_seen_at = now() where rider_id = (select auth.uid())$$,
+  $$update public.rider_profiles set is_available = true where rider_id = (select auth.uid())$$,
   'a former rider''s attempt to go back on shift does not raise'
 );
 
@@ -403,7 +421,7 @@ select tests.authenticate_as((select id from personas where name = 'suspended'))
 
 select is_empty($$select 1 from public.rider_profiles$$, 'a suspended rider sees no rider profile, not even their own');
 select lives_ok(
-  $$update public.rider_profiles set is_available = true, last_seen_at = now() where rider_id = (select auth.uid())$$,
+  $$update public.rider_profiles set is_available = true where rider_id = (select auth.uid())$$,
   'a suspended rider''s update of their own profile does not raise'
 );
 

@@ -28,7 +28,8 @@ export interface Shift {
  */
 export async function setAvailability(supabase: Client, riderId: string, available: boolean, at: Point | null): Promise<Shift> {
   const change: Database["public"]["Tables"]["rider_profiles"]["Update"] = { is_available: available };
-  if (at) Object.assign(change, { location: ewkt(at), last_seen_at: new Date().toISOString() });
+  // The database stamps last_seen_at with its own clock.
+  if (at) Object.assign(change, { location: ewkt(at) });
   const rows = dataOf(await supabase.from("rider_profiles").update(change).eq("rider_id", z.uuid().parse(riderId)).select("is_available, last_seen_at"));
   const row = rows[0];
   if (!row) throw new Refused(403, "not_allowed", "This account cannot change its shift.");
@@ -40,7 +41,7 @@ export async function reportSeen(supabase: Client, riderId: string, at: Point): 
   dataOf(
     await supabase
       .from("rider_profiles")
-      .update({ location: ewkt(at), last_seen_at: new Date().toISOString() })
+      .update({ location: ewkt(at) })
       .eq("rider_id", z.uuid().parse(riderId)),
   );
 }
