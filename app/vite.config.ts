@@ -43,15 +43,18 @@ export default defineConfig({
         // Background Sync: on `sync` ("outbox-drain") the worker tells the open pages to drain
         // their outbox (static/outbox-sync.js).
         importScripts: ["/outbox-sync.js"],
-        // The customer's home screen, store pages, orders list and order pages, from the network
-        // when there is one, else as they were last seen (the stores also kept in localforage,
-        // src/lib/discovery/saved.ts, and the chats in src/lib/chat/order-chats.ts): the app
-        // opens offline. Signing out deletes this cache.
+        // The customer's home, store pages, orders list and order pages, a rider's job and a
+        // merchant's order, from the network when there is one, else as they were last seen (the
+        // stores also kept in localforage, src/lib/discovery/saved.ts, and the chats in
+        // src/lib/chat/order-chats.ts): the app opens offline. Signing out deletes this cache.
         // No single-page fallback: pages come from the server.
         navigateFallback: null,
         runtimeCaching: [
           {
-            urlPattern: ({ request, url }) => request.mode === "navigate" && /^\/customer(\/orders(\/[0-9a-f-]{36})?|\/stores\/[0-9a-f-]{36})?$/.test(url.pathname),
+            // The function is copied into the worker as text: it can use no name from this file.
+            urlPattern: ({ request, url }) =>
+              request.mode === "navigate" &&
+              /^\/(customer(\/orders(\/[0-9a-f-]{36})?|\/stores\/[0-9a-f-]{36})?|rider\/jobs\/[0-9a-f-]{36}|merchant\/orders\/[0-9a-f-]{36})$/.test(url.pathname),
             handler: "NetworkFirst",
             options: {
               cacheName: "kirana-pages",

@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt, STORE_POINT, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, launch, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
 let browser: Browser;
 const sql = db();
@@ -172,6 +172,17 @@ describe("the merchant's orders screen", () => {
       [buyer.userId, "Is the atta fresh?"],
       [shop.merchant.userId, "Yes, packed this morning."],
     ]);
+
+    // The order's page, loaded once online, opens offline with its chat as last seen.
+    await page.reload();
+    await chat.getByRole("log").getByText("Is the atta fresh?").waitFor();
+    await chat.getByRole("log").getByText("Yes, packed this morning.").waitFor();
+    await waitForAsync(page, async () => (await (await caches.open("kirana-pages")).match(location.href)) !== undefined);
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByText(/^You are offline: this is how it was at /).waitFor();
+    await chat.getByRole("log").getByText("Is the atta fresh?").waitFor();
+    await chat.getByRole("log").getByText("Yes, packed this morning.").waitFor();
     await context.close();
   });
 });

@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt, type Person, type ProductSpec, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, launch, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
 let browser: Browser;
 const sql = db();
@@ -144,6 +144,12 @@ describe("the rider's screens", () => {
     await page.getByTestId("offline-check").waitFor();
     await screen(page, "rider-delivering");
 
+    // The job's page, loaded once online, is kept for offline: reopened with no network, it says
+    // how old it is and still checks the code on the phone.
+    await page.reload();
+    await page.getByTestId("offline-check").waitFor();
+    await waitForAsync(page, async () => (await (await caches.open("kirana-pages")).match(location.href)) !== undefined);
+
     // At a door with no network: a wrong code is refused by the phone itself, without a request.
     const sent: string[] = [];
     page.on("request", (r) => {
@@ -151,6 +157,9 @@ describe("the rider's screens", () => {
     });
     await context.setOffline(true);
     await page.waitForFunction(() => !navigator.onLine);
+    await page.reload();
+    await page.getByText(/^You are offline: this is how it was at /).waitFor();
+    await page.getByTestId("offline-check").waitFor();
     const code = (await sql<{ code: string }[]>`select code from private.handover_codes where order_id = ${won.id}`)[0]!.code;
     const wrong = String((Number(code) + 1) % 10000).padStart(4, "0");
     await page.getByLabel(job.code).fill(wrong);

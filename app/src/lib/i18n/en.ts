@@ -5,6 +5,7 @@ export const en = {
     tagline: "Neighbourhood stores, delivered in minutes.",
     online: "Online",
     offline: "Offline",
+    offlineCopy: (at: string) => `You are offline: this is how it was at ${at}.`,
   },
   outbox: {
     badge: (n: number) => `${n} pending`,
@@ -296,7 +297,6 @@ export const en = {
       payOnDelivery: "Pay cash on delivery.",
       allOrders: "All orders",
       notFound: "There is no such order.",
-      offlineCopy: (at: string) => `You are offline: this is how it was at ${at}.`,
       live: {
         title: "Where your order is",
         loading: "Connecting…",

@@ -21,7 +21,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     // Without its chats the job can still be done.
     orderConversations(locals.supabase, order.id, "rider").catch(() => []),
   ]);
-  return { order, ...places, chats };
+  // loadedAt: the service worker keeps the page for offline, which then says how old it is.
+  return { order, ...places, chats, loadedAt: new Date().toISOString() };
 };
 
 export const actions: Actions = {
