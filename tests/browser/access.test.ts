@@ -1,19 +1,15 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
+import { describe, test } from "node:test";
 import { signJwt } from "../../stack/lib/jwt.js";
 import { env, PASSWORD, signUp } from "../support/env.js";
-import { appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
 
-let browser: Browser;
-before(async () => (browser = await launch()));
-after(() => browser.close());
 
 describe("who may open which area", () => {
   test("a customer opening the merchant area gets a 403 page with a way back to their own", async () => {
     const { email } = await signUp("customer", "ui-nosy");
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-in`);
     await fillSignIn(page, email, PASSWORD);
@@ -39,7 +35,7 @@ describe("who may open which area", () => {
 
   test("a signed-out visitor is sent to sign-in, then to the page they asked for", async () => {
     const { email } = await signUp("rider", "ui-visitor");
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(`${appUrl}/rider`);
     await page.waitForURL((u) => u.pathname === "/sign-in" && u.searchParams.get("next") === "/rider");
@@ -50,7 +46,7 @@ describe("who may open which area", () => {
 
   test("after sign-in a page in another role's area is not where anyone is sent", async () => {
     const { email } = await signUp("customer", "ui-next");
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-in?next=${encodeURIComponent("/merchant")}`);
     await fillSignIn(page, email, PASSWORD);
@@ -72,7 +68,7 @@ describe("who may open which area", () => {
     });
 
     // The real session in that cookie opens the merchant's area...
-    const genuine = await phone(browser);
+    const genuine = await phone();
     await genuine.addCookies([cookie(session)]);
     const page = await genuine.newPage();
     await page.goto(`${appUrl}/merchant`);
@@ -82,7 +78,7 @@ describe("who may open which area", () => {
     // ...the same session with a token signed by anyone else does not.
     const now = Math.floor(Date.now() / 1000);
     const claims = { sub: userId, email, role: "authenticated", aud: "authenticated", session_id: randomUUID(), iat: now, exp: now + 3600 };
-    const forged = await phone(browser);
+    const forged = await phone();
     await forged.addCookies([cookie({ ...session, access_token: signJwt(claims, "a-secret-that-is-not-the-projects-secret") })]);
     const forgedPage = await forged.newPage();
     await forgedPage.goto(`${appUrl}/merchant`);

@@ -1,22 +1,16 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
+import { after, describe, test } from "node:test";
 import { db, PASSWORD, signUp, uniqueEmail } from "../support/env.js";
-import { appUrl, fillSignIn, fillSignUp, launch, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, fillSignUp, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
-let browser: Browser;
 const sql = db();
-before(async () => (browser = await launch()));
-after(async () => {
-  await browser.close();
-  await sql.end();
-});
+after(() => sql.end());
 
 const accountsWith = async (email: string) => (await sql`select count(*)::int as n from auth.users where email = ${email}`)[0]!.n as number;
 
 describe("accounts in the browser", () => {
   test("the welcome, sign-in and sign-up screens", async () => {
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(appUrl);
     await page.getByRole("heading", { level: 1, name: t.landing.title }).waitFor();
@@ -32,7 +26,7 @@ describe("accounts in the browser", () => {
 
   for (const role of ["customer", "merchant", "rider"] as const) {
     test(`a ${role} signs up, lands on their area, signs out and signs in again`, async () => {
-      const context = await phone(browser);
+      const context = await phone();
       const page = await context.newPage();
       const email = uniqueEmail(`ui-${role}`);
       const name = `Asha ${role}`;
@@ -59,7 +53,7 @@ describe("accounts in the browser", () => {
   }
 
   test("bad input is refused field by field and creates nothing", async () => {
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     const email = "not-an-email";
     await fillSignUp(page, { name: "", email, password: "short" });
@@ -91,7 +85,7 @@ describe("accounts in the browser", () => {
   });
 
   test("with the script running, a refused form moves focus to the first problem", async () => {
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-up`);
     // The root layout registers the service worker once the page's script runs.
@@ -111,7 +105,7 @@ describe("accounts in the browser", () => {
 
   test("an email already in use is named on the email field", async () => {
     const { email } = await signUp("customer", "ui-taken");
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await fillSignUp(page, { role: "rider", name: "Someone Else", email, password: PASSWORD });
     await page.locator("#email-error").getByText(t.signUp.emailTaken).waitFor();
@@ -121,7 +115,7 @@ describe("accounts in the browser", () => {
 
   test("a wrong password is refused without saying which part was wrong", async () => {
     const { email } = await signUp("customer", "ui-wrong");
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-in`);
     await fillSignIn(page, email, "not-the-password");
@@ -134,7 +128,7 @@ describe("accounts in the browser", () => {
   test("a suspended account signs in and is told it can change nothing", async () => {
     const { email, userId } = await signUp("merchant", "ui-suspended");
     await sql`update public.profiles set status = 'suspended', status_reason = 'Documents expired' where id = ${userId}`;
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-in`);
     await fillSignIn(page, email, PASSWORD);
@@ -155,7 +149,7 @@ describe("accounts in the browser", () => {
   test("an admin signing in is sent to Supabase Studio", async () => {
     const { email, userId } = await signUp("customer", "ui-admin");
     await sql`update public.profiles set role = 'admin' where id = ${userId}`;
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-in`);
     await fillSignIn(page, email, PASSWORD);

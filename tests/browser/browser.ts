@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { after } from "node:test";
 import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { ROOT } from "../../stack/lib/paths.js";
@@ -20,13 +21,16 @@ export const appUrl = required("APP_URL");
 const SCREENSHOTS = path.join(ROOT, "test-results", "screenshots");
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true });
-}
+// One Chromium per test file: launched by the first phone, closed once the file's tests are done.
+let chromiumRunning: Promise<Browser> | undefined;
+after(async () => {
+  await (await chromiumRunning)?.close();
+});
 
 /** A fresh profile (no cookies, no service worker) on a 360 × 740 phone screen. */
-export async function phone(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "en-IN", serviceWorkers: "allow" });
+export async function phone(): Promise<BrowserContext> {
+  chromiumRunning ??= chromium.launch({ executablePath: CHROMIUM, headless: true });
+  const context = await (await chromiumRunning).newContext({ viewport: { width: 360, height: 740 }, locale: "en-IN", serviceWorkers: "allow" });
   // Waits are for conditions; this only bounds how long a test that will fail takes to say so.
   context.setDefaultTimeout(15_000);
   return context;

@@ -1,18 +1,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { after, describe, test } from "node:test";
+import type { Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { NEAR, openShop, orderRequest, person, placeOrder, riderAt, STORE_POINT } from "../support/orders.js";
-import { appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
 
-let browser: Browser;
 const sql = db();
-before(async () => (browser = await launch()));
-after(async () => {
-  await browser.close();
-  await sql.end();
-});
+after(() => sql.end());
 
 const o = t.shop.orders;
 const riderMarker = (page: Page) => page.locator('[data-marker="rider"]').getAttribute("transform");
@@ -33,7 +28,7 @@ describe("the customer's order page", () => {
     const customer = await person("customer", "ui-live-customer");
     const order = await placeOrder(customer, orderRequest(shop, [["ATTA", 2]]));
 
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-in`);
     await fillSignIn(page, customer.email, PASSWORD);

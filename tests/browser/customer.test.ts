@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { after, describe, test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
 import { db, PASSWORD, uniqueEmail } from "../support/env.js";
 import { openShop, type ProductSpec } from "../support/orders.js";
-import { addToCart, appUrl, fillSignUp, launch, phone, screen, t, waitForPath } from "./browser.js";
+import { addToCart, appUrl, fillSignUp, phone, screen, t, waitForPath } from "./browser.js";
 
-let browser: Browser;
 const sql = db();
-before(async () => (browser = await launch()));
-after(async () => {
-  await browser.close();
-  await sql.end();
-});
+after(() => sql.end());
 
 type Point = { lat: number; lng: number };
 /** The point `north` and `east` metres from `from`. */
@@ -32,7 +27,7 @@ async function shopAt(label: string, at: Point, products: (ProductSpec & { name:
 
 /** A new customer, signed in on a phone, on their home screen. */
 async function customer(label: string, context?: BrowserContext): Promise<{ page: Page; context: BrowserContext; userId: string }> {
-  context ??= await phone(browser);
+  context ??= await phone();
   const page = await context.newPage();
   const email = uniqueEmail(label);
   await fillSignUp(page, { role: "customer", name: "Priya Customer", email, password: PASSWORD });
@@ -226,7 +221,7 @@ describe("the customer shops in the browser", () => {
     const here = { lat: 18.45, lng: 73.95 };
     await shopAt("Hadapsar Kirana", away(here, 200, 200), [{ sku: "SLT", name: "Salt", price_paise: 2000, stock: 9 }]);
 
-    const allowed = await phone(browser);
+    const allowed = await phone();
     await allowed.grantPermissions(["geolocation"], { origin: appUrl });
     await allowed.setGeolocation({ latitude: here.lat, longitude: here.lng });
     const { page } = await customer("ui-located", allowed);
@@ -237,7 +232,7 @@ describe("the customer shops in the browser", () => {
     await page.getByRole("list", { name: t.shop.stores.title }).getByRole("link", { name: "Hadapsar Kirana" }).waitFor();
     await allowed.close();
 
-    const refused = await phone(browser);
+    const refused = await phone();
     await refused.clearPermissions();
     const other = await customer("ui-unlocated", refused);
     await other.page.goto(`${appUrl}/customer/location`);

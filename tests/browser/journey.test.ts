@@ -4,19 +4,14 @@
 // with the store.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
-import type { Browser, Locator } from "playwright-core";
+import { after, test } from "node:test";
+import type { Locator } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { openShop, person } from "../support/orders.js";
-import { addToCart, appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
+import { addToCart, appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
 
-let browser: Browser;
 const sql = db();
-before(async () => (browser = await launch()));
-after(async () => {
-  await browser.close();
-  await sql.end();
-});
+after(() => sql.end());
 
 // A corner of the map of its own, more than the claim radius from the other suites' stores, so
 // the rider's list holds only this store's job.
@@ -37,7 +32,7 @@ test("a customer orders, the store accepts it live, a rider claims, shares their
 
   // Three phones, each signed in.
   const signedIn = async (email: string, home: string, setUp?: (c: Awaited<ReturnType<typeof phone>>) => Promise<void>) => {
-    const context = await phone(browser);
+    const context = await phone();
     await setUp?.(context);
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-in`);

@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
+import { after, describe, test } from "node:test";
 import { db, PASSWORD } from "../support/env.js";
 import { openShop } from "../support/orders.js";
-import { appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
 
-let browser: Browser;
 const sql = db();
-before(async () => (browser = await launch()));
-after(async () => {
-  await browser.close();
-  await sql.end();
-});
+after(() => sql.end());
 
 const i = t.merchant.inventory;
 const productsOf = async (storeId: string) =>
@@ -26,7 +20,7 @@ describe("the merchant's inventory", () => {
       { sku: "ATTA", price_paise: 25000, stock: 10 },
       { sku: "DAL", price_paise: 14000, stock: 10 },
     ]);
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-in`);
     await fillSignIn(page, shop.merchant.email, PASSWORD);

@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { after, describe, test } from "node:test";
+import type { Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { ALL_DAY, makeReady, person, placeOrder, orderRequest, riderAt, STORE_POINT, type Person } from "../support/orders.js";
-import { appUrl, fillSignIn, launch, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
 
-let browser: Browser;
 const sql = db();
-before(async () => (browser = await launch()));
-after(async () => {
-  await browser.close();
-  await sql.end();
-});
+after(() => sql.end());
 
 const s = t.merchant.store;
 const h = t.merchant.home;
@@ -43,7 +38,7 @@ async function deliverAll(merchant: Person, storeId: string, customer: Person, r
 describe("the merchant's store", () => {
   test("is set up from the form (bad input refused field by field), waits for approval, shows today's numbers and closes for a while", async () => {
     const merchant = await person("merchant", "ui-setup");
-    const context = await phone(browser);
+    const context = await phone();
     // "Use my current position" reads this.
     await context.grantPermissions(["geolocation"]);
     await context.setGeolocation({ latitude: STORE_POINT.lat, longitude: STORE_POINT.lng });

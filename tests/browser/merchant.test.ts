@@ -1,25 +1,20 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { after, describe, test } from "node:test";
+import type { Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt, STORE_POINT, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, launch, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
-let browser: Browser;
 const sql = db();
-before(async () => (browser = await launch()));
-after(async () => {
-  await browser.close();
-  await sql.end();
-});
+after(() => sql.end());
 
 const m = t.merchant.orders;
 /** The order's card on the orders screen, found by its short reference. */
 const card = (page: Page, orderId: string) => page.getByRole("article", { name: new RegExp(`^Order ${orderId.slice(0, 8).toUpperCase()} `) });
 /** The merchant of the shop, signed in on a phone, on the orders screen. */
 async function ordersScreen(shop: Shop) {
-  const context = await phone(browser);
+  const context = await phone();
   const page = await context.newPage();
   await page.goto(`${appUrl}/sign-in`);
   await fillSignIn(page, shop.merchant.email, PASSWORD);
@@ -38,7 +33,7 @@ describe("the merchant's orders screen", () => {
     ]);
     const buyer = await person("customer", "ui-orders-buyer");
 
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-in`);
     await fillSignIn(page, shop.merchant.email, PASSWORD);

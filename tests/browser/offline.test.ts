@@ -1,25 +1,20 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, test } from "node:test";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { after, describe, test } from "node:test";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { db, PASSWORD, uniqueEmail } from "../support/env.js";
 import { NEAR, openShop, orderRequest, person, placeOrder, type Shop } from "../support/orders.js";
-import { addToCart, appUrl, fillSignIn, fillSignUp, launch, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { addToCart, appUrl, fillSignIn, fillSignUp, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
-let browser: Browser;
 const sql = db();
-before(async () => (browser = await launch()));
-after(async () => {
-  await browser.close();
-  await sql.end();
-});
+after(() => sql.end());
 
 const orderCount = async (userId: string) => (await sql<{ n: number }[]>`select count(*)::int as n from public.orders where customer_id = ${userId}`)[0]!.n;
 
 /** A new customer signed in on a phone, and a shop of their own with Product MNG (stock 5). */
 async function setUp(label: string): Promise<{ context: BrowserContext; page: Page; userId: string; shop: Shop }> {
   const shop = await openShop(sql, `${label}-${randomUUID().slice(0, 6)}`, [{ sku: "MNG", price_paise: 9000, stock: 5 }]);
-  const context = await phone(browser);
+  const context = await phone();
   const page = await context.newPage();
   const email = uniqueEmail(label);
   await fillSignUp(page, { role: "customer", name: "Priya Customer", email, password: PASSWORD });
@@ -63,7 +58,7 @@ async function onOrderPage(label: string) {
   const customer = await person("customer", label);
   const order = await placeOrder(customer, orderRequest(shop, [["MNG", 1]]));
   const [chat] = await sql<{ id: string }[]>`select id from public.conversations where order_id = ${order.id} and kind = 'customer_store'`;
-  const context = await phone(browser);
+  const context = await phone();
   const page = await context.newPage();
   await page.goto(`${appUrl}/sign-in`);
   await fillSignIn(page, customer.email, PASSWORD);

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { appUrl, fillSignIn, launch, phone, screen, t } from "./browser.js";
+import { describe, test } from "node:test";
+import { appUrl, fillSignIn, phone, screen, t } from "./browser.js";
 
-let browser: Browser;
-before(async () => (browser = await launch()));
-after(() => browser.close());
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): [number, number] {
@@ -15,7 +11,7 @@ function pngSize(bytes: Buffer): [number, number] {
 
 describe("installable and offline-aware", () => {
   test("the manifest names the app, its colours and its icons, and every icon is there", async () => {
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(appUrl);
     const href = await page.locator('link[rel="manifest"]').getAttribute("href");
@@ -37,7 +33,7 @@ describe("installable and offline-aware", () => {
   });
 
   test("the service worker takes control and precaches the app shell", async () => {
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(appUrl);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
@@ -61,7 +57,7 @@ describe("installable and offline-aware", () => {
   });
 
   test("offline, the indicator says so and a form that cannot be sent says why", async () => {
-    const context = await phone(browser);
+    const context = await phone();
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-in`);
     // The layout registers the worker once it is running in the page, so a controller means the

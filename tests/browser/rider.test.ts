@@ -1,18 +1,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { after, describe, test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt, type Person, type ProductSpec, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, launch, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
-let browser: Browser;
 const sql = db();
-before(async () => (browser = await launch()));
-after(async () => {
-  await browser.close();
-  await sql.end();
-});
+after(() => sql.end());
 
 // A corner of the map of its own, more than the claim radius from the other suites' stores, so
 // their ready orders are not this rider's jobs.
@@ -42,7 +37,7 @@ const shiftOf = async (riderId: string) =>
 /** A rider account signed in on a phone that shares its position (near the test stores). */
 async function riderPhone(label: string): Promise<{ rider: Person; context: BrowserContext; page: Page }> {
   const rider = await person("rider", label);
-  const context = await phone(browser);
+  const context = await phone();
   await context.grantPermissions(["geolocation"], { origin: appUrl });
   await context.setGeolocation({ latitude: CORNER.lat, longitude: CORNER.lng });
   const page = await context.newPage();
