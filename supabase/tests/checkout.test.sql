@@ -153,7 +153,8 @@ insert into all_day values (
 );
 
 -- All at the same point and delivering 5 km, minimum order ₹100. closed_store has no opening
--- hours at all; shut_store is open all day but switched off by its merchant for two hours.
+-- hours at all; shut_store is open all day but switched off by its merchant for two hours from
+-- now (the file is one transaction, so now() is the same moment in every statement).
 insert into public.stores (id, owner_id, name, address, location, delivery_radius_m, minimum_order_paise,
                            opening_hours, temporarily_closed, reopens_at, status, approved_at)
 select f.id, (select id from personas where name = 'merchant'), s.name, '12 FC Road, Pune', tests.point(73.85, 18.52),
@@ -161,7 +162,7 @@ select f.id, (select id from personas where name = 'merchant'), s.name, '12 FC R
        case when s.status = 'approved' then now() end
 from (values ('store', 'Sharma Kirana', (select hours from all_day), false, null::timestamptz, 'approved'),
              ('closed_store', 'Night Owl Stores', '{}'::jsonb, false, null, 'approved'),
-             ('shut_store', 'Gone Fishing Mart', (select hours from all_day), true, '2026-12-01 09:00+05:30', 'approved'),
+             ('shut_store', 'Gone Fishing Mart', (select hours from all_day), true, now() + interval '2 hours', 'approved'),
              ('pending_store', 'Not Yet Provisions', (select hours from all_day), false, null, 'pending')) as s (fixture, name, hours, shut, reopens, status)
 join fixtures f on f.name = s.fixture;
 
@@ -236,7 +237,7 @@ select is(
   (select jsonb_build_object('can_order', q -> 'can_order', 'problems', q -> 'problems')
    from pg_temp.quote('shut_store', jsonb_build_array(pg_temp.item('sugar', 2))) q),
   jsonb_build_object('can_order', false, 'problems', jsonb_build_array(jsonb_build_object(
-    'code', 'store_closed', 'message', 'Gone Fishing Mart is closed now.', 'reopens_at', to_jsonb('2026-12-01 09:00+05:30'::timestamptz)))),
+    'code', 'store_closed', 'message', 'Gone Fishing Mart is closed now.', 'reopens_at', to_jsonb(now() + interval '2 hours')))),
   'a store its merchant closed for a while is store_closed, with the time it reopens'
 );
 select is(
