@@ -3,6 +3,7 @@ import { isUtf8 } from "node:buffer";
 import { App, type ConnectionContextOptions, type FunctionInfo, type ResolvedKey } from "@supabase/lite";
 import { createPostgresConnection, type PostgresConnection } from "@supabase/lite/postgres";
 import { sql, type Kysely } from "kysely";
+import postgres from "postgres";
 import type { ProjectConfig } from "./config.js";
 import { dbUrl, type Instance, type Keys } from "./instance.js";
 import { signedJwtCache, unexpired, type JwtClaims, type SignedJwt } from "./jwt.js";
@@ -31,6 +32,12 @@ import { signedJwtCache, unexpired, type JwtClaims, type SignedJwt } from "./jwt
  *    postgres driver then encodes that text again: the function would get a JSON string, not
  *    the array. Text goes to Postgres as it is here, anything else is encoded once. One case
  *    still differs: an argument that is itself a JSON string is read as JSON text.
+ * 9. Lite returns a `numeric` that is not already in a number's shortest form as a string
+ *    ("4.0", "1.50"), floats' NaN and infinities as null, and `bytea` as a byte array object.
+ *    PostgREST writes values with Postgres' to_json: numbers as JSON numbers, NaN and the
+ *    infinities as strings, bytea as "\x…" text. Values are read here as to_json writes them;
+ *    a number beyond a double's precision arrives as the nearest double, as a JSON client
+ *    reading PostgREST's answer gets it too.
  *
  * Speed, with the same behaviour:
  *
@@ -91,6 +98,20 @@ export function isoTimestamp(text: string): string {
   const [, date, time, hours, minutes = "00", seconds] = m;
   return `${date}T${time}${hours}:${minutes}${seconds ? `:${seconds}` : ""}`;
 }
+
+/** A numeric or float as Postgres' to_json writes it: a number, or "NaN"/"Infinity"/"-Infinity". */
+export function jsonNumber(text: string): number | string {
+  const n = Number(text);
+  return Number.isFinite(n) ? n : text;
+}
+
+/** bytea as Postgres' to_json writes it ("\\x…" hex text); written back from the same text or bytes. */
+const byteaText = {
+  to: 17,
+  from: [17],
+  serialize: (v: string | Uint8Array) => (typeof v === "string" ? v : `\\x${Buffer.from(v).toString("hex")}`),
+  parse: (v: string) => v,
+};
 
 /** What lite passes its context steps: the request's claims and storage operation. */
 interface RequestVars {
@@ -274,6 +295,11 @@ export interface LiteApi {
   connection: PostgresConnection;
   /** The fast path for RPC calls (see above): the answer, or null when lite must answer. */
   rpc(req: http.IncomingMessage, body: Buffer): Promise<RestAnswer | null>;
+  /**
+   * Reloads the schema cache on `NOTIFY pgrst, 'reload schema'`, as PostgREST does, so a table
+   * or function made after the stack started (in Studio, psql or a test) is served at once.
+   */
+  listenForSchemaReloads(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -291,6 +317,11 @@ export function createLiteConnection(url: string): PostgresConnection {
         // Gap 8: JSON encoded once.
         json: { to: 114, from: [114], serialize: jsonOnce, parse: (v: string) => JSON.parse(v) },
         jsonb: { to: 3802, from: [3802], serialize: jsonOnce, parse: (v: string) => JSON.parse(v) },
+        // Gap 9: numbers, NaN and infinities, and bytes as to_json writes them.
+        numeric: { to: 1700, from: [1700], serialize: (v: number | string) => String(v), parse: jsonNumber },
+        float4: { to: 700, from: [700], serialize: (v: number | string) => String(v), parse: jsonNumber },
+        float8: { to: 701, from: [701], serialize: (v: number | string) => String(v), parse: jsonNumber },
+        bytea: byteaText,
       },
     },
   });
@@ -388,10 +419,22 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
     return { status: 200, headers: { ...LITE_CORS, "content-range": range, "content-type": "application/json; charset=utf-8" }, body: Buffer.from(toJson(rows)) };
   }
 
+  let listener: postgres.Sql | null = null;
+  async function listenForSchemaReloads(): Promise<void> {
+    listener = postgres(dbUrl(i), { max: 1, onnotice: () => {} });
+    await listener.listen("pgrst", (payload) => {
+      if (payload === "" || payload === "reload schema") void connection.clearSchemaCache();
+    });
+  }
+
   return {
     app,
     connection,
     rpc,
-    close: () => connection.close(),
+    listenForSchemaReloads,
+    close: async () => {
+      await listener?.end({ timeout: 1 });
+      await connection.close();
+    },
   };
 }

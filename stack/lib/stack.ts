@@ -139,6 +139,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
       await applyMigrations(i, log);
     }
     await lite.connection.clearSchemaCache();
+    await lite.listenForSchemaReloads();
 
     const functions = new FunctionsRuntime(i, keys);
     cleanups.push(() => functions.stopAll());

@@ -95,6 +95,84 @@ test("gap 8: an array given for a jsonb RPC argument reaches the function as an 
   assert.equal(error?.code, "store_not_found");
 });
 
+/** Waits until REST serves `path` (the stack reloads its schema cache on NOTIFY pgrst). */
+async function servedAfterReload(path: string): Promise<void> {
+  await sql`notify pgrst, 'reload schema'`;
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(`${env.apiUrl}/rest/v1/${path}`, { headers: { apikey: env.anonKey } });
+    if (res.status === 200) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${path} was not served after NOTIFY pgrst`);
+}
+
+test("gap 9: values of every type come back as PostgREST's to_json writes them, from table reads and RPCs", async () => {
+  // Whole, fractional, large, negative and null numerics; NaN and infinities; big integers,
+  // floats, bytes, money, intervals, times, arrays and the rest, as one row each.
+  await sql.unsafe(`
+    create table public.gap_types (
+      id int primary key, n numeric, n21 numeric(2, 1), b bigint, f float8, r real, by bytea, m money, iv interval,
+      d date, t time, tz timetz, ts timestamp, tstz timestamptz, u uuid, ok boolean, ns numeric[], fs float8[], j jsonb, tx text);
+    alter table public.gap_types enable row level security;
+    create policy "anyone reads the type probe" on public.gap_types for select to anon using (true);
+    grant select on public.gap_types to anon;
+    insert into public.gap_types values
+      (1, 4.0, 4.0, 9007199254740993, 102.84204509, 0.1, '\\x6869', 12.5, '1 day 02:00:00', '2026-01-02', '10:00', '10:00+05:30',
+       '2026-01-02 03:04:05.5', '2026-01-02 03:04:05+00', gen_random_uuid(), true, '{1.0,2.50,NaN}', '{1.5,Infinity,NaN}', '{"a": 1.50}', 'x'),
+      (2, 4.6, 4.6, -12, 'NaN', 'Infinity', '\\x', 0, '-3 hours', '0001-01-01 BC', '24:00', '00:00-01', 'infinity', '-infinity', null, false, '{}', null, '"s"', ''),
+      (3, 123456789012345678901234567890.123, null, null, '-Infinity', 1e-7, null, null, null, null, null, null, null, null, null, null, null, null, 'null', null),
+      (4, 'NaN', 1.0, 0, 0, -0.0, null, null, null, null, null, null, null, null, null, null, null, null, null, null),
+      (5, -0.000001, 5.0, 1, 1e300, 3.4e38, null, null, null, null, null, null, null, null, null, null, null, null, null, null),
+      (6, 'Infinity', null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null),
+      (7, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    create function public.gap_types() returns setof public.gap_types language sql stable as 'select * from public.gap_types order by id';
+    grant execute on function public.gap_types() to anon;`);
+  try {
+    await servedAfterReload("gap_types?select=id");
+    const [{ expected }] = (await sql`select json_agg(g order by id)::text as expected from public.gap_types g`) as unknown as [{ expected: string }];
+    const want = JSON.parse(expected) as Array<Record<string, unknown>>;
+    const check = async (what: string, path: string, init?: RequestInit) => {
+      const res = await fetch(`${env.apiUrl}/rest/v1/${path}`, { ...init, headers: { apikey: env.anonKey, "content-type": "application/json" } });
+      assert.equal(res.status, 200, path);
+      const got = (await res.json()) as Array<Record<string, unknown>>;
+      assert.equal(got.length, want.length);
+      want.forEach((row, i) => {
+        for (const [column, value] of Object.entries(row)) assert.deepEqual(got[i]![column], value, `${what}: row ${row.id}, column ${column}`);
+      });
+    };
+    await check("a table read", "gap_types?order=id");
+    // No query string: the stack's own RPC path; with one, lite's.
+    await check("an RPC on the stack's short path", "rpc/gap_types", { method: "POST", body: "{}" });
+    await check("an RPC through lite", "rpc/gap_types?order=id", { method: "POST", body: "{}" });
+    const { data } = await client().from("gap_types" as never).select("id, n21").order("id" as never);
+    assert.deepEqual(data, [{ id: 1, n21: 4 }, { id: 2, n21: 4.6 }, { id: 3, n21: null }, { id: 4, n21: 1 }, { id: 5, n21: 5 }, { id: 6, n21: null }, { id: 7, n21: null }]);
+  } finally {
+    await sql.unsafe("drop function public.gap_types(); drop table public.gap_types;");
+    await sql`notify pgrst, 'reload schema'`;
+  }
+});
+
+test("gap 9: nearby_stores' ratings are numbers for whole and fractional ratings, null for none", async () => {
+  const { userId } = await signUp("merchant", "ratings");
+  const allDay = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "24:00"]]]));
+  // A corner of the map of its own, so no other suite's shops crowd the list.
+  const [lat, lng] = [18.4012, 73.6012];
+  await sql`
+    insert into public.stores (owner_id, name, address, location, status, opening_hours, delivery_radius_m, rating)
+    select ${userId}, 'Rated ' || coalesce(r::text, 'never'), '1 Test Road, Pune', extensions.st_point(${lng} + i * 0.0001, ${lat})::extensions.geography,
+           'approved', ${allDay as never}, 3000, r
+    from unnest(array[4.0, 4.6, null]::numeric[]) with ordinality as x (r, i)`;
+  for (const path of ["rpc/nearby_stores", "rpc/nearby_stores?select=name,rating"]) {
+    const res = await fetch(`${env.apiUrl}/rest/v1/${path}`, {
+      method: "POST",
+      headers: { apikey: env.anonKey, "content-type": "application/json" },
+      body: JSON.stringify({ lat, lng }),
+    });
+    const rows = (await res.json()) as Array<{ name: string; rating: unknown }>;
+    assert.deepEqual(rows.map((r) => r.rating), [4, 4.6, null], path);
+  }
+});
+
 test("auth.uid() reads the claims object the way Supabase's does", async () => {
   const [row] = await sql.begin(async (tx) => {
     await tx`select set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-000000000001","role":"authenticated"}', true)`;
