@@ -1,7 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { Constants, type Database } from "../database.types.js";
-import { dataOf } from "../orders/refusal.js";
+import { dataOf, validRows } from "../orders/refusal.js";
 
 type Functions = Database["public"]["Functions"];
 export type StoreCategory = Database["public"]["Enums"]["store_category"];
@@ -80,7 +80,7 @@ export async function nearbyStores(supabase: SupabaseClient<Database>, input: Ne
     ...(i.category ? { category: i.category } : {}),
   };
   const rows = dataOf(await supabase.rpc("nearby_stores", args));
-  return z.array(nearbyStore).parse(rows);
+  return validRows(nearbyStore, rows, "nearby_stores");
 }
 
 /** In-stock products matching every word of the query (typos and synonyms allowed) in the nearest open stores, best first. */
@@ -95,5 +95,5 @@ export async function searchProducts(supabase: SupabaseClient<Database>, input: 
       max_results: i.maxResults,
     }),
   );
-  return z.array(productHit).parse(rows);
+  return validRows(productHit, rows, "search_products");
 }

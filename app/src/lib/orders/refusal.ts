@@ -39,3 +39,17 @@ export function dataOf<T>(answer: { data: T | null; error: unknown; status: numb
   if (answer.error) throw refusedFrom(answer.error, answer.status);
   return answer.data as T;
 }
+
+/**
+ * The rows of a list answer that match `row`. A row that does not (a field of an unexpected
+ * type, say) is left out and logged with what was wrong, so one odd row never empties a screen.
+ */
+export function validRows<T>(row: z.ZodType<T>, rows: unknown, what: string, log: (message: string) => void = console.error): T[] {
+  const kept: T[] = [];
+  for (const [i, candidate] of z.array(z.unknown()).parse(rows).entries()) {
+    const parsed = row.safeParse(candidate);
+    if (parsed.success) kept.push(parsed.data);
+    else log(`${what}: row ${i} left out (${z.prettifyError(parsed.error).replaceAll("\n", " ")}): ${JSON.stringify(candidate)}`);
+  }
+  return kept;
+}

@@ -11,7 +11,8 @@ export const load: PageServerLoad = async ({ locals, cookies, url }) => {
     const stores = await nearbyStores(locals.supabase, { lat: location.lat, lng: location.lng, openNow: !showClosed });
     const points = await storePoints(locals.supabase, stores.map((s) => s.id));
     return { location: { ...location, label: locationLabel(location) }, showClosed, stores, points, failed: false };
-  } catch {
+  } catch (e) {
+    console.error(`nearby stores at ${location.lat},${location.lng} failed:`, e);
     return { location: { ...location, label: locationLabel(location) }, showClosed, stores: [] as NearbyStore[], points: {}, failed: true };
   }
 };

@@ -1,7 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Database } from "$lib/database.types";
-import { dataOf } from "$lib/orders/refusal";
+import { dataOf, validRows } from "$lib/orders/refusal";
 import { pointOfWkb, type Point } from "$lib/maps/geo";
 
 /** Where the stores stand, by id, read under row-level security (approved stores only). */
@@ -9,7 +9,7 @@ export async function storePoints(supabase: SupabaseClient<Database>, ids: strin
   if (ids.length === 0) return {};
   const rows = dataOf(await supabase.from("stores").select("id, location").in("id", ids));
   const points: Record<string, Point> = {};
-  for (const row of z.array(z.object({ id: z.string(), location: z.string() })).parse(rows)) {
+  for (const row of validRows(z.object({ id: z.string(), location: z.string() }), rows, "store points")) {
     const p = pointOfWkb(row.location);
     if (p) points[row.id] = p;
   }

@@ -11,7 +11,8 @@ export const load: PageServerLoad = async ({ locals, cookies, url }) => {
   if (!checked.success) return { ...none, invalid: checked.error.issues[0]!.message };
   try {
     return { ...none, hits: await searchProducts(locals.supabase, { query: checked.data, lat: location.lat, lng: location.lng }) };
-  } catch {
+  } catch (e) {
+    console.error(`search "${checked.data}" failed:`, e);
     return { ...none, failed: true };
   }
 };
