@@ -160,9 +160,16 @@ export function generateCity(opts: CityOptions): City {
   const accounts: Account[] = [];
   const stores: Store[] = [];
 
+  // After the demo shops come one chemist per neighbourhood, near its centre, open around the
+  // clock and stocking all a chemist may sell, as most of Pune's neighbourhoods have: so every
+  // neighbourhood has an open shop at any hour, and so does a test run at 3 a.m.
+  const demoShops = opts.demo ? 2 : 0;
+  const allNight = new Set<number>();
   let owner: Account | null = null;
   for (let n = 0; n < opts.stores; n++) {
     const isDemo = opts.demo !== undefined && n < 2;
+    const allNightIn = isDemo ? undefined : LOCALITIES[n - demoShops];
+    if (allNightIn) allNight.add(n);
     // Most shops have their own owner; some owners run two or three.
     if (!isDemo && (owner === null || !rng.chance(0.12))) {
       owner = account(seed, accounts.length, "merchant", rng);
@@ -171,17 +178,17 @@ export function generateCity(opts: CityOptions): City {
     const ownerId = isDemo ? opts.demo!.merchantId : owner!.id;
     const ownerSurname = isDemo ? "Patil" : owner!.fullName.split(" ").slice(1).join(" ");
 
-    const locality = isDemo ? demoLocality : rng.weighted(weights);
-    const category: StoreCategory = isDemo ? (n === 0 ? "grocery" : "fruits_vegetables") : rng.weighted(CATEGORY_MIX);
-    const at = isDemo ? near(demoLocality, rng, 150) : near(locality, rng);
+    const locality = isDemo ? demoLocality : (allNightIn ?? rng.weighted(weights));
+    const category: StoreCategory = isDemo ? (n === 0 ? "grocery" : "fruits_vegetables") : allNightIn ? "pharmacy" : rng.weighted(CATEGORY_MIX);
+    const at = isDemo ? near(demoLocality, rng, 150) : near(locality, rng, allNightIn ? 300 : locality.spreadM);
     const suffix = rng.pick(NAME_SUFFIXES[category]);
     const name = `${rng.chance(0.35) || isDemo ? ownerSurname : rng.pick(NAME_PREFIXES)} ${suffix}`;
 
-    const hours = structuredClone(isDemo ? ALWAYS_OPEN : rng.weighted(OPENING_HOURS[category]));
+    const hours = structuredClone(isDemo || allNightIn ? ALWAYS_OPEN : rng.weighted(OPENING_HOURS[category]));
     if (!isDemo && category !== "pharmacy" && rng.chance(0.1)) hours[rng.pick(WEEKLY_OFF)] = [];
 
-    const status: Store["status"] = isDemo ? (n === 0 ? "approved" : "pending") : rng.weighted([["approved", 93], ["pending", 4], ["suspended", 3]]);
-    const temporarilyClosed = status === "approved" && !isDemo && rng.chance(0.03);
+    const status: Store["status"] = isDemo ? (n === 0 ? "approved" : "pending") : allNightIn ? "approved" : rng.weighted([["approved", 93], ["pending", 4], ["suspended", 3]]);
+    const temporarilyClosed = status === "approved" && !isDemo && !allNightIn && rng.chance(0.03);
     const [minR, maxR] = DELIVERY_RADIUS_M[category];
     const rated = status === "approved" && rng.chance(0.75);
     const year = rng.int(1978, 2024);
@@ -237,8 +244,9 @@ export function generateCity(opts: CityOptions): City {
   const countFor = (s: number, r: Random) => {
     const items = byCategory.get(stores[s]!.category)!;
     const share = Math.max(8, Math.round(items.length * (0.35 + 0.5 * r.next())));
-    // The demo merchant's shops stock everything they may sell, so every demo search finds something.
-    if (opts.demo && s < 2) return items.length;
+    // The demo merchant's shops and the all-night chemists stock everything they may sell, so
+    // every demo search finds something.
+    if ((opts.demo && s < 2) || allNight.has(s)) return items.length;
     return Math.min(items.length, perStore ?? share);
   };
   function* products(): Generator<Product> {

@@ -62,6 +62,13 @@ test("a generated city looks like Pune: shops of every kind around its neighbour
   assert.ok(share((s) => s.temporarilyClosed) > 0, "some shops are temporarily closed");
   assert.ok(share((s) => Object.values(s.openingHours).some((slots) => slots.length === 2)) > 0.2, "many shops close for the afternoon");
   assert.ok(share((s) => Object.values(s.openingHours).some((slots) => slots.length === 0)) > 0, "some shops have a weekly day off");
+  // So that every neighbourhood lists an open shop whatever the hour a person (or a test) looks.
+  const aroundTheClock = (s: (typeof city.stores)[number]) =>
+    s.status === "approved" && !s.temporarilyClosed && ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].every((d) => JSON.stringify(s.openingHours[d]) === '[["00:00","24:00"]]');
+  for (const l of LOCALITIES) {
+    const near = (s: (typeof city.stores)[number]) => Math.hypot((s.lat - l.lat) * 111_320, (s.lng - l.lng) * 105_600) < 1500;
+    assert.ok(city.stores.some((s) => aroundTheClock(s) && near(s) && s.deliveryRadiusM >= 3000), `${l.name} has a shop open around the clock`);
+  }
 
   assert.ok(CATALOGUE.length >= 400, `several hundred products (${CATALOGUE.length})`);
   const names = new Set(CATALOGUE.map((i) => i.name.toLowerCase()));
