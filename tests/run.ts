@@ -3,11 +3,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
+import postgres from "postgres";
 import { DENO_DIR, FUNCTIONS_DIR, ROOT } from "../stack/lib/paths.js";
 import { denoBinary, functionNames } from "../stack/lib/functions.js";
 import type { StackStatus } from "../stack/lib/stack.js";
 import { startThrowawayStack, type ThrowawayStack } from "../stack/lib/throwaway.js";
-import { startBuiltApp } from "./support/app.js";
+import { buildApp, startBuiltApp } from "./support/app.js";
+import { SMALL_CITY_STORES } from "../seed/seed.js";
 import { startTileServer } from "./support/tiles.js";
 import { ensureChromium } from "./support/chromium.js";
 import { updateTypes } from "../stack/lib/types.js";
@@ -64,6 +66,24 @@ function pgTap(status: StackStatus, files: string[]): SuiteResult {
   return { name: "pgTAP", passed, failed };
 }
 
+/**
+ * The clocks the suites run under: this process's and the database's. Under `npm run
+ * test:clock` (tests/clock.ts) both must show the moved time, or the run proves nothing.
+ */
+async function clocks(status: StackStatus): Promise<SuiteResult | null> {
+  const sql = postgres(status.DB_URL, { max: 1, onnotice: () => {} });
+  const [{ now }] = (await sql`select now()`) as unknown as [{ now: Date }];
+  await sql.end();
+  console.log(`# Clocks: this process ${new Date().toISOString()}, the database ${now.toISOString()}`);
+  const expected = process.env.TEST_CLOCK_EXPECTED;
+  if (!expected) return null;
+  // The stack took a while to start: allow an hour after the moment asked for.
+  const moved = (t: number) => t >= Date.parse(expected) - 60_000 && t <= Date.parse(expected) + 3_600_000;
+  const ok = moved(Date.now()) && moved(now.getTime());
+  if (!ok) console.log(`not ok: the clock should be near ${expected}`);
+  return { name: "clock", passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
+}
+
 /** The committed database types must match the schema the migrations build. */
 async function generatedTypes(status: StackStatus): Promise<SuiteResult> {
   console.log("\n# Generated types");
@@ -101,24 +121,53 @@ async function nodeTests(name: string, files: string[], env: NodeJS.ProcessEnv, 
   return { name, passed, failed };
 }
 
-/** The app built and served against the shared stack, driven by Chromium. */
-async function browserTests(status: StackStatus, env: NodeJS.ProcessEnv, files: string[]): Promise<SuiteResult> {
-  console.log("\n# Building and starting the app for the browser suite");
+/** The stack's addresses and keys, as the suites read them (tests/support/env.ts). */
+const stackEnv = (status: StackStatus) => ({
+  API_URL: status.API_URL,
+  DB_URL: status.DB_URL,
+  ANON_KEY: status.ANON_KEY,
+  SERVICE_ROLE_KEY: status.SERVICE_ROLE_KEY,
+  PUBLISHABLE_KEY: status.PUBLISHABLE_KEY,
+  SECRET_KEY: status.SECRET_KEY,
+  JWT_SECRET: status.JWT_SECRET,
+});
+
+let appBuilt = false;
+/** The app built (once per run) and served against a stack, driven by Chromium. */
+async function appTests(name: string, status: StackStatus, files: string[]): Promise<SuiteResult> {
+  console.log(`\n# Starting the built app for the ${name} suite`);
   let app;
   const tiles = await startTileServer();
   try {
     ensureChromium((l) => console.log(l));
-    app = await startBuiltApp({ apiUrl: status.API_URL, anonKey: status.ANON_KEY, mapTiles: tiles.template, logFile: path.join(RESULTS_DIR, "app.log") });
+    if (!appBuilt) buildApp(path.join(RESULTS_DIR, "app-build.log"));
+    appBuilt = true;
+    app = await startBuiltApp({ apiUrl: status.API_URL, anonKey: status.ANON_KEY, mapTiles: tiles.template, logFile: path.join(RESULTS_DIR, `app-${name}.log`) });
   } catch (e) {
     console.log(`not ok: ${(e as Error).message}`);
     await tiles.stop();
-    return { name: "browser", passed: 0, failed: 1 };
+    return { name, passed: 0, failed: 1 };
   }
   try {
-    return await nodeTests("browser", files, { ...env, APP_URL: app.url, MAP_TILES: tiles.template });
+    return await nodeTests(name, files, { ...stackEnv(status), APP_URL: app.url, MAP_TILES: tiles.template });
   } finally {
     await app.stop();
     await tiles.stop();
+  }
+}
+
+/**
+ * The city suite: the app and the API on the city `npm start` seeds (seed 1, SMALL_CITY_STORES
+ * shops), the data a new user actually sees, in a stack of its own so no other suite's fixtures
+ * stand among its shops.
+ */
+async function cityTests(files: string[]): Promise<SuiteResult> {
+  console.log("\n# Starting a throwaway stack with the seeded city");
+  const city = await startThrowawayStack({ name: `city-${process.pid}`, logFile: path.join(RESULTS_DIR, "stack-city.log"), cityStores: SMALL_CITY_STORES });
+  try {
+    return await appTests("city", city.status, files);
+  } finally {
+    await city.stop();
   }
 }
 
@@ -130,11 +179,20 @@ const suite = (dir: string, suffix: string) => {
   const all = listFiles(dir, suffix);
   return chosen.length === 0 ? all : all.filter((f) => chosen.includes(f));
 };
+// pgTAP files share helpers from the files named 000_* (tests.sign_in, outcome, ...): a named
+// pgTAP file brings them along.
+const pgTapFiles = () => {
+  const named = suite(path.join(ROOT, "supabase", "tests"), ".sql");
+  if (chosen.length === 0 || named.length === 0) return named;
+  const helpers = listFiles(path.join(ROOT, "supabase", "tests"), ".sql").filter((f) => path.basename(f).startsWith("000_"));
+  return [...new Set([...helpers, ...named])];
+};
 const files = {
-  pgTap: suite(path.join(ROOT, "supabase", "tests"), ".sql"),
+  pgTap: pgTapFiles(),
   integration: suite(path.join(ROOT, "tests", "integration"), ".test.ts"),
   realtime: suite(path.join(ROOT, "tests", "realtime"), ".test.ts"),
   browser: suite(path.join(ROOT, "tests", "browser"), ".test.ts"),
+  city: suite(path.join(ROOT, "tests", "city"), ".test.ts"),
   stack: suite(path.join(ROOT, "tests", "stack"), ".test.ts"),
 };
 const unknown = chosen.filter((f) => !Object.values(files).some((list) => list.includes(f)));
@@ -159,22 +217,17 @@ try {
     // throwaway stack waits less so the refusal tests stay fast.
     env: { REALTIME_CHANNEL_ERROR_BACKOFF_MS: "200" },
   });
-  const env = {
-    API_URL: stack.status.API_URL,
-    DB_URL: stack.status.DB_URL,
-    ANON_KEY: stack.status.ANON_KEY,
-    SERVICE_ROLE_KEY: stack.status.SERVICE_ROLE_KEY,
-    PUBLISHABLE_KEY: stack.status.PUBLISHABLE_KEY,
-    SECRET_KEY: stack.status.SECRET_KEY,
-    JWT_SECRET: stack.status.JWT_SECRET,
-  };
+  const env = stackEnv(stack.status);
+  const clock = await clocks(stack.status);
+  if (clock) results.push(clock);
   if (chosen.length === 0) results.push(await generatedTypes(stack.status));
   if (files.pgTap.length > 0) results.push(pgTap(stack.status, files.pgTap));
   if (files.integration.length > 0) results.push(await nodeTests("integration", files.integration, env));
   // realtime-js leaves a 10 s timer behind each disconnect; these files exit once their tests are done.
   if (files.realtime.length > 0) results.push(await nodeTests("realtime", files.realtime, env, ["--test-force-exit"]));
-  if (files.browser.length > 0) results.push(await browserTests(stack.status, env, files.browser));
+  if (files.browser.length > 0) results.push(await appTests("browser", stack.status, files.browser));
   await stopStack();
+  if (files.city.length > 0) results.push(await cityTests(files.city));
   // Suites that start stacks of their own (start/stop behaviour) run after the shared one is gone.
   if (files.stack.length > 0) results.push(await nodeTests("stack", files.stack, {}, ["--test-force-exit"]));
 } catch (e) {

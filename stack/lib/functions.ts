@@ -58,7 +58,8 @@ export class FunctionsRuntime {
         if (m) fromFile[m[1]!] = m[2]!.replace(/^["']|["']$/g, "");
       }
     }
-    const passThrough = ["PATH", "HOME", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE", "DENO_CERT", "NPM_CONFIG_REGISTRY"];
+    // LD_PRELOAD and FAKETIME carry a moved clock (npm run test:clock) to the functions too.
+    const passThrough = ["LD_PRELOAD", "FAKETIME", "PATH", "HOME", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE", "DENO_CERT", "NPM_CONFIG_REGISTRY"];
     return {
       ...Object.fromEntries(passThrough.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
       DENO_DIR,

@@ -16,11 +16,13 @@ export async function startThrowawayStack(opts: {
   /** Where the stack's own log goes (it writes to stderr). */
   logFile: string;
   env?: NodeJS.ProcessEnv;
+  /** Shops in the seeded city (default none: the demo accounts only). */
+  cityStores?: number;
 }): Promise<ThrowawayStack> {
   const [apiPort, dbPort] = [await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "stack/cli.ts", "start", "--instance", opts.name, "--api-port", String(apiPort), "--db-port", String(dbPort), "--ephemeral", "--no-app", "--city", "0", "--json"],
+    ["--import", "tsx", "stack/cli.ts", "start", "--instance", opts.name, "--api-port", String(apiPort), "--db-port", String(dbPort), "--ephemeral", "--no-app", "--city", String(opts.cityStores ?? 0), "--json"],
     { cwd: ROOT, env: { ...process.env, LITE_TELEMETRY: "0", ...opts.env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stderr!.pipe(fs.createWriteStream(opts.logFile));

@@ -17,11 +17,16 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** Builds the app (`vite build` into app/build); throws with the log's path when it fails. */
+export function buildApp(logFile: string): void {
+  const build = spawnSync(path.join(ROOT, "node_modules", ".bin", "vite"), ["build"], { cwd: APP_DIR, encoding: "utf8" });
+  fs.writeFileSync(logFile, `${build.stdout}${build.stderr}`);
+  if (build.status !== 0) throw new Error(`the app did not build; see ${logFile}`);
+}
+
+/** Serves the built app (see buildApp) against a stack. */
 export async function startBuiltApp(opts: { apiUrl: string; anonKey: string; mapTiles: string; logFile: string }): Promise<RunningApp> {
   const log = fs.createWriteStream(opts.logFile);
-  const build = spawnSync(path.join(ROOT, "node_modules", ".bin", "vite"), ["build"], { cwd: APP_DIR, encoding: "utf8" });
-  log.write(`${build.stdout}${build.stderr}`);
-  if (build.status !== 0) throw new Error(`the app did not build; see ${opts.logFile}`);
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
