@@ -1,5 +1,6 @@
 // The store's private topic: new orders with their items, and status changes of its orders.
 import type { SupabaseClient } from "@supabase/supabase-js";
+import { SvelteMap } from "svelte/reactivity";
 import { z } from "zod";
 import { Constants, type Database } from "$lib/database.types";
 import { placedOrderSchema, type OrderSummary, type PlacedOrder } from "$lib/orders/orders";
@@ -59,4 +60,36 @@ export function followStore(supabase: SupabaseClient<Database>, storeId: string,
       else on.left();
     });
   return () => void supabase.removeChannel(channel);
+}
+
+/**
+ * What the store's topic said since the page opened, kept apart from what the server loaded: a
+ * load that was already under way when an order arrived or changed (the reload after every
+ * button) must not put the list back as it was before.
+ */
+export class LiveOrders {
+  // Reactive, so a list derived from merge() follows each arrival and change.
+  private latest = new SvelteMap<string, OrderSummary>();
+
+  /** A new order: kept until a load has it. */
+  add(order: OrderSummary): void {
+    if (!this.latest.has(order.id)) this.latest.set(order.id, order);
+  }
+
+  /** A change to an order the list shows (`current`): kept with its time, even when it leaves the list. */
+  change(current: OrderSummary, change: OrderChange): void {
+    const known = this.latest.get(change.order_id) ?? current;
+    if (known.updated_at > change.updated_at) return;
+    this.latest.set(change.order_id, { ...known, status: change.status, status_reason: change.status_reason, rider_id: change.rider_id, updated_at: change.updated_at });
+  }
+
+  /** The open orders, newest first: each as the newer of what was loaded and what arrived live. */
+  merge(loaded: OrderSummary[], open: ReadonlySet<string>): OrderSummary[] {
+    const byId = new Map(loaded.map((o) => [o.id, o]));
+    for (const [id, o] of this.latest) {
+      const fromLoad = byId.get(id);
+      if (!fromLoad || fromLoad.updated_at < o.updated_at) byId.set(id, o);
+    }
+    return [...byId.values()].filter((o) => open.has(o.status)).sort((a, b) => b.created_at.localeCompare(a.created_at));
+  }
 }
