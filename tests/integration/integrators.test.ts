@@ -211,7 +211,8 @@ test("step 5: orders changed since a timestamp, oldest first, with their items",
   };
   await make("2026-11-20T10:00:00Z", "delivered");
   const newer = await make("2026-11-21T05:30:00Z", "accepted");
-  const newest = await make("2026-11-21T06:15:00Z", "pending");
+  // Not "pending": the expiry job would take a pending order this old at its next minute.
+  const newest = await make("2026-11-21T06:15:00Z", "ready");
 
   const res = await rest(
     `orders?store_id=eq.${merchant.storeId}&updated_at=gt.2026-11-21T05:00:00Z&order=updated_at.asc` +
@@ -219,7 +220,7 @@ test("step 5: orders changed since a timestamp, oldest first, with their items",
   );
   assert.equal(res.status, 200);
   const orders = (await res.json()) as { id: string; status: string; total_paise: number; order_items: unknown[] }[];
-  assert.deepEqual(orders.map((o) => [o.id, o.status]), [[newer, "accepted"], [newest, "pending"]]);
+  assert.deepEqual(orders.map((o) => [o.id, o.status]), [[newer, "accepted"], [newest, "ready"]]);
   assert.deepEqual(orders[0]!.order_items, [{ sku: "ATTA-5KG", product_name: "Aashirvaad Atta", unit: "5 kg", quantity: 2, unit_price_paise: 5000 }]);
 
   const viaJs = await merchant.supabase
