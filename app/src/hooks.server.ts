@@ -5,6 +5,7 @@ import { areaOf } from "$lib/accounts/roles";
 import { loadAccount, type Account } from "$lib/accounts/session";
 import type { Database } from "$lib/database.types";
 import { t } from "$lib/i18n";
+import { compress } from "$lib/server/compress";
 import { supabaseConfig } from "$lib/supabase/config";
 
 const supabase: Handle = async ({ event, resolve }) => {
@@ -43,4 +44,7 @@ const areas: Handle = async ({ event, resolve }) => {
   return resolve(event);
 };
 
-export const handle = sequence(supabase, areas);
+/** Every response the app renders goes out compressed when the browser takes it (see compress.ts). */
+const compressed: Handle = async ({ event, resolve }) => compress(event.request, await resolve(event));
+
+export const handle = sequence(compressed, supabase, areas);
