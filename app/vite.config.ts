@@ -4,6 +4,23 @@ import { defineConfig } from "vite";
 
 const GREEN = "#0f6b3a";
 
+/**
+ * The service worker's answer to a navigation it cannot fetch and has not kept: the app opened
+ * from the home screen ("/") goes to the signed-in person's kept home, anything else gets the
+ * precached "needs the network" page. Runs in the worker, copied as text.
+ */
+async function offlinePage({ request }: { request: Request }): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.pathname === "/") {
+    const pages = await caches.open("kirana-pages");
+    for (const home of ["/customer", "/merchant", "/rider", "/admin"]) {
+      if (await pages.match(new URL(home, url))) return Response.redirect(new URL(home, url).href, 302);
+    }
+  }
+  // Precached as "/offline": the SvelteKit integration drops ".html", and the server answers it.
+  return (await caches.match("/offline", { ignoreSearch: true })) ?? Response.error();
+}
+
 export default defineConfig({
   plugins: [
     sveltekit(),
@@ -35,34 +52,65 @@ export default defineConfig({
         ],
       },
       workbox: {
-        // The app shell: the built scripts, styles and icons. Pages are rendered per person by the
-        // server, so they are not cached.
-        globPatterns: ["client/**/*.{js,css,png,webmanifest}"],
+        // The app shell: the built scripts, styles and icons, and the page shown offline for a page
+        // not kept. Pages are rendered per person by the server: they are kept as they are visited.
+        globPatterns: ["client/**/*.{js,css,png,webmanifest}", "client/offline.html"],
         // The first install controls the open page at once, so it works offline from then on.
         clientsClaim: true,
         // Background Sync: on `sync` ("outbox-drain") the worker tells the open pages to drain
         // their outbox (static/outbox-sync.js).
         importScripts: ["/outbox-sync.js"],
-        // The customer's home, store pages, orders list and order pages, a rider's job and a
-        // merchant's order, from the network when there is one, else as they were last seen (the
-        // stores also kept in localforage, src/lib/discovery/saved.ts, and the chats in
-        // src/lib/chat/order-chats.ts): the app opens offline. Signing out deletes this cache.
-        // No single-page fallback: pages come from the server.
+        // Every page of the signed-in areas, from the network when there is one, else as it was
+        // last seen (the stores also kept in localforage, src/lib/discovery/saved.ts, and the chats
+        // in src/lib/chat/order-chats.ts): after one visit online every page opens offline. Both
+        // forms are kept: the HTML a page load fetches, and the data (__data.json) SvelteKit
+        // fetches when a link is tapped (offline, a tap to a page whose data is not kept becomes a
+        // page load: src/lib/offline/navigation.ts). A page never
+        // seen, or the visitors' pages, offline: the app's own "needs the network" page
+        // (static/offline.html), never the browser's error. Signing out deletes this cache. No
+        // single-page fallback: pages come from the server.
         navigateFallback: null,
         runtimeCaching: [
           {
-            // The function is copied into the worker as text: it can use no name from this file.
-            urlPattern: ({ request, url }) =>
-              request.mode === "navigate" &&
-              /^\/(customer(\/orders(\/[0-9a-f-]{36})?|\/stores\/[0-9a-f-]{36})?|rider\/jobs\/[0-9a-f-]{36}|merchant\/orders\/[0-9a-f-]{36})$/.test(url.pathname),
+            // These functions are copied into the worker as text: they can use no name from this file.
+            urlPattern: ({ request, url }) => request.mode === "navigate" && /^\/(customer|merchant|rider|admin)(\/|$)/.test(url.pathname),
             handler: "NetworkFirst",
             options: {
               cacheName: "kirana-pages",
               networkTimeoutSeconds: 10,
               cacheableResponse: { statuses: [200] },
-              // The last few orders are enough; older pages make way.
-              expiration: { maxEntries: 30 },
+              // The last pages seen are enough; older ones make way.
+              expiration: { maxEntries: 100 },
+              plugins: [{ handlerDidError: offlinePage }],
             },
+          },
+          {
+            urlPattern: ({ url }) => /^\/(customer|merchant|rider|admin)(\/.*)?\/__data\.json$/.test(url.pathname),
+            handler: "NetworkFirst",
+            options: {
+              cacheName: "kirana-pages",
+              networkTimeoutSeconds: 10,
+              cacheableResponse: { statuses: [200] },
+              expiration: { maxEntries: 100 },
+              // Kept by the page's own URL (src/lib/offline/navigation.ts looks it up), without
+              // SvelteKit's x-sveltekit-invalidated, which names the layouts whose data is asked
+              // for again. It is the same on every tap to a page here: the only layout with
+              // server data, (signed-in)'s, reads the path and so runs on every navigation.
+              plugins: [
+                {
+                  cacheKeyWillBeUsed: async ({ request }: { request: Request }) => {
+                    const url = new URL(request.url);
+                    for (const name of [...url.searchParams.keys()]) if (name.startsWith("x-sveltekit-")) url.searchParams.delete(name);
+                    return url.href;
+                  },
+                },
+              ],
+            },
+          },
+          {
+            urlPattern: ({ request }) => request.mode === "navigate",
+            handler: "NetworkOnly",
+            options: { plugins: [{ handlerDidError: offlinePage }] },
           },
         ],
       },

@@ -86,6 +86,17 @@ export async function waitForAsync(page: Page, check: (arg: string | null) => Pr
   }
 }
 
+/**
+ * Waits until the device's outbox is open (it can take writes) and counts `n` writes waiting.
+ * The header's badge shows the count, and is hidden at zero.
+ */
+export async function outboxShows(page: Page, n: number): Promise<void> {
+  const badge = page.locator(`[data-testid="pending-badge"][data-live][data-count="${n}"]`);
+  await badge.waitFor({ state: "attached" });
+  if (n === 0) assert.equal(await badge.isVisible(), false, "the badge is hidden at zero");
+  else await page.getByRole("link", { name: t.outbox.badge(n) }).waitFor();
+}
+
 /** Adds `count` of a product on the store page it is on. */
 export async function addToCart(page: Page, name: string, count: number): Promise<void> {
   await page.getByLabel(t.shop.store.quantity(name)).selectOption(String(count));

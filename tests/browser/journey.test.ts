@@ -8,7 +8,7 @@ import { after, test } from "node:test";
 import type { Locator } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { openShop, person } from "../support/orders.js";
-import { addToCart, appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
+import { addToCart, appUrl, fillSignIn, outboxShows, phone, screen, t, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -50,7 +50,7 @@ test("a customer orders, the store accepts it live, a rider claims, shares their
   // The store watches its orders; the rider goes on shift.
   await store.page.goto(`${appUrl}/merchant/orders`);
   await store.page.getByText(t.merchant.orders.live).waitFor();
-  await riding.page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+  await outboxShows(riding.page, 0);
   await riding.page.getByRole("switch", { name: t.rider.shift.onShift }).click();
   await riding.page.getByText(t.rider.jobs.live).waitFor();
 

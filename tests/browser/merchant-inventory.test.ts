@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { db, PASSWORD } from "../support/env.js";
 import { openShop } from "../support/orders.js";
-import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, outboxShows, phone, screen, t, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -27,8 +27,7 @@ describe("the merchant's inventory", () => {
     await waitForPath(page, "/merchant");
     await page.getByRole("link", { name: t.merchant.nav.inventory, exact: true }).click();
     await waitForPath(page, "/merchant/inventory");
-    const badge = page.getByTestId("pending-badge");
-    await badge.waitFor();
+    await outboxShows(page, 0);
 
     // Found by name.
     await page.getByLabel(i.search).fill("dal");
@@ -54,13 +53,13 @@ describe("the merchant's inventory", () => {
     await atta.getByRole("checkbox", { name: i.active }).uncheck();
     await atta.getByRole("button", { name: i.saveNamed("Product ATTA") }).click();
     await atta.getByText(i.state(t.outbox.states.queued)).waitFor();
-    await page.locator('[data-testid="pending-badge"][data-count="1"]').waitFor();
+    await outboxShows(page, 1);
     assert.deepEqual([(await productsOf(shop.storeId)).ATTA!.stock, (await productsOf(shop.storeId)).ATTA!.is_active], [10, true]);
     await screen(page, "merchant-inventory");
 
     await context.setOffline(false);
     await atta.getByText(i.state(t.outbox.states.done)).waitFor();
-    await page.locator('[data-testid="pending-badge"][data-count="0"]').waitFor();
+    await outboxShows(page, 0);
     assert.deepEqual([(await productsOf(shop.storeId)).ATTA!.stock, (await productsOf(shop.storeId)).ATTA!.is_active], [3, false]);
     const [changes] = await sql<{ n: number }[]>`
       select count(*)::int as n from public.audit_log

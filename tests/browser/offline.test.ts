@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { db, PASSWORD, uniqueEmail } from "../support/env.js";
 import { NEAR, openShop, orderRequest, person, placeOrder, type Shop } from "../support/orders.js";
-import { addToCart, appUrl, fillSignIn, fillSignUp, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { addToCart, appUrl, fillSignIn, fillSignUp, phone, screen, t, outboxShows, waitForAsync, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -36,7 +36,7 @@ async function readyToPlace(page: Page, shop: Shop): Promise<void> {
   await page.getByRole("button", { name: t.shop.checkout.refresh }).click();
   await page.getByTestId("quote-total").waitFor();
   // The outbox is open (the badge shows) before anything is placed.
-  await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+  await outboxShows(page, 0);
 }
 
 /** Places the order with the network off: it waits in the outbox, counted by the badge. */
@@ -46,7 +46,7 @@ async function placeOffline(context: BrowserContext, page: Page): Promise<void> 
   await page.getByRole("button", { name: t.shop.checkout.place }).click();
   await page.getByRole("heading", { name: t.shop.checkout.queuedTitle }).waitFor();
   await page.getByText(t.shop.checkout.queued).waitFor();
-  await page.getByRole("link", { name: t.outbox.badge(1) }).waitFor();
+  await outboxShows(page, 1);
 }
 
 /**
@@ -96,7 +96,7 @@ describe("the outbox keeps what was done offline and sends it once", () => {
 
     await context.setOffline(false);
     await queuedState(page, "done");
-    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    await outboxShows(page, 0);
     assert.equal(await orderCount(userId), 1);
 
     // The pending screen lists it as sent, with its order.
@@ -128,14 +128,14 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     const { context, page, userId, shop } = await setUp("offline-tabs");
     const other = await context.newPage();
     await other.goto(`${appUrl}/customer`);
-    await other.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    await outboxShows(other, 0);
     await readyToPlace(page, shop);
     await placeOffline(context, page);
     // The other tab sees the queued order too, and both drain when the network returns.
-    await other.getByRole("link", { name: t.outbox.badge(1) }).waitFor();
+    await outboxShows(other, 1);
     await context.setOffline(false);
     await queuedState(page, "done");
-    await other.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    await outboxShows(other, 0);
     assert.equal(await orderCount(userId), 1);
     await context.close();
   });
@@ -148,7 +148,7 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     await context.setOffline(false);
     await queuedState(page, "needs_attention");
     // Not dropped: still counted until the person decides.
-    await page.getByRole("link", { name: t.outbox.badge(1) }).waitFor();
+    await outboxShows(page, 1);
     assert.equal(await orderCount(userId), 0);
 
     await page.getByRole("link", { name: t.outbox.badge(1) }).click();
@@ -162,7 +162,7 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     // Cancelling removes it, and nothing was placed.
     await conflict.getByRole("button", { name: t.outbox.cancelOrder }).click();
     await page.getByText(t.outbox.empty).waitFor();
-    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    await outboxShows(page, 0);
     assert.equal(await orderCount(userId), 0);
     await context.close();
   });
@@ -176,12 +176,12 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     await panel.waitFor();
     await write(panel, "First: is the mango ripe?");
     await write(panel, "Second: please pack it well");
-    await page.getByRole("link", { name: t.outbox.badge(3) }).waitFor();
+    await outboxShows(page, 3);
     assert.equal(await orderCount(customer.userId), 1);
     assert.deepEqual(await customerMessages(chatId, customer.userId), []);
 
     await context.setOffline(false);
-    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    await outboxShows(page, 0);
     assert.equal(await orderCount(customer.userId), 2);
     assert.deepEqual(await customerMessages(chatId, customer.userId), ["First: is the mango ripe?", "Second: please pack it well"]);
     await context.close();
@@ -193,7 +193,7 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     await page.waitForFunction(() => !navigator.onLine);
     await write(panel, "one");
     await write(panel, "two");
-    await page.getByRole("link", { name: t.outbox.badge(2) }).waitFor();
+    await outboxShows(page, 2);
     for (let i = 0; i < 4; i++) {
       await context.setOffline(false);
       await page.waitForFunction(() => navigator.onLine);
@@ -201,7 +201,7 @@ describe("the outbox keeps what was done offline and sends it once", () => {
       await page.waitForFunction(() => !navigator.onLine);
     }
     await context.setOffline(false);
-    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    await outboxShows(page, 0);
     assert.deepEqual(await customerMessages(chatId, customer.userId), ["one", "two"]);
     await context.close();
   });
@@ -261,7 +261,7 @@ describe("the outbox keeps what was done offline and sends it once", () => {
 
     await context.setOffline(true);
     await page.reload();
-    await page.getByText(/^You are offline: these are the stores as they were at /).waitFor();
+    await page.getByText(/^You are offline: this is how it was at /).waitFor();
     await page.getByRole("list", { name: t.shop.stores.title }).getByRole("link", { name: store!.name }).waitFor();
     await screen(page, "offline-home");
     // Its products open offline as last seen, and can go into the cart.

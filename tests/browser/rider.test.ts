@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt, type Person, type ProductSpec, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, phone, screen, t, outboxShows, waitForAsync, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -45,7 +45,7 @@ async function riderPhone(label: string): Promise<{ rider: Person; context: Brow
   await fillSignIn(page, rider.email, PASSWORD);
   await waitForPath(page, "/rider");
   // The outbox is open before anything is switched.
-  await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+  await outboxShows(page, 0);
   return { rider, context, page };
 }
 
@@ -167,11 +167,11 @@ describe("the rider's screens", () => {
     await page.getByLabel(job.code).fill(code);
     await page.getByRole("button", { name: job.deliver }).click();
     await page.getByTestId("delivery-pending").filter({ hasText: job.deliveryQueued }).waitFor();
-    await page.getByRole("link", { name: t.outbox.badge(1) }).waitFor();
+    await outboxShows(page, 1);
     assert.equal(await statusOf(won.id), "picked_up");
     await context.setOffline(false);
     await page.getByText(job.delivered).waitFor();
-    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    await outboxShows(page, 0);
     assert.equal(await statusOf(won.id), "delivered");
     assert.equal(sent.length, 1);
     // Delivered: no more sharing.
@@ -210,12 +210,12 @@ describe("the rider's screens", () => {
     await page.waitForFunction(() => !navigator.onLine);
     await shiftSwitch(page).click();
     await page.getByTestId("shift-pending").filter({ hasText: t.rider.shift.queued }).waitFor();
-    await page.getByRole("link", { name: t.outbox.badge(1) }).waitFor();
+    await outboxShows(page, 1);
     assert.equal((await shiftOf(rider.userId)).is_available, false);
     await screen(page, "rider-shift-queued");
 
     await context.setOffline(false);
-    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    await outboxShows(page, 0);
     await page.getByTestId("shift-pending").waitFor({ state: "detached" });
     await page.getByRole("switch", { name: t.rider.shift.onShift, checked: true }).waitFor();
     assert.deepEqual(await shiftOf(rider.userId), { is_available: true, located: true });

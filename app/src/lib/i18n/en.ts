@@ -168,7 +168,6 @@ export const en = {
     },
     stores: {
       title: "Stores near you",
-      savedOffline: (when: string) => `You are offline: these are the stores as they were at ${when}.`,
       showClosed: "Show closed stores too",
       apply: "Update list",
       empty: "No open stores deliver here right now.",

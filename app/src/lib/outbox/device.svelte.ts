@@ -3,6 +3,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
 import { drainWhenOnline, Outbox, requestBackgroundSync, type OutboxItem } from "./outbox.js";
+import { pendingCookie } from "./pending-cookie.js";
 import { availabilitySender, checkoutSender, deliverySender, inventorySender, messageSender, pickupSender } from "./senders.js";
 
 class DeviceOutbox {
@@ -52,6 +53,7 @@ export async function start(supabase: SupabaseClient<Database>, userId: string, 
   const refresh = (items: OutboxItem[]) => {
     device.items = items;
     device.loaded = true;
+    document.cookie = pendingCookie(userId, device.pending);
   };
   const unsubscribe = outbox.onChange(refresh);
   device.outbox = outbox;

@@ -1,12 +1,21 @@
 import { error, redirect } from "@sveltejs/kit";
 import { areaOf, homeOf } from "$lib/accounts/roles";
 import { t } from "$lib/i18n";
+import { PENDING_COOKIE, pendingFromCookie } from "$lib/outbox/pending-cookie";
 import type { LayoutServerLoad } from "./$types";
 
 // Every area (/customer, /merchant, /rider, /admin) is for its own role only.
-export const load: LayoutServerLoad = async ({ locals, url }) => {
+export const load: LayoutServerLoad = async ({ locals, url, cookies }) => {
   const { profile } = await locals.safeGetSession();
   if (!profile) redirect(303, "/sign-in"); // hooks.server.ts sends visitors first; this narrows the type
   if (areaOf(url.pathname) !== profile.role) error(403, { message: t.errors.forbidden, home: homeOf(profile.role) });
-  return { profile };
+  return {
+    profile,
+    // The cookies let +layout.ts build the same session into its client during server rendering.
+    cookies: cookies.getAll(),
+    pending: pendingFromCookie(cookies.get(PENDING_COOKIE), profile.id),
+    // When this page was rendered: the service worker keeps pages for offline, which then say how
+    // old they are. The layout's load runs again on every navigation (it reads the path).
+    loadedAt: new Date().toISOString(),
+  };
 };

@@ -19,6 +19,5 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     // With the store from the start, with the rider once there is one.
     orderConversations(locals.supabase, order.id, "customer"),
   ]);
-  // When this copy was made: the service worker keeps the page for offline, and then says so.
-  return { order, timeline, code, chats, finished, loadedAt: new Date().toISOString() };
+  return { order, timeline, code, chats, finished };
 };

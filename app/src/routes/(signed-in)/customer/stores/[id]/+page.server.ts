@@ -17,6 +17,5 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const list = dataOf(products);
   const byCategory = new Map<string, typeof list>();
   for (const p of list) byCategory.set(p.category, [...(byCategory.get(p.category) ?? []), p]);
-  // loadedAt: the service worker keeps the page for offline, which then says how old it is.
-  return { store: row, categories: [...byCategory].map(([name, items]) => ({ name, items })), loadedAt: new Date().toISOString() };
+  return { store: row, categories: [...byCategory].map(([name, items]) => ({ name, items })) };
 };

@@ -11,6 +11,5 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const order = id.success ? await getOrder(locals.supabase, id.data) : null;
   if (!order) error(404, { message: t.merchant.order.notFound });
   // The store's chats of the order: with the customer from the start, with a rider once there is one.
-  // loadedAt: the service worker keeps the page for offline, which then says how old it is.
-  return { order, chats: await orderConversations(locals.supabase, order.id, "store"), loadedAt: new Date().toISOString() };
+  return { order, chats: await orderConversations(locals.supabase, order.id, "store") };
 };

@@ -21,8 +21,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     // Without its chats the job can still be done.
     orderConversations(locals.supabase, order.id, "rider").catch(() => []),
   ]);
-  // loadedAt: the service worker keeps the page for offline, which then says how old it is.
-  return { order, ...places, chats, loadedAt: new Date().toISOString() };
+  return { order, ...places, chats };
 };
 
 export const actions: Actions = {
