@@ -202,26 +202,35 @@ insert into public.search_synonyms (term, means) values
   ('agarbatti', 'incense'), ('pav', 'bread'), ('wafers', 'chips');
 
 -- What each word of a query may mean, and how surely: the word itself (1); a word of its
--- synonym group (0.95); a longer word it begins, from three letters (0.85); when no product or
--- synonym uses the word, a word of the vocabulary one letter away (0.7), or two from six
--- letters (0.6), with the same first letter; and the synonyms of those (0.95 times theirs).
--- plpgsql rather than SQL so that its plan is kept between calls.
+-- synonym group (0.95); and, when no product or synonym uses the word (a word being typed or
+-- misspelt), from three letters, a longer word it begins (0.85) or a word of the vocabulary
+-- one letter away (0.7), or two from six letters (0.6), with the same first letter; and the
+-- synonyms of those (0.95 times theirs). "butter" is butter, not buttermilk; "butt" is both.
+-- plpgsql rather than SQL, and a generic plan, so that it is planned once per connection.
 create function private.search_terms(query text) returns table (word integer, term text, weight real)
 language plpgsql stable
 rows 12
 set search_path = ''
 set jit = off
+set plan_cache_mode = force_generic_plan
 as $$
 begin
   return query
-  with words as (
-    select min(t.n)::integer as word, t.key
+  with words as materialized (
+    select k.word, k.key,
+           -- A word products or synonyms use is taken as spelt.
+           exists (select 1 from private.search_vocabulary v where v.word = k.key)
+             or exists (select 1 from public.search_synonyms y where y.term_key = k.key)
+             or exists (select 1 from public.search_synonyms y where y.means_key = k.key) as known
     from (
-      select s.n, private.search_key(btrim(replace(s.token, '''', ''), '-')) as key
-      from regexp_split_to_table(query, '[^[:alnum:]''-]+') with ordinality as s (token, n)
-    ) t
-    where t.key is not null
-    group by t.key
+      select min(t.n)::integer as word, t.key
+      from (
+        select s.n, private.search_key(btrim(replace(s.token, '''', ''), '-')) as key
+        from regexp_split_to_table(query, '[^[:alnum:]''-]+') with ordinality as s (token, n)
+      ) t
+      where t.key is not null
+      group by t.key
+    ) k
   ),
   spellings as (
     select w.word, w.key as term, 1.0::real as weight from words w
@@ -230,17 +239,15 @@ begin
     select w.word, v.word::text, 0.85::real
     from words w
     join private.search_vocabulary v on v.word > w.key and v.word < w.key || '{'
-    where length(w.key) >= 3
+    where length(w.key) >= 3 and not w.known
     union all
     select w.word, v.word::text, case d.distance when 1 then 0.7::real else 0.6::real end
     from words w
     join private.search_vocabulary v on v.word >= left(w.key, 1) and v.word < left(w.key, 1) || '{'
     cross join lateral (select extensions.levenshtein_less_equal(w.key, v.word::text, 2) as distance) d
-    where length(w.key) >= 3
+    where length(w.key) >= 3 and not w.known
       and abs(length(v.word) - length(w.key)) <= case when length(w.key) >= 6 then 2 else 1 end
       and d.distance between 1 and case when length(w.key) >= 6 then 2 else 1 end
-      and not exists (select 1 from private.search_vocabulary k where k.word = w.key)
-      and not exists (select 1 from public.search_synonyms y where y.term_key = w.key or y.means_key = w.key)
   ),
   grouped as (
     select s.word, s.term, s.weight, coalesce(
@@ -439,6 +446,8 @@ create function private.find_products(
 language plpgsql stable security definer
 set search_path = ''
 set jit = off
+-- Planning this query anew for each call (a custom plan) costs more than running it.
+set plan_cache_mode = force_generic_plan
 as $$
 begin
   if query is null or char_length(btrim(query)) = 0 then
@@ -466,21 +475,23 @@ begin
   candidates as materialized (
     select p.id, p.name, p.price_paise, p.search_name, p.search_core, p.search_words,
            sh.id as store_id, sh.name as store_name, sh.distance_m
-    from stores_here sh
-    cross join wanted
-    -- One store's products at a time from the index on store_id (offset 0 keeps it so), with
-    -- any of the words wanted.
-    cross join lateral (
-      select * from public.products p
-      where p.store_id = sh.id and p.is_active and p.stock > 0
-        and p.search_words operator(pg_catalog.&&) wanted.terms
-      offset 0
-    ) p
+    from public.products p
+    join stores_here sh on sh.id = p.store_id
+    -- These stores' products from the index on store_id, with any of the words wanted.
+    where p.store_id = any (array(select sh.id from stores_here sh))
+      and p.is_active and p.stock > 0
+      and p.search_words operator(pg_catalog.&&) (select wanted.terms from wanted)
   ),
+  -- Each array read once per product: its words joined to the alternatives by hash.
   scored as (
-    select c.id, a.word, max(a.weight * case when a.term = any (c.search_name) then 1 else 0.4 end) as score
+    select c.id, a.word, max(a.weight * m.place) as score
     from candidates c
-    join alternatives a on a.term = any (c.search_words)
+    cross join lateral (
+      select w, 1.0::real from unnest(c.search_name) as w
+      union all
+      select w, 0.4::real from unnest(c.search_words) as w
+    ) as m (term, place)
+    join alternatives a on a.term = m.term
     group by c.id, a.word
   ),
   relevant as (

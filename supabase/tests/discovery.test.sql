@@ -5,7 +5,7 @@
 -- closed ones have no hours or a temporary closure without (or with a far-future) reopening.
 begin;
 
-select plan(220);
+select plan(221);
 
 -- Who is who. Temp tables (gone at rollback), readable by the API roles the tests switch to.
 create temp table personas (name text primary key, id uuid not null);
@@ -113,7 +113,7 @@ with v (key, store, sku, name, category, stock, is_active, description) as (
     ('kanda_masala', 'near', 'KLMS', 'Kanda Lasun Masala', 'Spices', 10, true, ''),
     ('bhel', 'near', 'BHEL', 'Bhel Mix', 'Namkeen', 10, true, 'Puffed rice and sev, add onion and chutney.'),
     ('batata_chivda', 'near', 'BTCH', 'Upvas Batata Chivda', 'Namkeen', 10, true, ''),
-    ('buttermilk', 'near', 'ABML', 'Amul Buttermilk', 'Milk', 10, true, ''),
+    ('buttermilk', 'near', 'ABML', 'Amul Masti Buttermilk', 'Milk', 10, true, ''),
     ('paneer', 'near', 'PNER', 'Fresh Paneer', 'Milk', 10, true, ''),
     ('saffron_near', 'near', 'SAF1', 'Saffron Strands', 'Spices', 5, true, ''),
     ('saffron_out_of_stock', 'near', 'SAF2', 'Saffron Strands', 'Spices', 0, true, ''),
@@ -585,8 +585,13 @@ select results_eq(
 );
 select results_eq(
   $$select product_id from public.search_products('amul butter', 18.60, 73.74)$$,
+  $$select id from fixture_products where key = 'amul_butter'$$,
+  '"amul butter" is Amul Butter, not Amul Masti Buttermilk: a word products use is taken as spelt'
+);
+select results_eq(
+  $$select product_id from public.search_products('amul butt', 18.60, 73.74)$$,
   $$select id from fixture_products where key in ('amul_butter', 'buttermilk') order by key = 'buttermilk'$$,
-  '"amul butter": Amul Butter (butter by name) before Amul Buttermilk (a word butter begins)'
+  '"amul butt", a word being typed: Amul Butter, then Amul Masti Buttermilk (both begin with it; the query names more of Amul Butter)'
 );
 select results_eq(
   $$select product_id from public.search_products('panner', 18.60, 73.74) limit 1$$,
