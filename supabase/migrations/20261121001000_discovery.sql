@@ -1,13 +1,21 @@
 -- Discovery: open stores that deliver to the customer, nearest first, and product search with
 -- typo tolerance and Indian grocery synonyms, ranked by relevance and distance.
 
+-- pg_trgm: order_lifecycle matches product names by similarity; fuzzystrmatch: search's
+-- misspellings (levenshtein).
 create extension if not exists pg_trgm with schema extensions;
+create extension if not exists fuzzystrmatch with schema extensions;
 
--- Lower case, Hinglish spelling variants folded (ee → i, oo → u, doubled letters once), so
--- "Aata" and "atta", "aloo" and "alu", "bhindee" and "bhindi" compare equal. It runs for every
--- product written (the search_text column), so it is built for speed: plain replace() calls,
--- because a regex back-reference such as '([a-z])\1' is five times slower, and no SET clause,
--- so Postgres can inline it (it calls only built-ins, which resolve from pg_catalog first).
+-- Product search compares words, not strings. A word is stemmed as English by the text search
+-- parser (tomatoes = tomato, biscuits = biscuit; "and", "of", "with" are no words), then folded
+-- (lower case, Hinglish spelling variants: ee → i, oo → u, doubled letters once, so "Aata" and
+-- "atta", "aloo" and "alu", "paneer" and "panir" compare equal). Products keep their words in
+-- generated columns; a query's words go through the same steps.
+
+-- The folding. It runs for every product written, so it is built for speed: plain replace()
+-- calls, because a regex back-reference such as '([a-z])\1' is five times slower, and no SET
+-- clause, so Postgres can inline it (it calls only built-ins, which resolve from pg_catalog
+-- first).
 create function private.search_normalize(input text) returns text
 language sql immutable parallel safe
 as $$
@@ -23,27 +31,121 @@ comment on function private.search_normalize(text) is 'Folds case and common Hin
 revoke execute on function private.search_normalize(text) from public;
 grant execute on function private.search_normalize(text) to anon, authenticated, service_role;
 
-alter table public.products
-  add column search_text text generated always as (
-    private.search_normalize(name || ' ' || category || ' ' || description)
-  ) stored;
-comment on column public.products.search_text is 'Name, category and description normalised for search (private.search_normalize); maintained by Postgres.';
+-- The words of a text, stemmed then folded (to_tsvector: the parser and the English stemmer in
+-- C, about 15 µs for a product; folding after stemming, so that a folded word never turns into
+-- a stop word: "aam" is a mango, "am" is not a word). A hyphenated word is kept whole as well
+-- as in parts ("parle-g", "parl", "g").
+create function private.search_lexemes(input text) returns text[]
+language sql immutable parallel safe
+as $$
+  select pg_catalog.string_to_array(private.search_normalize(pg_catalog.array_to_string(
+    pg_catalog.tsvector_to_array(pg_catalog.to_tsvector('pg_catalog.english'::pg_catalog.regconfig, input)), ' ')), ' ')
+$$;
+comment on function private.search_lexemes(text) is 'The words of a text as product search compares them: stemmed, folded (search_normalize), stop words left out.';
+revoke execute on function private.search_lexemes(text) from public;
+grant execute on function private.search_lexemes(text) to anon, authenticated, service_role;
 
-create index products_search_text_trgm_idx on public.products using gin (search_text extensions.gin_trgm_ops);
+-- One word of a query as search compares it (null for a stop word): the same steps as
+-- search_lexemes, for one word.
+create function private.search_key(word text) returns text
+language sql immutable parallel safe
+as $$
+  select nullif(private.search_normalize((pg_catalog.ts_lexize('pg_catalog.english_stem'::pg_catalog.regdictionary, lower(word)))[1]), '')
+$$;
+comment on function private.search_key(text) is 'One word as product search compares it: stemmed and folded; null for a stop word.';
+revoke execute on function private.search_key(text) from public;
+grant execute on function private.search_key(text) to anon, authenticated, service_role;
+
+-- The words that say what a product is, in order: its name before any bracket ("Onion" of
+-- "Onion (Pyaz / Kanda) 2 kg"), without pack sizes. The last is the product's type: "Amul
+-- Butter" is butter, "Kanda Lasun Masala" is masala, "Upvas Batata Chivda" is chivda.
+create function private.search_core_words(name text) returns text[]
+language sql immutable parallel safe
+as $$
+  select coalesce(pg_catalog.string_to_array(private.search_normalize(string_agg(l.lexeme, ' ' order by l.positions[1])), ' '), '{}')
+  from pg_catalog.unnest(pg_catalog.to_tsvector('pg_catalog.english'::pg_catalog.regconfig,
+         coalesce(nullif(btrim(split_part(name, '(', 1)), ''), name))) as l
+  where l.lexeme !~ '[0-9]'
+    and l.lexeme <> all (array['g', 'kg', 'mg', 'ml', 'l', 'm', 'pc', 'pcs', 'gsm', 'x'])
+$$;
+comment on function private.search_core_words(text) is 'The words of a product name before any bracket, without pack sizes, in order: the last one is what the product is.';
+revoke execute on function private.search_core_words(text) from public;
+grant execute on function private.search_core_words(text) to anon, authenticated, service_role;
+
+alter table public.products
+  add column search_name text[] generated always as (private.search_lexemes(name)) stored,
+  add column search_core text[] generated always as (private.search_core_words(name)) stored,
+  add column search_words text[] generated always as (
+    private.search_lexemes(name || ' ' || category || ' ' || description)
+  ) stored;
+comment on column public.products.search_name is 'The words of the name as search compares them (private.search_lexemes); maintained by Postgres.';
+comment on column public.products.search_core is 'The words saying what the product is, the last being its type (private.search_core_words); maintained by Postgres.';
+comment on column public.products.search_words is 'The words of name, category and description as search compares them; maintained by Postgres.';
+
+-- Every word products use, for what a query may have meant: a query word also finds the
+-- longer words it begins ("tom" finds tomato) and, when no product uses it, the words one
+-- letter away (two from six letters: "mlk" finds milk, "panner" paneer). Words of three
+-- letters or more, without digits. A word no product uses any more stays: it finds nothing.
+create table private.search_vocabulary (
+  -- Collation "C": a prefix is a range of the index.
+  word text collate "C" primary key
+);
+comment on table private.search_vocabulary is 'Every word of three letters or more (no digits) that products use, for prefix and misspelling matches in search; kept by triggers on products.';
+
+-- Not exposed; RLS with no policies keeps it closed to every API role all the same.
+alter table private.search_vocabulary enable row level security;
+
+create function private.add_search_words(words text[]) returns void
+language sql security definer
+set search_path = ''
+as $$
+  insert into private.search_vocabulary (word)
+  select distinct w.word from unnest(words) as w (word)
+  where length(w.word) >= 3 and w.word !~ '[0-9]'
+  on conflict do nothing
+$$;
+comment on function private.add_search_words(text[]) is 'Adds the vocabulary words (three letters or more, no digits) among these to private.search_vocabulary; a bulk load with triggers off calls it with the loaded products'' search_words.';
+revoke execute on function private.add_search_words(text[]) from public;
+
+create function private.learn_search_words() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  perform private.add_search_words(array(select w.word from new_products p cross join unnest(p.search_words) as w (word)));
+  return null;
+end
+$$;
+comment on function private.learn_search_words() is 'Adds the words of inserted or updated products to private.search_vocabulary (a statement trigger).';
+revoke execute on function private.learn_search_words() from public;
+
+create trigger products_learn_search_words_after_insert
+  after insert on public.products
+  referencing new table as new_products
+  for each statement execute function private.learn_search_words();
+create trigger products_learn_search_words_after_update
+  after update on public.products
+  referencing new table as new_products
+  for each statement execute function private.learn_search_words();
 
 create table public.search_synonyms (
   term text primary key constraint search_synonyms_term_format check (term ~ '^[a-z]+$'),
   means text not null constraint search_synonyms_means_format check (means ~ '^[a-z]+$'),
+  term_key text generated always as (private.search_key(term)) stored,
+  means_key text generated always as (private.search_key(means)) stored,
   constraint search_synonyms_not_itself check (term <> means)
 );
-comment on table public.search_synonyms is 'Words that mean the same in product search (aloo = potato, dahi = curd). Each term points at one canonical word; every word of a group finds the others. Edited by admins in Studio.';
+comment on table public.search_synonyms is 'Words that mean the same in product search, as the catalogue writes them in English, Hindi and Marathi (aloo = batata = potato, kanda = pyaz = onion). Each term points at one canonical word; every word of a group finds the others, a little below the word itself. Edited by admins in Studio.';
 comment on column public.search_synonyms.means is 'The canonical word of the group, itself not a term.';
+comment on column public.search_synonyms.term_key is 'The term as search compares it (private.search_key); maintained by Postgres.';
+comment on column public.search_synonyms.means_key is 'The canonical word as search compares it (private.search_key); maintained by Postgres.';
 
 revoke all on table public.search_synonyms from anon, authenticated;
 grant select on table public.search_synonyms to anon, authenticated;
 grant all on table public.search_synonyms to service_role;
 
-create index search_synonyms_means_idx on public.search_synonyms (means);
+create index search_synonyms_term_key_idx on public.search_synonyms (term_key);
+create index search_synonyms_means_key_idx on public.search_synonyms (means_key);
 
 alter table public.search_synonyms enable row level security;
 
@@ -51,57 +153,124 @@ create policy "Anyone reads the search synonyms" on public.search_synonyms
   for select to anon, authenticated
   using (true);
 
+-- Names the catalogue writes next to each other ("Potato (Aloo)", "Onion (Pyaz / Kanda)") need
+-- no synonym; these are the words a shopper types that a product's name may not carry.
 insert into public.search_synonyms (term, means) values
-  ('aloo', 'potato'), ('alu', 'potato'), ('batata', 'potato'),
-  ('pyaz', 'onion'), ('pyaaz', 'onion'), ('kanda', 'onion'), ('pyaj', 'onion'),
+  ('aloo', 'potato'), ('batata', 'potato'),
+  ('pyaz', 'onion'), ('pyaj', 'onion'), ('kanda', 'onion'),
   ('tamatar', 'tomato'), ('tamater', 'tomato'),
   ('dahi', 'curd'), ('yogurt', 'curd'), ('yoghurt', 'curd'),
-  ('doodh', 'milk'), ('dudh', 'milk'),
-  ('atta', 'flour'), ('aata', 'flour'), ('maida', 'flour'),
-  ('chawal', 'rice'), ('chaawal', 'rice'),
-  ('chini', 'sugar'), ('cheeni', 'sugar'), ('shakkar', 'sugar'),
-  ('namak', 'salt'),
+  ('doodh', 'milk'),
+  ('chaas', 'buttermilk'), ('chaach', 'buttermilk'), ('taak', 'buttermilk'),
+  ('makhan', 'butter'), ('loni', 'butter'),
+  ('tup', 'ghee'),
+  ('anda', 'egg'), ('ande', 'egg'),
+  ('chawal', 'rice'), ('tandul', 'rice'), ('bhaat', 'rice'),
+  ('gehu', 'wheat'), ('gahu', 'wheat'), ('gehun', 'wheat'),
+  ('jwari', 'jowar'), ('bajri', 'bajra'), ('nachni', 'ragi'),
+  ('rava', 'semolina'), ('sooji', 'semolina'), ('suji', 'semolina'),
+  ('pohe', 'poha'),
+  ('cheeni', 'sugar'), ('sakhar', 'sugar'), ('shakkar', 'sugar'),
+  ('gud', 'jaggery'), ('gul', 'jaggery'),
+  ('namak', 'salt'), ('meeth', 'salt'),
   ('tel', 'oil'),
-  ('ghee', 'butteroil'),
-  ('makhan', 'butter'), ('makkhan', 'butter'),
-  ('paneer', 'cottagecheese'),
-  ('anda', 'egg'), ('ande', 'egg'), ('eggs', 'egg'),
-  ('adrak', 'ginger'), ('lehsun', 'garlic'), ('lahsun', 'garlic'),
-  ('mirch', 'chilli'), ('mirchi', 'chilli'), ('chili', 'chilli'),
+  ('shengdana', 'peanut'), ('moongphali', 'peanut'), ('mungfali', 'peanut'), ('groundnut', 'peanut'),
+  ('adrak', 'ginger'), ('ale', 'ginger'),
+  ('lehsun', 'garlic'), ('lahsun', 'garlic'), ('lasun', 'garlic'),
+  ('mirchi', 'chilli'), ('mirch', 'chilli'), ('chili', 'chilli'),
   ('dhaniya', 'coriander'), ('dhania', 'coriander'), ('kothimbir', 'coriander'),
-  ('pudina', 'mint'), ('palak', 'spinach'), ('gobi', 'cauliflower'), ('gobhi', 'cauliflower'),
-  ('bhindi', 'okra'), ('ladyfinger', 'okra'), ('baingan', 'brinjal'), ('eggplant', 'brinjal'),
-  ('kela', 'banana'), ('seb', 'apple'), ('aam', 'mango'), ('nimbu', 'lemon'), ('limbu', 'lemon'),
-  ('haldi', 'turmeric'), ('jeera', 'cumin'), ('rai', 'mustard'), ('sarson', 'mustard'),
-  ('dal', 'lentils'), ('daal', 'lentils'), ('chana', 'chickpeas'), ('besan', 'gramflour'),
-  ('sabun', 'soap'), ('chai', 'tea'), ('biskit', 'biscuit'), ('biscuits', 'biscuit'),
-  ('poha', 'flattenedrice'), ('rava', 'semolina'), ('suji', 'semolina'), ('sooji', 'semolina');
+  ('pudina', 'mint'), ('palak', 'spinach'), ('methi', 'fenugreek'),
+  ('gobi', 'cauliflower'), ('gobhi', 'cauliflower'), ('kobi', 'cabbage'),
+  ('bhindi', 'okra'), ('ladyfinger', 'okra'),
+  ('baingan', 'brinjal'), ('vangi', 'brinjal'), ('eggplant', 'brinjal'),
+  ('gajar', 'carrot'), ('kakdi', 'cucumber'), ('kheera', 'cucumber'), ('mooli', 'radish'), ('mula', 'radish'),
+  ('lauki', 'dudhi'), ('matar', 'peas'), ('vatana', 'peas'),
+  ('nimbu', 'lemon'), ('limbu', 'lemon'),
+  ('kela', 'banana'), ('seb', 'apple'), ('aam', 'mango'), ('amba', 'mango'), ('santra', 'orange'),
+  ('mosambi', 'sweetlime'), ('tarbooj', 'watermelon'), ('kalingad', 'watermelon'),
+  ('angoor', 'grapes'), ('draksha', 'grapes'), ('anar', 'pomegranate'), ('dalimb', 'pomegranate'),
+  ('papita', 'papaya'), ('chikoo', 'sapota'), ('peru', 'guava'), ('ananas', 'pineapple'),
+  ('nariyal', 'coconut'), ('naral', 'coconut'), ('khobra', 'coconut'),
+  ('haldi', 'turmeric'), ('jeera', 'cumin'), ('rai', 'mustard'), ('mohri', 'mustard'), ('sarson', 'mustard'),
+  ('hing', 'asafoetida'), ('elaichi', 'cardamom'), ('velchi', 'cardamom'), ('lavang', 'cloves'),
+  ('imli', 'tamarind'), ('chinch', 'tamarind'), ('ajwain', 'carom'), ('ova', 'carom'),
+  ('kaju', 'cashew'), ('badam', 'almond'), ('kishmish', 'raisins'), ('manuka', 'raisins'),
+  ('akhrot', 'walnut'), ('pista', 'pistachio'), ('anjeer', 'figs'), ('khajur', 'dates'), ('makhana', 'foxnuts'),
+  ('kolambi', 'prawns'), ('jhinga', 'prawns'), ('paplet', 'pomfret'), ('bangda', 'mackerel'),
+  ('kaleji', 'liver'), ('keema', 'mince'), ('murgi', 'chicken'), ('murgh', 'chicken'),
+  ('sabun', 'soap'), ('chai', 'tea'), ('biskit', 'biscuit'), ('jhadu', 'broom'), ('kapur', 'camphor'),
+  ('agarbatti', 'incense'), ('pav', 'bread'), ('wafers', 'chips');
 
--- The alternatives for each word of a query: the word itself and every word of its synonym
--- group, all normalised. One row per (word position, alternative).
-create function private.search_terms(query text) returns table (word integer, term text)
-language sql stable
-rows 3
+-- What each word of a query may mean, and how surely: the word itself (1); a word of its
+-- synonym group (0.95); and, when no product or synonym uses the word (a word being typed or
+-- misspelt), from three letters, a longer word it begins (0.85) or a word of the vocabulary
+-- one letter away (0.7), or two from six letters (0.6), with the same first letter; and the
+-- synonyms of those (0.95 times theirs). "butter" is butter, not buttermilk; "butt" is both.
+-- plpgsql rather than SQL, and a generic plan, so that it is planned once per connection.
+create function private.search_terms(query text) returns table (word integer, term text, weight real)
+language plpgsql stable
+rows 12
 set search_path = ''
+set jit = off
+set plan_cache_mode = force_generic_plan
 as $$
-  with words as (
-    select w.ordinality::integer as word, w.value as raw
-    from regexp_split_to_table(lower(query), '[^[:alnum:]]+') with ordinality as w (value, ordinality)
-    where w.value <> ''
+begin
+  return query
+  with words as materialized (
+    select k.word, k.key,
+           -- A word products or synonyms use is taken as spelt.
+           exists (select 1 from private.search_vocabulary v where v.word = k.key)
+             or exists (select 1 from public.search_synonyms y where y.term_key = k.key)
+             or exists (select 1 from public.search_synonyms y where y.means_key = k.key) as known
+    from (
+      select min(t.n)::integer as word, t.key
+      from (
+        select s.n, private.search_key(btrim(replace(s.token, '''', ''), '-')) as key
+        from regexp_split_to_table(query, '[^[:alnum:]''-]+') with ordinality as s (token, n)
+      ) t
+      where t.key is not null
+      group by t.key
+    ) k
   ),
-  canonical as (
-    select words.word, words.raw, coalesce(s.means, words.raw) as means
-    from words left join public.search_synonyms s on s.term = words.raw
+  spellings as (
+    select w.word, w.key as term, 1.0::real as weight from words w
+    union all
+    -- Longer words that begin with it: a range of the vocabulary's index (collation "C").
+    select w.word, v.word::text, 0.85::real
+    from words w
+    join private.search_vocabulary v on v.word > w.key and v.word < w.key || '{'
+    where length(w.key) >= 3 and not w.known
+    union all
+    select w.word, v.word::text, case d.distance when 1 then 0.7::real else 0.6::real end
+    from words w
+    join private.search_vocabulary v on v.word >= left(w.key, 1) and v.word < left(w.key, 1) || '{'
+    cross join lateral (select extensions.levenshtein_less_equal(w.key, v.word::text, 2) as distance) d
+    where length(w.key) >= 3 and not w.known
+      and abs(length(v.word) - length(w.key)) <= case when length(w.key) >= 6 then 2 else 1 end
+      and d.distance between 1 and case when length(w.key) >= 6 then 2 else 1 end
+  ),
+  grouped as (
+    select s.word, s.term, s.weight, coalesce(
+      (select y.means_key from public.search_synonyms y where y.term_key = s.term limit 1),
+      (select y.means_key from public.search_synonyms y where y.means_key = s.term limit 1)
+    ) as grp
+    from spellings s
+  ),
+  expanded as (
+    select g.word, g.term, g.weight from grouped g
+    union all
+    select g.word, y.key, g.weight * 0.95::real
+    from grouped g
+    cross join lateral (
+      select g.grp union select s.term_key from public.search_synonyms s where s.means_key = g.grp
+    ) as y (key)
+    where g.grp is not null and y.key <> g.term
   )
-  select distinct c.word, private.search_normalize(alt.term)
-  from canonical c
-  cross join lateral (
-    select c.raw union select c.means union select s.term from public.search_synonyms s where s.means = c.means
-  ) as alt (term)
+  select e.word, e.term, max(e.weight) from expanded e group by e.word, e.term;
+end
 $$;
-comment on function private.search_terms(text) is 'Splits a search query into words and expands each with its synonyms, normalised.';
+comment on function private.search_terms(text) is 'What each word of a search query may mean (the word, its synonyms, words it begins, near spellings), with a weight from 0 to 1.';
 revoke execute on function private.search_terms(text) from public;
-grant execute on function private.search_terms(text) to anon, authenticated, service_role;
 
 -- Bad input is the caller's mistake: a 400 with a message that names the argument.
 create function private.check_point(lat double precision, lng double precision) returns void
@@ -160,11 +329,12 @@ create type public.nearby_store as (
 );
 comment on type public.nearby_store is 'A store found by nearby_stores: distance in metres, ETA in minutes, open now or not.';
 
--- The discovery queries run as security definer, from private: PostGIS and pg_trgm operators
--- are not leakproof, so under row-level security PostgreSQL applies the policies first and
--- cannot use the spatial or trigram index (every call would read every approved store). These
--- functions apply the rule the policies would (approved stores, active products) themselves;
--- suspended accounts find nothing, as the policies would have it. JIT is off:
+-- The discovery queries run as security definer, from private: PostGIS operators are not
+-- leakproof, so under row-level security PostgreSQL applies the policies first and cannot use
+-- the spatial index (every call would read every approved store); search also reads the
+-- private vocabulary. These functions apply the rule the policies would (approved stores,
+-- active products) themselves; suspended accounts find nothing, as the policies would have it.
+-- JIT is off:
 -- PostGIS's high function costs would make PostgreSQL compile every call, costing more than
 -- the query.
 
@@ -257,6 +427,16 @@ comment on function private.search_store_limit() is 'Search looks through this m
 revoke execute on function private.search_store_limit() from public;
 grant execute on function private.search_store_limit() to anon, authenticated, service_role;
 
+-- Ranking, from the words' weights (private.search_terms):
+-- - relevance: each query word's best meaning in the product, averaged over the words; a
+--   meaning found only in the category or description counts 0.4 of its weight in the name.
+--   A product must have every word of the query somewhere.
+-- - shape, from 0 to 1: whether the query names the product's type (the last of its core words:
+--   "onion" is what Onion (Pyaz / Kanda) is, not what Kanda Lasun Masala is) counted twice, and
+--   the share of its core words the query names; it moves the rank by up to 15 %.
+-- - distance: a store at the edge of the radius loses up to 10 %.
+-- So exact, prefix and synonym matches in the name come first, misspellings next and
+-- description matches last, each tier ordered by how well the name fits and by distance.
 create function private.find_products(
   query text, lat double precision, lng double precision, radius_m integer, max_results integer
 ) returns table (
@@ -266,7 +446,8 @@ create function private.find_products(
 language plpgsql stable security definer
 set search_path = ''
 set jit = off
-set pg_trgm.word_similarity_threshold = 0.4
+-- Planning this query anew for each call (a custom plan) costs more than running it.
+set plan_cache_mode = force_generic_plan
 as $$
 begin
   if query is null or char_length(btrim(query)) = 0 then
@@ -283,38 +464,60 @@ begin
     return;
   end if;
   return query
-  with stores_here as materialized (
+  with alternatives as materialized (select * from private.search_terms(query)),
+  wanted as materialized (
+    select array_agg(distinct a.term) as terms, count(distinct a.word) as words from alternatives a
+  ),
+  stores_here as materialized (
     select n.id, n.name, n.distance_m
     from private.find_nearby_stores(lat, lng, radius_m, private.search_store_limit(), null, true) n
   ),
-  terms as materialized (select * from private.search_terms(query)),
-  -- Each query word's best match in each product; a product must match every word.
-  matches as (
-    select p.id, t.word, max(extensions.word_similarity(t.term, p.search_text)) as score
-    from stores_here sh
-    join public.products p on p.store_id = sh.id
-    join terms t on t.term operator(extensions.<%) p.search_text
-    where p.is_active and p.stock > 0
-    group by p.id, t.word
+  candidates as materialized (
+    select p.id, p.name, p.price_paise, p.search_name, p.search_core, p.search_words,
+           sh.id as store_id, sh.name as store_name, sh.distance_m
+    from public.products p
+    join stores_here sh on sh.id = p.store_id
+    -- These stores' products from the index on store_id, with any of the words wanted.
+    where p.store_id = any (array(select sh.id from stores_here sh))
+      and p.is_active and p.stock > 0
+      and p.search_words operator(pg_catalog.&&) (select wanted.terms from wanted)
+  ),
+  -- Each array read once per product: its words joined to the alternatives by hash.
+  scored as (
+    select c.id, a.word, max(a.weight * m.place) as score
+    from candidates c
+    cross join lateral (
+      select w, 1.0::real from unnest(c.search_name) as w
+      union all
+      select w, 0.4::real from unnest(c.search_words) as w
+    ) as m (term, place)
+    join alternatives a on a.term = m.term
+    group by c.id, a.word
   ),
   relevant as (
-    select m.id, avg(m.score)::real as relevance
-    from matches m
-    group by m.id
-    having count(*) = (select count(distinct t.word) from terms t)
+    select s.id, avg(s.score) as relevance
+    from scored s
+    group by s.id
+    having count(*) = (select wanted.words from wanted)
   )
-  select p.id, p.name, p.price_paise, p.stock > 0, sh.id, sh.name, sh.distance_m,
-         -- Relevance first; among equals, nearer is better (a store at the edge loses up to 10 %).
-         (r.relevance * (1 - 0.1 * sh.distance_m / greatest(radius_m, 1)))::real
+  select c.id, c.name, c.price_paise, true, c.store_id, c.store_name, c.distance_m,
+         (r.relevance
+          * (0.85 + 0.15 * shape.value)
+          * (1 - 0.1 * c.distance_m / greatest(radius_m, 1)))::real
   from relevant r
-  join public.products p on p.id = r.id
-  join stores_here sh on sh.id = p.store_id
-  order by 8 desc, sh.distance_m, p.id
+  join candidates c on c.id = r.id
+  cross join wanted
+  cross join lateral (
+    select (2 * (c.search_core[cardinality(c.search_core)] = any (wanted.terms))::integer
+            + (select count(*) from unnest(c.search_core) w where w = any (wanted.terms))::real
+              / greatest(cardinality(c.search_core), 1)) / 3 as value
+  ) shape
+  order by 8 desc, c.distance_m, c.id
   limit max_results;
 end
 $$;
 comment on function private.find_products(text, double precision, double precision, integer, integer) is
-  'The query behind public.search_products, as security definer so the trigram and spatial indexes serve it.';
+  'The query behind public.search_products, as security definer so the spatial index serves it; ranks as the comment above it in the discovery migration says.';
 revoke execute on function private.find_products(text, double precision, double precision, integer, integer) from public;
 grant execute on function private.find_products(text, double precision, double precision, integer, integer) to anon, authenticated, service_role;
 
@@ -334,6 +537,6 @@ as $$
   select * from private.find_products(query, lat, lng, radius_m, max_results)
 $$;
 comment on function public.search_products(text, double precision, double precision, integer, integer) is
-  'In-stock products of the 50 nearest open stores that deliver to (lat, lng) within radius_m, matching every word of the query with typo tolerance (trigram word similarity) and synonyms, best match first.';
+  'In-stock products of the 50 nearest open stores that deliver to (lat, lng) within radius_m, matching every word of the query (exactly, as the start of a word, through a synonym or misspelt), best match first: name matches before misspellings before description matches, each by how well the name fits and by distance.';
 revoke execute on function public.search_products(text, double precision, double precision, integer, integer) from public;
 grant execute on function public.search_products(text, double precision, double precision, integer, integer) to anon, authenticated, service_role;

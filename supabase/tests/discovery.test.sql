@@ -5,7 +5,7 @@
 -- closed ones have no hours or a temporary closure without (or with a far-future) reopening.
 begin;
 
-select plan(197);
+select plan(221);
 
 -- Who is who. Temp tables (gone at rollback), readable by the API roles the tests switch to.
 create temp table personas (name text primary key, id uuid not null);
@@ -100,32 +100,37 @@ insert into fixture_stores (key, id) select v.key, ins.id from ins join v on ins
 create temp table fixture_products (key text primary key, id uuid not null);
 grant select on fixture_products to anon, authenticated;
 
-with v (key, store, sku, name, category, stock, is_active) as (
+with v (key, store, sku, name, category, stock, is_active, description) as (
   values
-    ('tomatillo', 'near', 'TMTL', 'Tomatillo', 'Vegetables', 10, true),
-    ('atta', 'near', 'ATTA', 'Aashirvaad Atta', 'Staples', 10, true),
-    ('potato', 'near', 'POTA', 'Potato', 'Vegetables', 10, true),
-    ('onion', 'near', 'ONIO', 'Onion', 'Vegetables', 10, true),
-    ('curd', 'near', 'CURD', 'Curd', 'Milk', 10, true),
-    ('amul_dahi', 'near', 'ADAH', 'Amul Dahi', 'Milk', 10, true),
-    ('amul_butter', 'near', 'ABUT', 'Amul Butter', 'Milk', 10, true),
-    ('aloo_bhujia', 'near', 'ALBH', 'Aloo Bhujia', 'Namkeen', 10, true),
-    ('saffron_near', 'near', 'SAF1', 'Saffron Strands', 'Spices', 5, true),
-    ('saffron_out_of_stock', 'near', 'SAF2', 'Saffron Strands', 'Spices', 0, true),
-    ('saffron_inactive', 'near', 'SAF3', 'Saffron Strands', 'Spices', 5, false),
-    ('tomato', 'far', 'TMTO', 'Tomato', 'Vegetables', 10, true),
-    ('saffron_far', 'far', 'SAF1', 'Saffron Strands', 'Spices', 5, true),
-    ('saffron_no_hours', 'no_hours', 'SAF1', 'Saffron Strands', 'Spices', 5, true),
-    ('saffron_closed_until_reopened', 'closed_until_reopened', 'SAF1', 'Saffron Strands', 'Spices', 5, true),
-    ('saffron_closed_until_later', 'closed_until_later', 'SAF1', 'Saffron Strands', 'Spices', 5, true),
-    ('saffron_reopened', 'reopened', 'SAF1', 'Saffron Strands', 'Spices', 5, true),
-    ('saffron_pending', 'pending', 'SAF1', 'Saffron Strands', 'Spices', 5, true),
-    ('saffron_suspended', 'suspended', 'SAF1', 'Saffron Strands', 'Spices', 5, true),
-    ('saffron_short_reach', 'short_reach', 'SAF1', 'Saffron Strands', 'Spices', 5, true)
+    ('tomatillo', 'near', 'TMTL', 'Tomatillo', 'Vegetables', 10, true, ''),
+    ('atta', 'near', 'ATTA', 'Aashirvaad Atta', 'Staples', 10, true, ''),
+    ('potato', 'near', 'POTA', 'Potato', 'Vegetables', 10, true, ''),
+    ('onion', 'near', 'ONIO', 'Onion', 'Vegetables', 10, true, ''),
+    ('curd', 'near', 'CURD', 'Curd', 'Milk', 10, true, ''),
+    ('amul_dahi', 'near', 'ADAH', 'Amul Dahi', 'Milk', 10, true, ''),
+    ('amul_butter', 'near', 'ABUT', 'Amul Butter', 'Milk', 10, true, ''),
+    ('aloo_bhujia', 'near', 'ALBH', 'Aloo Bhujia', 'Namkeen', 10, true, ''),
+    ('kanda_masala', 'near', 'KLMS', 'Kanda Lasun Masala', 'Spices', 10, true, ''),
+    ('bhel', 'near', 'BHEL', 'Bhel Mix', 'Namkeen', 10, true, 'Puffed rice and sev, add onion and chutney.'),
+    ('batata_chivda', 'near', 'BTCH', 'Upvas Batata Chivda', 'Namkeen', 10, true, ''),
+    ('buttermilk', 'near', 'ABML', 'Amul Masti Buttermilk', 'Milk', 10, true, ''),
+    ('paneer', 'near', 'PNER', 'Fresh Paneer', 'Milk', 10, true, ''),
+    ('saffron_near', 'near', 'SAF1', 'Saffron Strands', 'Spices', 5, true, ''),
+    ('saffron_out_of_stock', 'near', 'SAF2', 'Saffron Strands', 'Spices', 0, true, ''),
+    ('saffron_inactive', 'near', 'SAF3', 'Saffron Strands', 'Spices', 5, false, ''),
+    ('tomato', 'far', 'TMTO', 'Tomato', 'Vegetables', 10, true, ''),
+    ('saffron_far', 'far', 'SAF1', 'Saffron Strands', 'Spices', 5, true, ''),
+    ('saffron_no_hours', 'no_hours', 'SAF1', 'Saffron Strands', 'Spices', 5, true, ''),
+    ('saffron_closed_until_reopened', 'closed_until_reopened', 'SAF1', 'Saffron Strands', 'Spices', 5, true, ''),
+    ('saffron_closed_until_later', 'closed_until_later', 'SAF1', 'Saffron Strands', 'Spices', 5, true, ''),
+    ('saffron_reopened', 'reopened', 'SAF1', 'Saffron Strands', 'Spices', 5, true, ''),
+    ('saffron_pending', 'pending', 'SAF1', 'Saffron Strands', 'Spices', 5, true, ''),
+    ('saffron_suspended', 'suspended', 'SAF1', 'Saffron Strands', 'Spices', 5, true, ''),
+    ('saffron_short_reach', 'short_reach', 'SAF1', 'Saffron Strands', 'Spices', 5, true, '')
 ),
 ins as (
-  insert into public.products (store_id, sku, name, category, unit, price_paise, stock, is_active)
-  select s.id, v.sku, v.name, v.category, '1 pack', 4900, v.stock, v.is_active
+  insert into public.products (store_id, sku, name, category, unit, price_paise, stock, is_active, description)
+  select s.id, v.sku, v.name, v.category, '1 pack', 4900, v.stock, v.is_active, v.description
   from v join fixture_stores s on s.key = v.store
   returning id, store_id, sku
 )
@@ -219,16 +224,19 @@ select has_index('public', 'stores', 'stores_location_idx', array['location'],
   'stores.location is indexed');
 select index_is_type('public', 'stores', 'stores_location_idx', 'gist',
   'the stores.location index is a GiST index');
-select has_index('public', 'products', 'products_search_text_trgm_idx', array['search_text'],
-  'products.search_text is indexed');
-select index_is_type('public', 'products', 'products_search_text_trgm_idx', 'gin',
-  'the products.search_text index is a GIN index');
 select is(
-  (select o.opcname::text from pg_index i join pg_opclass o on o.oid = i.indclass[0]
-   where i.indexrelid = 'public.products_search_text_trgm_idx'::regclass),
-  'gin_trgm_ops',
-  'the products.search_text index uses the trigram operator class'
+  (select relrowsecurity from pg_class where oid = 'private.search_vocabulary'::regclass),
+  true,
+  'RLS is enabled on private.search_vocabulary'
 );
+select ok(
+  not has_table_privilege('anon', 'private.search_vocabulary', 'SELECT')
+    and not has_table_privilege('authenticated', 'private.search_vocabulary', 'SELECT')
+    and not has_table_privilege('authenticated', 'private.search_vocabulary', 'INSERT'),
+  'the API roles can neither read nor write the search vocabulary'
+);
+select has_index('public', 'products', 'products_sku_unique_per_store', array['store_id', 'sku'],
+  'products are found by store first (search reads one store''s products at a time)');
 
 -- ---------------------------------------------------------------------------------------------
 -- The fixture is meaningful
@@ -528,8 +536,8 @@ select is_empty(
 -- ---------------------------------------------------------------------------------------------
 select results_eq(
   $$select product_id from public.search_products('tomato', 18.60, 73.74)$$,
-  $$select id from fixture_products where key in ('tomato', 'tomatillo') order by key = 'tomatillo'$$,
-  'an exact name match (Tomato, 1500 m) ranks above a fuzzy one (Tomatillo, 300 m)'
+  $$select id from fixture_products where key = 'tomato'$$,
+  '"tomato" finds Tomato (1500 m) and not Tomatillo (300 m), another fruit'
 );
 select results_eq(
   $$select product_id from public.search_products('saffron', 18.60, 73.74)$$,
@@ -555,6 +563,56 @@ select results_eq(
 select is((select count(*) from public.search_products('saffron', 18.60, 73.74, 3000, 2)), 2::bigint,
   'max_results 2 returns two results');
 
+-- ---------------------------------------------------------------------------------------------
+-- search_products: ranking order basics (name before synonym before misspelling before
+-- description; the product's type before products that merely name it)
+-- ---------------------------------------------------------------------------------------------
+select results_eq(
+  $$select product_id from public.search_products('onion', 18.60, 73.74)$$,
+  $$select id from fixture_products where key in ('onion', 'kanda_masala', 'bhel')
+    order by array_position(array['onion', 'kanda_masala', 'bhel'], key)$$,
+  '"onion": Onion by name, then Kanda Lasun Masala by the synonym kanda, then Bhel Mix by its description'
+);
+select results_eq(
+  $$select product_id from public.search_products('kanda', 18.60, 73.74) limit 1$$,
+  $$select id from fixture_products where key = 'onion'$$,
+  '"kanda": Onion (an onion) before Kanda Lasun Masala (a masala)'
+);
+select results_eq(
+  $$select product_id from public.search_products('potato', 18.60, 73.74) limit 1$$,
+  $$select id from fixture_products where key = 'potato'$$,
+  '"potato": Potato before Upvas Batata Chivda and Aloo Bhujia'
+);
+select results_eq(
+  $$select product_id from public.search_products('amul butter', 18.60, 73.74)$$,
+  $$select id from fixture_products where key = 'amul_butter'$$,
+  '"amul butter" is Amul Butter, not Amul Masti Buttermilk: a word products use is taken as spelt'
+);
+select results_eq(
+  $$select product_id from public.search_products('amul butt', 18.60, 73.74)$$,
+  $$select id from fixture_products where key in ('amul_butter', 'buttermilk') order by key = 'buttermilk'$$,
+  '"amul butt", a word being typed: Amul Butter, then Amul Masti Buttermilk (both begin with it; the query names more of Amul Butter)'
+);
+select results_eq(
+  $$select product_id from public.search_products('panner', 18.60, 73.74) limit 1$$,
+  $$select id from fixture_products where key = 'paneer'$$,
+  'the misspelling "panner" finds Fresh Paneer first'
+);
+select results_eq(
+  $$select product_id from public.search_products('tomati', 18.60, 73.74)$$,
+  $$select id from fixture_products where key in ('tomatillo', 'tomato') order by key = 'tomato'$$,
+  '"tomati": Tomatillo, which it begins, ranks above Tomato, one letter away'
+);
+select ok(
+  (select rank from public.search_products('paneer', 18.60, 73.74) limit 1)
+    > (select rank from public.search_products('panner', 18.60, 73.74) limit 1),
+  'a misspelling ranks below the word spelt right'
+);
+select ok(
+  (select min(rank) from public.search_products('onion', 18.60, 73.74) where product_id in (select id from fixture_products where key in ('onion', 'kanda_masala')))
+    > (select rank from public.search_products('onion', 18.60, 73.74) where product_id = (select id from fixture_products where key = 'bhel')),
+  'a description match ranks below every name match'
+);
 -- ---------------------------------------------------------------------------------------------
 -- Bad input: 22023 naming the argument
 -- ---------------------------------------------------------------------------------------------
@@ -624,7 +682,8 @@ select lives_ok(format('select * from public.search_products(%L, 18.60, 73.74)',
   'search_products accepts a 100-character query');
 
 -- ---------------------------------------------------------------------------------------------
--- private.search_normalize and private.search_terms
+-- private.search_normalize, search_key, search_lexemes, search_core_words, search_terms and
+-- the vocabulary
 -- ---------------------------------------------------------------------------------------------
 select is(private.search_normalize('Aata'), 'ata', 'search_normalize folds "Aata" to "ata"');
 select is(private.search_normalize('atta'), 'ata', 'search_normalize folds "atta" to "ata" as well');
@@ -633,7 +692,20 @@ select is(private.search_normalize('Bhindee'), 'bhindi', 'search_normalize folds
 select is(private.search_normalize(null), '', 'search_normalize turns null into an empty string');
 select is(private.search_normalize('Tomatto PYAAZ Moong Dall'), 'tomato pyaz mung dal',
   'search_normalize collapses doubled consonants and vowels in every word');
-select is(private.search_normalize('Kaju Katli 250 g'), 'kaju katli 250 g', 'search_normalize keeps digits, spaces and single letters');
+select is(private.search_key('Tomatoes'), 'tomato', 'search_key stems an English plural');
+select is(private.search_key('Paneer'), private.search_key('panir'), 'search_key folds paneer and panir together');
+select is(private.search_key('aam'), 'am', 'search_key folds after stemming, so "aam" (mango) is not the stop word "am"');
+select is(private.search_key('and'), null, 'search_key gives null for a stop word');
+select is(private.search_lexemes('Onion (Pyaz / Kanda) 2 kg'), array['2', 'kanda', 'kg', 'onion', 'pyaz'],
+  'search_lexemes lists the words of a name once each');
+select ok(private.search_lexemes('Parle-G Biscuits') @> array['parle-g', 'parl', 'g', 'biscuit'],
+  'search_lexemes keeps a hyphenated word whole and in parts, and stems "Biscuits"');
+select is(private.search_core_words('Onion (Pyaz / Kanda) 2 kg'), array['onion'],
+  'search_core_words keeps the name before the bracket, without the pack size');
+select is(private.search_core_words('Fresh Curd (Dahi) Loose 250 g'), array['fresh', 'curd'],
+  'search_core_words ends with the product''s type');
+select is(private.search_core_words('Kanda Lasun Masala 200 g'), array['kanda', 'lasun', 'masala'],
+  'search_core_words of a name without brackets: its words in order, without the pack size');
 select ok(
   array(select term from private.search_terms('aloo') where word = 1) @> array['alu', 'potato', 'batata'],
   'search_terms expands "aloo" to include alu, potato and batata'
@@ -641,6 +713,25 @@ select ok(
 select ok(
   array(select term from private.search_terms('potato') where word = 1) @> array['alu', 'potato', 'batata'],
   'search_terms expands "potato" to its synonyms alu and batata'
+);
+select is(
+  (select weight from private.search_terms('kanda') where term = 'onion'),
+  0.95::real,
+  'a synonym weighs 0.95'
+);
+select is(
+  (select weight from private.search_terms('tomati') where term = 'tomatilo'),
+  0.85::real,
+  'a longer word the query begins weighs 0.85'
+);
+select is(
+  (select weight from private.search_terms('tometo') where term = 'tomato'),
+  0.7::real,
+  'a word one letter from a word no product uses weighs 0.7'
+);
+select is_empty(
+  $$select 1 from private.search_terms('tomato') where weight < 0.85$$,
+  'a word products use is taken as spelt (no misspellings looked for)'
 );
 select is(
   (select count(distinct word) from private.search_terms('Tomato, chawal!')),
@@ -654,11 +745,23 @@ select ok(
 select set_eq(
   $$select term from private.search_terms('kiwi')$$,
   array['kiwi'],
-  'a word without synonyms expands to itself only'
+  'a word without synonyms, longer words or near spellings expands to itself only'
 );
 select is_empty(
   $$select 1 from private.search_terms('!!!')$$,
   'a query of punctuation has no words'
+);
+select ok(
+  exists (select 1 from private.search_vocabulary where word = 'tomatilo')
+    and exists (select 1 from private.search_vocabulary where word = 'safron'),
+  'the vocabulary learns the words of products as they are inserted'
+);
+update public.products set name = 'Tomatillo Verde' where id = (select id from fixture_products where key = 'tomatillo');
+select ok(exists (select 1 from private.search_vocabulary where word = 'verd'),
+  'the vocabulary learns the words of a renamed product');
+select ok(
+  not exists (select 1 from private.search_vocabulary where word ~ '[0-9]' or length(word) < 3),
+  'the vocabulary holds no words with digits and none under three letters'
 );
 
 select * from finish();

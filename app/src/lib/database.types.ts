@@ -426,7 +426,9 @@ export type Database = {
           is_active: boolean;
           name: string;
           price_paise: number;
-          search_text: string | null;
+          search_core: string[] | null;
+          search_name: string[] | null;
+          search_words: string[] | null;
           sku: string;
           stock: number;
           store_id: string;
@@ -443,7 +445,9 @@ export type Database = {
           is_active?: boolean;
           name: string;
           price_paise: number;
-          search_text?: never;
+          search_core?: never;
+          search_name?: never;
+          search_words?: never;
           sku: string;
           stock?: number;
           store_id: string;
@@ -459,7 +463,9 @@ export type Database = {
           is_active?: boolean;
           name?: string;
           price_paise?: number;
-          search_text?: never;
+          search_core?: never;
+          search_name?: never;
+          search_words?: never;
           sku?: string;
           stock?: number;
           store_id?: string;
@@ -598,16 +604,22 @@ export type Database = {
       search_synonyms: {
         Row: {
           means: string;
+          means_key: string | null;
           term: string;
+          term_key: string | null;
         };
         ComputedFields: never;
         Insert: {
           means: string;
+          means_key?: never;
           term: string;
+          term_key?: never;
         };
         Update: {
           means?: string;
+          means_key?: never;
           term?: string;
+          term_key?: never;
         };
         Relationships: [];
       };
