@@ -15,5 +15,5 @@ export const load: LayoutLoad = async ({ data, depends, fetch }) => {
   const {
     data: { session },
   } = await supabase.auth.getSession();
-  return { supabase, session, user: data.user, profile: data.profile };
+  return { supabase, session, user: data.user, profile: data.profile, notices: data.notices };
 };
