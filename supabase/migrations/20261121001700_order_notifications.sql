@@ -1,7 +1,7 @@
 -- Notifications written by the database in the same transaction as what they tell: a merchant
 -- hears of new orders, cancellations, riders coming and going and chat; a customer of every step
--- of their order, the rider closing in and chat; a rider of jobs given to them, cancellations and
--- chat. Nobody is told of their own action. Texts come in the recipient's language from
+-- of their order, the rider closing in and chat; a rider of jobs given to them or taken from
+-- them, cancellations and chat. Nobody is told of their own action. Texts come in the recipient's language from
 -- private.notification_texts; each row reaches its owner live on the private topic user:<id>.
 
 -- The recipient's language ---------------------------------------------------------------------
@@ -73,7 +73,10 @@ insert into private.notification_texts (template, language, title, body) values
   ('order_expired', 'mr', 'ऑर्डरला उत्तर मिळाले नाही', '{store} ने वेळेत उत्तर दिले नाही; कोणतेही पैसे घेतले जाणार नाहीत.'),
   ('job_assigned', 'en', 'New delivery for you', 'Pick up at {store}, {address}.'),
   ('job_assigned', 'hi', 'आपके लिए नई डिलीवरी', '{store}, {address} से उठाएँ।'),
-  ('job_assigned', 'mr', 'तुमच्यासाठी नवीन डिलिव्हरी', '{store}, {address} येथून घ्या.');
+  ('job_assigned', 'mr', 'तुमच्यासाठी नवीन डिलिव्हरी', '{store}, {address} येथून घ्या.'),
+  ('job_unassigned', 'en', 'Job given to another rider', 'The store gave the order at {store} to another rider.'),
+  ('job_unassigned', 'hi', 'काम दूसरे राइडर को दिया गया', '{store} ने यह ऑर्डर दूसरे राइडर को दे दिया।'),
+  ('job_unassigned', 'mr', 'काम दुसऱ्या रायडरला दिले', '{store} ने ही ऑर्डर दुसऱ्या रायडरला दिली.');
 
 -- Notifications: a link to open, an index for the unread count, one "near" per order ----------
 
@@ -176,8 +179,8 @@ create constraint trigger orders_notify_new_order after insert on public.orders
   deferrable initially deferred
   for each row execute function private.notify_new_order();
 
--- Every status change tells the parties it concerns; a rider coming or going tells the merchant
--- and the rider given the job. An order answered (or gone) stops ringing its merchant.
+-- Every status change tells the parties it concerns; a rider coming or going tells the merchant,
+-- the rider given the job and the rider it was taken from. An order answered (or gone) stops ringing its merchant.
 create function private.notify_order_change() returns trigger
 language plpgsql security definer
 set search_path = ''
@@ -210,6 +213,9 @@ begin
     end case;
   end if;
   if new.rider_id is distinct from old.rider_id and new.status in ('accepted', 'preparing', 'ready') then
+    if old.rider_id is not null and new.rider_id is not null then
+      perform private.notify_order(new, 'rider', old.rider_id, 'job_unassigned', 'job_unassigned');
+    end if;
     if new.rider_id is not null then
       perform private.notify_order(new, 'rider', new.rider_id, 'job_assigned', 'job_assigned');
       perform private.notify_order(new, 'merchant', merchant, 'rider_assigned', 'rider_assigned');

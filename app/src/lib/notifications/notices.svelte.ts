@@ -71,7 +71,13 @@ export function keepNotices(supabase: SupabaseClient<Database>, me: { id: string
     joined() {
       // Anything that came or went while the connection was away.
       void unreadCount(supabase, me.id).then((n) => (notices.unread = n), () => {});
-      if (merchant) void unreadNewOrders(supabase, me.id).then((ids) => notices.reset(notices.unread, ids), () => {});
+      if (!merchant) return;
+      void unreadNewOrders(supabase, me.id).then((ids) => {
+        // An order placed while the topic was not yet (or no longer) joined rings too.
+        const fresh = ids.some((id) => !notices.ringing.has(id));
+        notices.reset(notices.unread, ids);
+        if (fresh && !seesOrders(pathname())) ring();
+      }, () => {});
     },
   });
   const again = merchant ? setInterval(() => notices.ringing.size > 0 && !seesOrders(pathname()) && ring(), RING_AGAIN_MS) : undefined;
