@@ -46,7 +46,7 @@ describe("notifications", () => {
       await p.addInitScript(() => {
         const felt: unknown[] = [];
         Object.assign(window, { felt });
-        navigator.vibrate = (pattern: VibratePattern) => (felt.push(pattern), true);
+        navigator.vibrate = ((pattern: unknown) => (felt.push(pattern), true)) as Navigator["vibrate"];
       });
     });
     await page.getByRole("link", { name: t.merchant.nav.inventory }).click();
