@@ -165,7 +165,68 @@ grant execute on function public.report_location(uuid, double precision, double 
 
 -- Live feeds ----------------------------------------------------------------------------------
 
--- A job as riders:available shows it: where to pick up, how far to deliver, what it pays.
+-- Riders hear of jobs by area: the city is cut into cells of 0.05° of latitude by 0.06° of
+-- longitude (about 5.6 × 6.3 km in Pune; at least 5 km wide anywhere in India, so never narrower
+-- than the default claim radius), each a private topic jobs:<row>:<col>. A ready job goes to its
+-- store's cell only; a rider follows their own cell and the eight around it, so every store within
+-- a cell's width of them is heard, and nothing from across the city.
+create function private.job_cell(location extensions.geography) returns integer[]
+language sql immutable
+set search_path = ''
+as $$
+  select array[floor(extensions.st_y(location::extensions.geometry) / 0.05)::integer,
+               floor(extensions.st_x(location::extensions.geometry) / 0.06)::integer]
+$$;
+comment on function private.job_cell(extensions.geography) is 'The jobs cell {row, col} a point lies in: 0.05° of latitude by 0.06° of longitude.';
+revoke execute on function private.job_cell(extensions.geography) from public;
+
+create function private.job_topic(location extensions.geography) returns text
+language sql immutable
+set search_path = ''
+as $$
+  select format('jobs:%s:%s', c[1], c[2]) from (select private.job_cell(location) as c) x
+$$;
+comment on function private.job_topic(extensions.geography) is 'The Realtime topic jobs:<row>:<col> of the cell a point (a store) lies in.';
+revoke execute on function private.job_topic(extensions.geography) from public;
+
+-- The topics a rider follows: the cell of their last reported position and its eight neighbours.
+create function private.job_topics() returns text[]
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  here extensions.geography;
+  cell integer[];
+begin
+  if (select private.active_role()) is distinct from 'rider' then
+    perform private.refuse(403, 'riders_only', 'Only active riders follow jobs.');
+  end if;
+  select r.location into here from public.rider_profiles r where r.rider_id = (select auth.uid());
+  if here is null then
+    return '{}';
+  end if;
+  cell := private.job_cell(here);
+  return array(
+    select format('jobs:%s:%s', cell[1] + dr, cell[2] + dc)
+    from generate_series(-1, 1) dr, generate_series(-1, 1) dc
+    order by dr, dc);
+end
+$$;
+comment on function private.job_topics() is 'job_topics for the API.';
+revoke execute on function private.job_topics() from public;
+grant execute on function private.job_topics() to authenticated;
+
+create function public.job_topics() returns text[]
+language sql stable
+set search_path = ''
+as $$
+  select private.job_topics()
+$$;
+comment on function public.job_topics() is 'For a rider: the nine jobs:<row>:<col> topics around their last reported position (empty without one); join them again when it changes.';
+revoke execute on function public.job_topics() from public, anon;
+grant execute on function public.job_topics() to authenticated;
+
+-- A job as the jobs topics show it: where to pick up, how far to deliver, what it pays.
 create function private.job_json(o public.orders) returns jsonb
 language sql stable
 set search_path = ''
@@ -175,7 +236,7 @@ as $$
     'delivery_distance_m', o.delivery_distance_m, 'delivery_fee_paise', o.delivery_fee_paise)
   from public.stores s where s.id = o.store_id
 $$;
-comment on function private.job_json(public.orders) is 'A ready job as riders:available carries it.';
+comment on function private.job_json(public.orders) is 'A ready job as its store''s jobs:<row>:<col> topic carries it.';
 revoke execute on function private.job_json(public.orders) from public;
 
 -- A new order reaches its store once the transaction that placed it commits with its items
@@ -197,7 +258,8 @@ create constraint trigger orders_announce_new_order after insert on public.order
   for each row execute function private.announce_new_order();
 
 -- Every status change reaches the order's and the store's topics; a ready order without a rider
--- reaches the riders, and so does its leaving that state (claimed, assigned or cancelled).
+-- reaches the riders around its store, and so does its leaving that state (claimed, assigned or
+-- cancelled).
 create function private.announce_order_change() returns trigger
 language plpgsql security definer
 set search_path = ''
@@ -207,20 +269,24 @@ declare
     'status_reason', new.status_reason, 'rider_id', new.rider_id, 'updated_at', new.updated_at);
   was_open boolean := old.status = 'ready' and old.rider_id is null;
   is_open boolean := new.status = 'ready' and new.rider_id is null;
+  jobs_topic text;
 begin
   if new.status is distinct from old.status or new.rider_id is distinct from old.rider_id then
     perform realtime.send(change, 'order_changed', 'order:' || new.id, true);
     perform realtime.send(change, 'order_changed', 'store:' || new.store_id, true);
   end if;
+  if is_open <> was_open then
+    select private.job_topic(s.location) into jobs_topic from public.stores s where s.id = new.store_id;
+  end if;
   if is_open and not was_open then
-    perform realtime.send(private.job_json(new), 'job_ready', 'riders:available', true);
+    perform realtime.send(private.job_json(new), 'job_ready', jobs_topic, true);
   elsif was_open and not is_open then
-    perform realtime.send(jsonb_build_object('order_id', new.id), 'job_taken', 'riders:available', true);
+    perform realtime.send(jsonb_build_object('order_id', new.id), 'job_taken', jobs_topic, true);
   end if;
   return null;
 end
 $$;
-comment on function private.announce_order_change() is 'Trigger: sends status and rider changes to order:<id> and store:<id>, and ready jobs coming and going to riders:available.';
+comment on function private.announce_order_change() is 'Trigger: sends status and rider changes to order:<id> and store:<id>, and ready jobs coming and going to the store''s jobs cell.';
 revoke execute on function private.announce_order_change() from public;
 
 create trigger orders_announce_order_change after update of status, rider_id on public.orders
@@ -229,8 +295,9 @@ create trigger orders_announce_order_change after update of status, rider_id on 
 -- Who receives the order, store and rider topics ------------------------------------------------
 
 -- order:<id> for the order's customer, its store's merchant, its assigned rider and admins;
--- store:<id> for the store's merchant and admins; riders:available for riders. Only active
--- accounts; only the database sends on these topics.
+-- store:<id> for the store's merchant and admins; jobs:<row>:<col> for riders whose last reported
+-- position is in that cell or next to it. Only active accounts; only the database sends on these
+-- topics.
 create function private.is_my_order_topic(topic text) returns boolean
 language plpgsql stable security definer
 set search_path = ''
@@ -239,11 +306,18 @@ declare
   me uuid := (select auth.uid());
   my_role public.app_role := (select private.active_role());
   target uuid;
+  cell integer[];
 begin
   if my_role is null then
     return false;
-  elsif topic = 'riders:available' then
-    return my_role = 'rider';
+  elsif topic ~ '^jobs:-?[0-9]{1,5}:-?[0-9]{1,5}$' then
+    if my_role <> 'rider' then
+      return false;
+    end if;
+    select private.job_cell(r.location) into cell from public.rider_profiles r where r.rider_id = me and r.location is not null;
+    return cell is not null
+      and abs(split_part(topic, ':', 2)::integer - cell[1]) <= 1
+      and abs(split_part(topic, ':', 3)::integer - cell[2]) <= 1;
   elsif topic !~ '^(order|store):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
     return false;
   end if;
@@ -257,7 +331,7 @@ begin
   );
 end
 $$;
-comment on function private.is_my_order_topic(text) is 'Whether the signed-in, active user may receive a Realtime topic order:<id>, store:<id> or riders:available.';
+comment on function private.is_my_order_topic(text) is 'Whether the signed-in, active user may receive a Realtime topic order:<id>, store:<id> or jobs:<row>:<col> (riders in or next to the cell).';
 revoke execute on function private.is_my_order_topic(text) from public;
 grant execute on function private.is_my_order_topic(text) to authenticated;
 

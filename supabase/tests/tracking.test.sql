@@ -3,12 +3,12 @@
 -- order:<id> every time), order_tracking (status, the rider's last position with its age, the
 -- ETA; only for whoever may read the order), the feeds the database sends (new_order to
 -- store:<id> at commit, order_changed to order:<id> and store:<id>, job_ready and job_taken to
--- riders:available), and who may receive order:<id>, store:<id> and riders:available. Realtime
+-- the store's jobs cell), and who may receive order:<id>, store:<id> and jobs:<row>:<col>. Realtime
 -- authorization is probed the way Realtime does it: a row of realtime.messages read back, or
 -- written, as the caller with realtime.topic set. Uses the helpers from 000_test_helpers.sql.
 begin;
 
-select plan(120);
+select plan(128);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
@@ -164,7 +164,7 @@ begin
     left join fixtures t on r.topic in ('order:' || t.id, 'store:' || t.id)
     join fixtures o on o.id::text = coalesce(r.payload ->> 'order_id', r.payload ->> 'id')
     left join personas p on p.id::text = r.payload ->> 'rider_id'
-    where r.event is not null and (t.name is not null or r.topic = 'riders:available')
+    where r.event is not null and (t.name is not null or r.topic like 'jobs:%')
       and not exists (select 1 from seen_broadcasts s where s.id = r.id)
   ), seen as (
     insert into seen_broadcasts select id from ours
@@ -176,7 +176,7 @@ begin
 end
 $$;
 
--- The payload of the broadcast of an event on a topic ('order:order', 'riders:available') among
+-- The payload of the broadcast of an event on a topic ('order:order', 'jobs:370:1230') among
 -- those the last new_broadcasts returned.
 create function pg_temp.payload(topic_label text, event text) returns jsonb
 language sql stable
@@ -415,24 +415,24 @@ select is(pg_temp.new_broadcasts(),
 select is(tests.outcome_as('merchant', format('select public.update_order_status(%L, ''ready'')', pg_temp.id('job'))), 'ok',
   'the merchant marks the order without a rider ready');
 select is(pg_temp.new_broadcasts(),
-  array['order:job order_changed job ready', 'riders:available job_ready job', 'store:store order_changed job ready'],
-  'a ready order without a rider also goes to riders:available as job_ready');
+  array['jobs:370:1230 job_ready job', 'order:job order_changed job ready', 'store:store order_changed job ready'],
+  'a ready order without a rider also goes to its store''s jobs cell (18.52 N 73.85 E: jobs:370:1230) as job_ready');
 select is(
-  (select pg_temp.payload('riders:available', 'job_ready') - 'id'),
+  (select pg_temp.payload('jobs:370:1230', 'job_ready') - 'id'),
   jsonb_build_object('order_id', pg_temp.id('job'), 'store_id', pg_temp.id('store'), 'store_name', 'Sharma Kirana',
     'store_lat', 18.52::double precision, 'store_lng', 73.85::double precision, 'delivery_distance_m', 1112, 'delivery_fee_paise', 2000),
   'job_ready says where to pick up, how far to deliver and what it pays, and nothing about the customer'
 );
 select is(tests.outcome_as('other_rider', format('select public.claim_delivery(%L)', pg_temp.id('job'))), 'ok', 'another rider claims the job');
 select is(pg_temp.new_broadcasts(),
-  array['order:job order_changed job ready rider=other_rider', 'riders:available job_taken job', 'store:store order_changed job ready rider=other_rider'],
+  array['jobs:370:1230 job_taken job', 'order:job order_changed job ready rider=other_rider', 'store:store order_changed job ready rider=other_rider'],
   'the claim is an order_changed (new rider) on the order and store topics, and job_taken for the other riders');
-select is(pg_temp.payload('riders:available', 'job_taken') - 'id', jsonb_build_object('order_id', pg_temp.id('job')),
+select is(pg_temp.payload('jobs:370:1230', 'job_taken') - 'id', jsonb_build_object('order_id', pg_temp.id('job')),
   'job_taken names only the order');
 select is(pg_temp.access('other_rider', 'order:job'), 'receive', 'the claiming rider now receives the order''s topic');
 select is(tests.outcome_as('other_rider', format('select public.release_delivery(%L)', pg_temp.id('job'))), 'ok', 'and gives the job up');
 select is(pg_temp.new_broadcasts(),
-  array['order:job order_changed job ready', 'riders:available job_ready job', 'store:store order_changed job ready'],
+  array['jobs:370:1230 job_ready job', 'order:job order_changed job ready', 'store:store order_changed job ready'],
   'giving it up is an order_changed without a rider, and the job is offered again with job_ready');
 select is(pg_temp.access('other_rider', 'order:job'), 'none', 'the rider who gave it up no longer receives the order''s topic');
 
@@ -451,18 +451,18 @@ select is(pg_temp.tracking('customer', 'order'), pg_temp.expected_tracking('orde
   'and the order page shows the fresh position (0 seconds old) and the same 3 minutes');
 
 -- ---------------------------------------------------------------------------------------------
--- Who receives order:<id>, store:<id> and riders:available, persona by persona. Nobody but the
+-- Who receives order:<id>, store:<id> and jobs:<row>:<col>, persona by persona. Nobody but the
 -- database sends on them: 'receive' means receive only, no client broadcast or presence.
 -- ---------------------------------------------------------------------------------------------
 -- Customer
 select is(pg_temp.access('customer', t.label), t.expected, 'the customer: ' || t.label || ' ' || t.expected)
 from (values (1, 'order:order', 'receive'), (2, 'order:job', 'receive'), (3, 'order:stranger_order', 'none'),
-             (4, 'store:store', 'none'), (5, 'riders:available', 'none')) as t (n, label, expected)
+             (4, 'store:store', 'none'), (5, 'jobs:370:1230', 'none')) as t (n, label, expected)
 order by t.n;
 -- Merchant
 select is(pg_temp.access('merchant', t.label), t.expected, 'the store''s merchant: ' || t.label || ' ' || t.expected)
 from (values (1, 'order:order', 'receive'), (2, 'order:suspended_order', 'receive'), (3, 'store:store', 'receive'),
-             (4, 'order:stranger_order', 'none'), (5, 'store:other_store', 'none'), (6, 'riders:available', 'none')) as t (n, label, expected)
+             (4, 'order:stranger_order', 'none'), (5, 'store:other_store', 'none'), (6, 'jobs:370:1230', 'none')) as t (n, label, expected)
 order by t.n;
 select is(pg_temp.access('other_merchant', t.label), t.expected, 'another store''s merchant: ' || t.label || ' ' || t.expected)
 from (values (1, 'order:order', 'none'), (2, 'store:store', 'none'), (3, 'store:other_store', 'receive'),
@@ -470,32 +470,33 @@ from (values (1, 'order:order', 'none'), (2, 'store:store', 'none'), (3, 'store:
 order by t.n;
 -- Rider
 select is(pg_temp.access('rider', t.label), t.expected, 'the order''s rider: ' || t.label || ' ' || t.expected)
-from (values (1, 'order:order', 'receive'), (2, 'riders:available', 'receive'), (3, 'order:job', 'none'),
-             (4, 'store:store', 'none')) as t (n, label, expected)
+from (values (1, 'order:order', 'receive'), (2, 'jobs:370:1230', 'receive'), (3, 'order:job', 'none'),
+             (4, 'store:store', 'none'), (5, 'jobs:371:1231', 'receive'), (6, 'jobs:369:1229', 'receive'),
+             (7, 'jobs:372:1230', 'none'), (8, 'jobs:370:1232', 'none')) as t (n, label, expected)
 order by t.n;
 -- Other rider
 select is(pg_temp.access('other_rider', t.label), t.expected, 'another rider: ' || t.label || ' ' || t.expected)
-from (values (1, 'order:order', 'none'), (2, 'riders:available', 'receive'), (3, 'store:store', 'none')) as t (n, label, expected)
+from (values (1, 'order:order', 'none'), (2, 'jobs:370:1230', 'receive'), (3, 'store:store', 'none'), (4, 'jobs:368:1230', 'none')) as t (n, label, expected)
 order by t.n;
 -- Admin
 select is(pg_temp.access('admin', t.label), t.expected, 'an admin: ' || t.label || ' ' || t.expected)
 from (values (1, 'order:order', 'receive'), (2, 'order:stranger_order', 'receive'), (3, 'store:store', 'receive'),
-             (4, 'store:other_store', 'receive'), (5, 'riders:available', 'none')) as t (n, label, expected)
+             (4, 'store:other_store', 'receive'), (5, 'jobs:370:1230', 'none')) as t (n, label, expected)
 order by t.n;
 -- Stranger
 select is(pg_temp.access('stranger', t.label), t.expected, 'a stranger: ' || t.label || ' ' || t.expected)
-from (values (1, 'order:order', 'none'), (2, 'store:store', 'none'), (3, 'riders:available', 'none'),
+from (values (1, 'order:order', 'none'), (2, 'store:store', 'none'), (3, 'jobs:370:1230', 'none'),
              (4, 'order:stranger_order', 'receive')) as t (n, label, expected)
 order by t.n;
 -- Suspended
 select is(pg_temp.access(t.persona, t.label), 'none', t.what || ': ' || t.label || ' none')
 from (values (1, 'suspended', 'order:suspended_order', 'a suspended customer'),
              (2, 'suspended_rider', 'order:suspended_order', 'a suspended rider'),
-             (3, 'suspended_rider', 'riders:available', 'a suspended rider')) as t (n, persona, label, what)
+             (3, 'suspended_rider', 'jobs:370:1230', 'a suspended rider')) as t (n, persona, label, what)
 order by t.n;
 -- Anonymous
 select is(pg_temp.access('anonymous', t.label), 'none', 'signed out: ' || t.label || ' none')
-from (values (1, 'order:order'), (2, 'store:store'), (3, 'riders:available')) as t (n, label)
+from (values (1, 'order:order'), (2, 'store:store'), (3, 'jobs:370:1230')) as t (n, label)
 order by t.n;
 -- Malformed topics, and well-formed ones naming nothing: refused, and without an error (which
 -- Realtime would log as a policy error). The admin passes any real order or store topic.
@@ -504,7 +505,8 @@ select is(pg_temp.access(t.persona, replace(replace(t.label, '<order id>', pg_te
 from (values (1, 'admin', 'order:not-a-uuid'), (2, 'admin', 'order:'), (3, 'admin', 'store:1234'), (4, 'admin', 'orders:<order id>'),
              (5, 'admin', 'order:<order id>:extra'), (6, 'admin', 'order: <order id>'), (7, 'admin', 'order:<store id>'),
              (8, 'admin', 'store:<order id>'), (9, 'admin', ''), (10, 'admin', 'order'),
-             (11, 'rider', 'riders:available:extra'), (12, 'rider', 'riders:'), (13, 'rider', 'riders:available ')) as t (n, persona, label)
+             (11, 'rider', 'riders:available'), (12, 'rider', 'jobs:370'), (13, 'rider', 'jobs:370:1230 '),
+             (14, 'rider', 'jobs:370:1230:1'), (15, 'rider', 'jobs:a:b'), (16, 'rider', 'jobs:3700000000:1230')) as t (n, persona, label)
 order by t.n;
 
 select * from finish();

@@ -55,6 +55,7 @@ test("the bootstrap has Supabase's realtime.messages, realtime.topic(), realtime
       "Members receive their conversations' topics",
       "Members send typing and presence to open conversations",
       "Order parties, store owners and riders receive their live feeds",
+      "Users receive their own notifications topic",
     ],
   });
   const functions = await sql`select p.oid::regprocedure::text as signature from pg_proc p

@@ -1,13 +1,14 @@
 // Live order tracking, through the app's OrderFeed and unmodified supabase-js clients: the
 // database broadcasts new orders and status changes to the store's and the order's private
-// topics and ready jobs to riders:available; the assigned rider's report_location reaches
+// topics and ready jobs to the jobs cell of their store; the assigned rider's report_location reaches
 // order:<id> at every call and the order's history at most every 30 seconds; order_tracking
 // gives a page opened later the last position and its age.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { followJobs, type JobFeed } from "../../app/src/lib/deliveries/shift.js";
 import { OrderFeed, positionAgeSeconds, reportPositions, type OrderView } from "../../app/src/lib/tracking/order-feed.js";
 import { db } from "../support/env.js";
-import { makeReady, NEAR, openShop, orderRequest, person, placeOrder, riderAt, STORE_POINT, type OrderJson, type Person, type Shop } from "../support/orders.js";
+import { FAR, makeReady, NEAR, openShop, orderRequest, person, placeOrder, riderAt, STORE_POINT, type OrderJson, type Person, type Shop } from "../support/orders.js";
 import { closeClients, Inbox, joined, subscribe, track, WAIT_MS } from "./support.js";
 
 const sql = db();
@@ -214,17 +215,42 @@ test("a rider not on the order gets 403 not_your_delivery and out-of-range coord
   assert.equal(await storedPositions(order.id), 1);
 });
 
-test("riders on riders:available receive job_ready when an order is ready without a rider, and job_taken when it is claimed", async () => {
+/** The jobs cell of STORE_POINT (18.521 N, 73.857 E): rows of 0.05° of latitude, columns of 0.06° of longitude. */
+const STORE_CELL = "jobs:370:1230";
+
+/** A rider following the jobs cells around them through the app's feed. */
+async function followCells(who: Person): Promise<{ inbox: Inbox<Event>; feed: JobFeed }> {
+  const inbox = new Inbox<Event>();
+  const joinedAll = new Inbox<true>();
+  const feed = followJobs(who.supabase, {
+    ready: (job) => inbox.push({ event: "job_ready", payload: job }),
+    taken: (orderId) => inbox.push({ event: "job_taken", payload: { order_id: orderId } }),
+    joined: () => joinedAll.push(true),
+    left: () => {},
+  });
+  await joinedAll.count(1);
+  return { inbox, feed };
+}
+
+test("riders around a store receive job_ready and job_taken, a rider across the city does not, and the cells follow a rider who moves", async () => {
   const { shop, customer } = await shopAndCustomer("track-jobs");
-  const watching = await riderAt(sql, "track-jobs-watching");
-  track(watching.supabase);
-  const jobs = await listen(watching, "riders:available");
+  const farShop = await openShop(sql, "track-jobs-far", [{ sku: "MILK-1L", price_paise: 6800, stock: 50 }], { at: FAR });
+  const watching = await party("rider", "track-jobs-watching");
+  const across = await party("rider", "track-jobs-across");
+  await watching.supabase.from("rider_profiles").update({ is_available: true, location: `SRID=4326;POINT(${NEAR.lng} ${NEAR.lat})` }).eq("rider_id", watching.userId);
+  await across.supabase.from("rider_profiles").update({ is_available: true, location: `SRID=4326;POINT(${FAR.lng} ${FAR.lat})` }).eq("rider_id", across.userId);
+  const { data: topics } = await watching.supabase.rpc("job_topics");
+  assert.equal(topics?.length, 9, "a rider follows their cell and the eight around it");
+  assert.ok(topics?.includes(STORE_CELL));
+
+  const near = await followCells(watching);
+  const far = await followCells(across);
   const order = await placeOrder(customer, orderRequest(shop, [["MILK-1L", 1]]));
-  const forOrder = (items: Event[]) => items.filter((x) => x.payload.order_id === order.id);
+  const forOrder = (items: Event[], id = order.id) => items.filter((x) => x.payload.order_id === id);
 
   await makeReady(shop, order.id);
-  await jobs.until((items) => forOrder(items).length >= 1, WAIT_MS, "job_ready");
-  const ready = forOrder(jobs.items)[0]!;
+  await near.inbox.until((items) => forOrder(items).length >= 1, WAIT_MS, "job_ready");
+  const ready = forOrder(near.inbox.items)[0]!;
   assert.equal(ready.event, "job_ready");
   assert.deepEqual(
     { store_id: ready.payload.store_id, store_lat: ready.payload.store_lat, store_lng: ready.payload.store_lng, fee: ready.payload.delivery_fee_paise },
@@ -234,17 +260,28 @@ test("riders on riders:available receive job_ready when an order is ready withou
   const claimer = await riderAt(sql, "track-jobs-claimer");
   track(claimer.supabase);
   assert.equal((await claimer.supabase.rpc("claim_delivery", { order_id: order.id })).error, null);
-  await jobs.until((items) => forOrder(items).length >= 2, WAIT_MS, "job_taken");
-  assert.deepEqual(forOrder(jobs.items).map((x) => x.event), ["job_ready", "job_taken"]);
+  await near.inbox.until((items) => forOrder(items).length >= 2, WAIT_MS, "job_taken");
+  assert.deepEqual(forOrder(near.inbox.items).map((x) => x.event), ["job_ready", "job_taken"]);
+
+  // The watching rider rides across the city; the cells follow, and a job there reaches both.
+  await watching.supabase.from("rider_profiles").update({ location: `SRID=4326;POINT(${FAR.lng} ${FAR.lat + 0.001})` }).eq("rider_id", watching.userId);
+  await near.feed.moved();
+  const farOrder = await placeOrder(customer, orderRequest(farShop, [["MILK-1L", 1]], { delivery: { address: "Far Road", lat: FAR.lat + 0.001, lng: FAR.lng } }));
+  await makeReady(farShop, farOrder.id);
+  await far.inbox.until((items) => forOrder(items, farOrder.id).length >= 1, WAIT_MS, "the job across the city");
+  await near.inbox.until((items) => forOrder(items, farOrder.id).length >= 1, WAIT_MS, "the job where the rider now is");
+  assert.deepEqual(forOrder(far.inbox.items), [], "the rider across the city never heard of the job 11 km away");
+  near.feed.leave();
+  far.feed.leave();
 });
 
-test("a customer joins their own order's topic, but neither riders:available nor another customer's order", async () => {
+test("a customer joins their own order's topic, but neither a jobs cell nor another customer's order", async () => {
   const { shop, customer } = await shopAndCustomer("track-topics");
   const order = await placeOrder(customer, orderRequest(shop, [["MILK-1L", 1]]));
   const other = await party("customer", "track-topics-other");
 
   assert.equal((await subscribe(customer.supabase.channel(`order:${order.id}`, { config: { private: true } }))).status, "SUBSCRIBED");
-  for (const topic of ["riders:available", `order:${order.id}`]) {
+  for (const topic of [STORE_CELL, `order:${order.id}`]) {
     const refused = await subscribe(other.supabase.channel(topic, { config: { private: true } }));
     assert.equal(refused.status, "CHANNEL_ERROR", topic);
     assert.equal(refused.err?.message, `Unauthorized: You do not have permissions to read from this Channel topic: ${topic}`);

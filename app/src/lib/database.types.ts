@@ -50,6 +50,7 @@ export type Database = {
           conversation_id: string;
           joined_at: string;
           last_delivered_seq: number;
+          last_read_at: string | null;
           last_read_seq: number;
           user_id: string;
         };
@@ -58,6 +59,7 @@ export type Database = {
           conversation_id: string;
           joined_at?: string;
           last_delivered_seq?: number;
+          last_read_at?: string | null;
           last_read_seq?: number;
           user_id: string;
         };
@@ -65,6 +67,7 @@ export type Database = {
           conversation_id?: string;
           joined_at?: string;
           last_delivered_seq?: number;
+          last_read_at?: string | null;
           last_read_seq?: number;
           user_id?: string;
         };
@@ -184,6 +187,7 @@ export type Database = {
           data: NonNullable<Json>;
           id: string;
           kind: string;
+          link: string | null;
           read_at: string | null;
           title: string;
           user_id: string;
@@ -195,6 +199,7 @@ export type Database = {
           data?: NonNullable<Json>;
           id?: string;
           kind: string;
+          link?: string | null;
           read_at?: string | null;
           title: string;
           user_id: string;
@@ -205,6 +210,7 @@ export type Database = {
           data?: NonNullable<Json>;
           id?: string;
           kind?: string;
+          link?: string | null;
           read_at?: string | null;
           title?: string;
           user_id?: string;
@@ -487,6 +493,7 @@ export type Database = {
           created_at: string;
           full_name: string;
           id: string;
+          language: string;
           phone: string | null;
           role: Database["public"]["Enums"]["app_role"];
           status: Database["public"]["Enums"]["account_status"];
@@ -499,6 +506,7 @@ export type Database = {
           created_at?: string;
           full_name?: string;
           id: string;
+          language?: string;
           phone?: string | null;
           role?: Database["public"]["Enums"]["app_role"];
           status?: Database["public"]["Enums"]["account_status"];
@@ -510,6 +518,7 @@ export type Database = {
           created_at?: string;
           full_name?: string;
           id?: string;
+          language?: string;
           phone?: string | null;
           role?: Database["public"]["Enums"]["app_role"];
           status?: Database["public"]["Enums"]["account_status"];
@@ -807,7 +816,9 @@ export type Database = {
         };
         Returns: boolean;
       };
+      job_topics: { Args: Record<PropertyKey, never>; Returns: string[] };
       mark_delivered: { Args: { conversation_id: string; up_to_seq: number }; Returns: undefined };
+      mark_notifications_read: { Args: { ids?: string[] }; Returns: number };
       mark_read: { Args: { conversation_id: string; up_to_seq: number }; Returns: undefined };
       my_conversations: {
         Args: Record<PropertyKey, never>;
@@ -829,6 +840,7 @@ export type Database = {
           created_at: string;
           full_name: string;
           id: string;
+          language: string;
           phone: string | null;
           role: Database["public"]["Enums"]["app_role"];
           status: Database["public"]["Enums"]["account_status"];

@@ -1,6 +1,7 @@
 // A rider's shift: whether they take jobs, where they are (dispatch reads both from their
-// rider_profiles row), the job they are on, and the ready jobs arriving on riders:available.
-import type { SupabaseClient } from "@supabase/supabase-js";
+// rider_profiles row), the job they are on, and the ready jobs announced in the area cells around
+// them (jobs:<row>:<col>).
+import type { RealtimeChannel, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Database } from "../database.types.js";
 import type { Point } from "../maps/geo.js";
@@ -85,7 +86,7 @@ const jobReady = z.object({
 export type JobAnnounced = z.infer<typeof jobReady>;
 
 export interface JobFeedHandlers {
-  /** A job became ready without a rider (anywhere: ready_jobs says which are within reach). */
+  /** A job became ready without a rider in a cell around the rider (ready_jobs says which are within reach). */
   ready(job: JobAnnounced): void;
   /** Claimed, assigned or cancelled: gone from the pool. */
   taken(orderId: string): void;
@@ -94,23 +95,66 @@ export interface JobFeedHandlers {
   left(): void;
 }
 
-/** Joins the private `riders:available` topic; returns how to leave. */
-export function followJobs(supabase: Client, on: JobFeedHandlers): () => void {
-  const channel = supabase
-    .channel("riders:available", { config: { private: true } })
-    .on("broadcast", { event: "job_ready" }, ({ payload }) => {
-      const job = jobReady.safeParse(payload);
-      if (job.success) on.ready(job.data);
-    })
-    .on("broadcast", { event: "job_taken" }, ({ payload }) => {
-      const taken = z.object({ order_id: z.string() }).safeParse(payload);
-      if (taken.success) on.taken(taken.data.order_id);
-    })
-    .subscribe((status) => {
-      if (status === "SUBSCRIBED") on.joined();
-      else on.left();
+export interface JobFeed {
+  /** The rider reported a new position: follow the cells around it (unchanged cells stay joined). */
+  moved(): Promise<void>;
+  leave(): void;
+}
+
+/**
+ * Follows the private jobs topics around the rider's last reported position, as the database
+ * names them (job_topics: their cell and the eight around it). `joined` fires once every topic
+ * is joined, `left` when one drops.
+ */
+export function followJobs(supabase: Client, on: JobFeedHandlers): JobFeed {
+  const channels = new Map<string, RealtimeChannel>();
+  const subscribed = new Set<string>();
+  let gone = false;
+
+  const join = (topic: string) => {
+    const channel = supabase
+      .channel(topic, { config: { private: true } })
+      .on("broadcast", { event: "job_ready" }, ({ payload }) => {
+        const job = jobReady.safeParse(payload);
+        if (job.success) on.ready(job.data);
+      })
+      .on("broadcast", { event: "job_taken" }, ({ payload }) => {
+        const taken = z.object({ order_id: z.string() }).safeParse(payload);
+        if (taken.success) on.taken(taken.data.order_id);
+      });
+    channels.set(topic, channel);
+    channel.subscribe((status) => {
+      if (status === "SUBSCRIBED") {
+        subscribed.add(topic);
+        if (subscribed.size === channels.size) on.joined();
+      } else if (subscribed.delete(topic)) {
+        on.left();
+      }
     });
-  return () => void supabase.removeChannel(channel);
+  };
+
+  const moved = async () => {
+    const topics = new Set(z.array(z.string()).parse(dataOf(await supabase.rpc("job_topics"))));
+    if (gone) return;
+    for (const [topic, channel] of channels) {
+      if (topics.has(topic)) continue;
+      channels.delete(topic);
+      subscribed.delete(topic);
+      void supabase.removeChannel(channel);
+    }
+    for (const topic of topics) if (!channels.has(topic)) join(topic);
+  };
+
+  void moved().catch(() => on.left());
+  return {
+    moved,
+    leave() {
+      gone = true;
+      for (const channel of channels.values()) void supabase.removeChannel(channel);
+      channels.clear();
+      subscribed.clear();
+    },
+  };
 }
 
 const places = z.object({ store: point, destination: point });

@@ -603,6 +603,21 @@ export const en = {
       delivery: (store: string) => `Delivery of the order from ${store}`,
     },
   },
+  notifications: {
+    bell: (n: number) => (n === 0 ? "Notifications, none unread" : `Notifications, ${n} unread`),
+    title: "Notifications",
+    empty: "Nothing yet. News about your orders and chats will appear here.",
+    failed: "Your notifications could not be loaded. Try again in a moment.",
+    unread: "Unread",
+    markRead: "Mark read",
+    markReadNamed: (title: string) => `Mark read: ${title}`,
+    markAllRead: "Mark all read",
+    at: (iso: string) => new Date(iso).toLocaleString("en-IN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Kolkata" }),
+    /** The page title's prefix while new orders wait for the merchant. */
+    ringing: (n: number) => (n === 1 ? "🔔 New order" : `🔔 ${n} new orders`),
+    /** The bar over the foot of every merchant screen while they wait. */
+    ringingBar: (n: number) => (n === 1 ? "🔔 A new order is waiting: answer it" : `🔔 ${n} new orders are waiting: answer them`),
+  },
   errors: {
     forbiddenTitle: "Not your area",
     forbidden: "This part of the app is for another kind of account.",

@@ -1,6 +1,7 @@
 import { error, redirect } from "@sveltejs/kit";
 import { areaOf, homeOf } from "$lib/accounts/roles";
 import { t } from "$lib/i18n";
+import { isNotified, noticesOf } from "$lib/notifications/notifications";
 import { PENDING_COOKIE, pendingFromCookie } from "$lib/outbox/pending-cookie";
 import type { LayoutServerLoad } from "./$types";
 
@@ -14,6 +15,8 @@ export const load: LayoutServerLoad = async ({ locals, url, cookies }) => {
     // The cookies let +layout.ts build the same session into its client during server rendering.
     cookies: cookies.getAll(),
     pending: pendingFromCookie(cookies.get(PENDING_COOKIE), profile.id),
+    // The bell is rendered with its count, so nothing moves when the page comes alive.
+    notices: isNotified(profile.role) ? await noticesOf(locals.supabase, profile) : { unread: 0, ringing: [] },
     // When this page was rendered: the service worker keeps pages for offline, which then say how
     // old they are. The layout's load runs again on every navigation (it reads the path).
     loadedAt: new Date().toISOString(),

@@ -18,5 +18,5 @@ export const load: LayoutLoad = async ({ data, depends, fetch }) => {
   const {
     data: { session },
   } = await supabase.auth.getSession();
-  return { supabase, session, profile: data.profile, pending: data.pending, loadedAt: data.loadedAt };
+  return { supabase, session, profile: data.profile, pending: data.pending, loadedAt: data.loadedAt, notices: data.notices };
 };
