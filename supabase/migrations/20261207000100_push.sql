@@ -93,7 +93,6 @@ create table public.push_preferences (
     constraint push_preferences_muted_kinds_format check (array_position(muted_kinds, null) is null and cardinality(muted_kinds) <= 50),
   quiet_from time,
   quiet_until time,
-  updated_at timestamptz not null default now(),
   constraint push_preferences_quiet_hours_whole check ((quiet_from is null) = (quiet_until is null))
 );
 comment on table public.push_preferences is 'A person''s Web Push choices; without a row every kind is pushed at any hour. The in-app list shows every notification regardless.';
@@ -103,7 +102,7 @@ comment on column public.push_preferences.quiet_until is 'End of the quiet hours
 
 revoke all on table public.push_preferences from anon, authenticated;
 grant select, insert on table public.push_preferences to authenticated;
-grant update (muted_kinds, quiet_from, quiet_until, updated_at) on table public.push_preferences to authenticated;
+grant update (muted_kinds, quiet_from, quiet_until) on table public.push_preferences to authenticated;
 grant all on table public.push_preferences to service_role;
 
 alter table public.push_preferences enable row level security;
@@ -255,7 +254,7 @@ begin
     'execute function supabase_functions.http_request(%L, %L, %L, %L, %L)',
     function_url, 'POST',
     jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || secret)::text,
-    '{}', '5000');
+    '{}', '10000');
 end
 $$;
 comment on function private.configure_push_webhook(text, text) is 'Creates the Database Webhook that sends each new notification to the push Edge Function at function_url, with the PUSH_WEBHOOK_SECRET it checks.';

@@ -518,7 +518,6 @@ export type Database = {
           muted_kinds: string[];
           quiet_from: string | null;
           quiet_until: string | null;
-          updated_at: string;
           user_id: string;
         };
         ComputedFields: never;
@@ -526,14 +525,12 @@ export type Database = {
           muted_kinds?: string[];
           quiet_from?: string | null;
           quiet_until?: string | null;
-          updated_at?: string;
           user_id?: string;
         };
         Update: {
           muted_kinds?: string[];
           quiet_from?: string | null;
           quiet_until?: string | null;
-          updated_at?: string;
           user_id?: string;
         };
         Relationships: [
