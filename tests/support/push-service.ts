@@ -193,7 +193,7 @@ export async function startPushService(certs: { key: string; cert: string }): Pr
     expire(id) {
       devices.get(id)!.gone = true;
     },
-    waitFor(match, count = 1, timeoutMs = 5_000) {
+    waitFor(match, count = 1, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const found = requests.filter(match);
