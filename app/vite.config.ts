@@ -58,8 +58,9 @@ export default defineConfig({
         // The first install controls the open page at once, so it works offline from then on.
         clientsClaim: true,
         // Background Sync: on `sync` ("outbox-drain") the worker tells the open pages to drain
-        // their outbox (static/outbox-sync.js).
-        importScripts: ["/outbox-sync.js"],
+        // their outbox (static/outbox-sync.js). Web Push: the notification shown and a tap
+        // opening its page (static/push-sw.js).
+        importScripts: ["/outbox-sync.js", "/push-sw.js"],
         // Every page of the signed-in areas, from the network when there is one, else as it was
         // last seen (the stores also kept in localforage, src/lib/discovery/saved.ts, and the chats
         // in src/lib/chat/order-chats.ts): after one visit online every page opens offline. Both

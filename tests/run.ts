@@ -1,6 +1,7 @@
 // `npm test`: starts a throwaway stack (own folder, own ports), runs every suite against it,
 // stops everything it started and ends with one summary line: "N passed, N failed".
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import postgres from "postgres";
@@ -13,6 +14,7 @@ import { SMALL_CITY_STORES } from "../seed/seed.js";
 import { startTileServer } from "./support/tiles.js";
 import { ensureChromium } from "./support/chromium.js";
 import { updateTypes } from "../stack/lib/types.js";
+import { makeTestCertificates } from "./support/push-service.js";
 
 interface SuiteResult {
   name: string;
@@ -130,6 +132,11 @@ const stackEnv = (status: StackStatus) => ({
   PUBLISHABLE_KEY: status.PUBLISHABLE_KEY,
   SECRET_KEY: status.SECRET_KEY,
   JWT_SECRET: status.JWT_SECRET,
+  VAPID_PUBLIC_KEY: status.VAPID_PUBLIC_KEY,
+  PUSH_WEBHOOK_SECRET: status.PUSH_WEBHOOK_SECRET,
+  // The push service stand-in's TLS (tests/support/push-service.ts), made for this run.
+  PUSH_TLS_KEY: pushCerts.key,
+  PUSH_TLS_CERT: pushCerts.cert,
 });
 
 let appBuilt = false;
@@ -199,6 +206,10 @@ const unknown = chosen.filter((f) => !Object.values(files).some((list) => list.i
 if (unknown.length > 0) throw new Error(`not a test file of any suite: ${unknown.join(", ")}`);
 
 const started = Date.now();
+// The push service stand-in speaks TLS; the stack's functions trust its CA, made now (a run under
+// a moved clock gets certificates valid at that time).
+const certDir = fs.mkdtempSync(path.join(os.tmpdir(), "kirana-push-"));
+const pushCerts = makeTestCertificates(certDir);
 let stack: ThrowawayStack | null = null;
 const stopStack = async () => {
   await stack?.stop();
@@ -215,7 +226,7 @@ try {
     logFile: path.join(RESULTS_DIR, "stack.log"),
     // Realtime waits 5 s before answering a refused join; like Supabase's own test setup, the
     // throwaway stack waits less so the refusal tests stay fast.
-    env: { REALTIME_CHANNEL_ERROR_BACKOFF_MS: "200" },
+    env: { REALTIME_CHANNEL_ERROR_BACKOFF_MS: "200", NODE_EXTRA_CA_CERTS: pushCerts.ca },
   });
   const env = stackEnv(stack.status);
   const clock = await clocks(stack.status);
@@ -235,6 +246,7 @@ try {
   results.push({ name: "setup", passed: 0, failed: 1 });
 } finally {
   await stopStack();
+  fs.rmSync(certDir, { recursive: true, force: true });
 }
 
 const passed = results.reduce((n, r) => n + r.passed, 0);

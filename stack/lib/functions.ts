@@ -22,6 +22,14 @@ export function functionNames(): string[] {
     .map((d) => d.name);
 }
 
+/** The `push` function's secrets, made per data folder like the other keys. */
+export const pushSecrets = (keys: Keys) => ({
+  VAPID_PUBLIC_KEY: keys.vapidPublicKey,
+  VAPID_PRIVATE_KEY: keys.vapidPrivateKey,
+  VAPID_SUBJECT: "mailto:push@example.com",
+  PUSH_WEBHOOK_SECRET: keys.pushWebhookSecret,
+});
+
 interface Worker {
   port: number;
   process: ChildProcess;
@@ -59,7 +67,7 @@ export class FunctionsRuntime {
       }
     }
     // LD_PRELOAD and FAKETIME carry a moved clock (npm run test:clock) to the functions too.
-    const passThrough = ["LD_PRELOAD", "FAKETIME", "PATH", "HOME", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE", "DENO_CERT", "NPM_CONFIG_REGISTRY"];
+    const passThrough = ["LD_PRELOAD", "FAKETIME", "PATH", "HOME", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE", "DENO_CERT", "NODE_EXTRA_CA_CERTS", "NPM_CONFIG_REGISTRY"];
     return {
       ...Object.fromEntries(passThrough.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
       DENO_DIR,
@@ -77,6 +85,8 @@ export class FunctionsRuntime {
       SUPABASE_PUBLISHABLE_KEY: this.keys.publishableKey,
       SUPABASE_SECRET_KEY: this.keys.secretKey,
       SUPABASE_DB_URL: dbUrl(this.i),
+      // Function secrets the push function reads (`supabase secrets set` on Supabase).
+      ...pushSecrets(this.keys),
     };
   }
 

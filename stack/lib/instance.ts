@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { STATE_ROOT } from "./paths.js";
 import { signJwt } from "./jwt.js";
 
@@ -27,6 +27,18 @@ export interface Keys {
   /** Legacy JWT API keys, as `supabase status` prints them (ANON_KEY, SERVICE_ROLE_KEY). */
   anonKey: string;
   serviceRoleKey: string;
+  /** Web Push (RFC 8292): the application server's P-256 key pair, base64url (raw public point, private scalar). */
+  vapidPublicKey: string;
+  vapidPrivateKey: string;
+  /** What the Database Webhook sends the `push` function as its bearer token. */
+  pushWebhookSecret: string;
+}
+
+function vapidKeys(): Pick<Keys, "vapidPublicKey" | "vapidPrivateKey"> {
+  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const pub = publicKey.export({ format: "jwk" });
+  const point = Buffer.concat([Buffer.from([4]), Buffer.from(pub.x!, "base64url"), Buffer.from(pub.y!, "base64url")]);
+  return { vapidPublicKey: point.toString("base64url"), vapidPrivateKey: privateKey.export({ format: "jwk" }).d! };
 }
 
 export function instance(name: string, apiPort: number, dbPort: number, ephemeral = false): Instance {
@@ -40,7 +52,14 @@ export const dbUrl = (i: Instance) => `postgresql://postgres:postgres@127.0.0.1:
 /** Keys are made once per instance folder, so no secret ever lives in the repository. */
 export function loadOrCreateKeys(i: Instance): Keys {
   const file = path.join(i.dir, "keys.json");
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as Keys;
+  if (fs.existsSync(file)) {
+    const kept = JSON.parse(fs.readFileSync(file, "utf8")) as Keys;
+    if (kept.vapidPublicKey && kept.pushWebhookSecret) return kept;
+    // A folder from before Web Push: its other keys stay, the push keys are added.
+    const keys = { ...kept, ...vapidKeys(), pushWebhookSecret: randomBytes(32).toString("base64url") };
+    fs.writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+    return keys;
+  }
   const jwtSecret = randomBytes(32).toString("base64url");
   const iat = Math.floor(Date.now() / 1000);
   const exp = iat + 10 * 365 * 24 * 3600;
@@ -50,6 +69,8 @@ export function loadOrCreateKeys(i: Instance): Keys {
     secretKey: `sb_secret_${randomBytes(17).toString("base64url")}`,
     anonKey: signJwt({ iss: "supabase", ref: "local", role: "anon", iat, exp }, jwtSecret),
     serviceRoleKey: signJwt({ iss: "supabase", ref: "local", role: "service_role", iat, exp }, jwtSecret),
+    ...vapidKeys(),
+    pushWebhookSecret: randomBytes(32).toString("base64url"),
   };
   fs.mkdirSync(i.dir, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });

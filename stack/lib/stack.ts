@@ -11,6 +11,7 @@ import { STATE_ROOT } from "./paths.js";
 import { clusterState, ensurePostgresInstalled, initCluster, markInitialized, removeCluster, startPostgres, type RunningPostgres } from "./postgres.js";
 import { createLiteApi, type LiteApi } from "./rest.js";
 import { ensureRealtimeSchema, RealtimeServer, realtimeOptionsFromEnv } from "./realtime/server.js";
+import { configurePushWebhook, ensureWebhooksSchema, WebhookSender } from "./webhooks.js";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../seed/demo-accounts.js";
 import { seed, SMALL_CITY_STORES } from "../../seed/seed.js";
 
@@ -29,6 +30,9 @@ export interface StackStatus {
   ANON_KEY: string;
   SERVICE_ROLE_KEY: string;
   JWT_SECRET: string;
+  VAPID_PUBLIC_KEY: string;
+  VAPID_PRIVATE_KEY: string;
+  PUSH_WEBHOOK_SECRET: string;
   APP_URL?: string;
 }
 
@@ -50,6 +54,9 @@ export function describe(i: Instance, keys: Keys): StackStatus {
     ANON_KEY: keys.anonKey,
     SERVICE_ROLE_KEY: keys.serviceRoleKey,
     JWT_SECRET: keys.jwtSecret,
+    VAPID_PUBLIC_KEY: keys.vapidPublicKey,
+    VAPID_PRIVATE_KEY: keys.vapidPrivateKey,
+    PUSH_WEBHOOK_SECRET: keys.pushWebhookSecret,
   };
 }
 
@@ -136,6 +143,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     else {
       // Databases made before stack/sql/03-realtime.sql existed get it before the migrations run.
       await ensureRealtimeSchema(dbUrl(i));
+      await ensureWebhooksSchema(dbUrl(i));
       await applyMigrations(i, log);
     }
     await lite.connection.clearSchemaCache();
@@ -162,6 +170,12 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
         gateway.close(() => resolve());
       });
     });
+
+    // Database Webhooks: sent once the gateway is up, and pointed at this stack's port.
+    const webhooks = new WebhookSender(dbUrl(i), log);
+    await webhooks.start();
+    cleanups.push(() => webhooks.stop());
+    await configurePushWebhook(dbUrl(i), `${apiUrl(i)}/functions/v1/push`, keys.pushWebhookSecret);
 
     if (fresh) {
       const stores = opts.cityStores ?? SMALL_CITY_STORES;
@@ -191,6 +205,9 @@ export function formatStatus(s: StackStatus): string {
     ["anon key", s.ANON_KEY],
     ["service_role key", s.SERVICE_ROLE_KEY],
     ["JWT secret", s.JWT_SECRET],
+    ["VAPID public key", s.VAPID_PUBLIC_KEY],
+    ["VAPID private key", s.VAPID_PRIVATE_KEY],
+    ["Push webhook secret", s.PUSH_WEBHOOK_SECRET],
   ];
   if (s.APP_URL) rows.unshift(["App URL", s.APP_URL]);
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -8,7 +8,7 @@ import { after, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, outboxShows, phone, screen, t, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -115,7 +115,7 @@ describe("notifications", () => {
         }).observe(document, { subtree: true, childList: true, characterData: true });
       });
     });
-    await page.getByRole("link", { name: t.outbox.badge(0) }).waitFor();
+    await outboxShows(page, 0);
     await page.getByRole("switch", { name: t.rider.shift.onShift }).click();
     await page.getByText(t.rider.jobs.live).waitFor();
 

@@ -1,5 +1,7 @@
 // Each way the local REST/Auth layer (@supabase/lite) differs from Supabase, shown by a test,
 // with the workaround from stack/lib/rest.ts, stack/lib/gateway.ts or stack/sql/02-auth.sql.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { postgrestStatus } from "../../stack/lib/rest.js";
@@ -179,4 +181,53 @@ test("auth.uid() reads the claims object the way Supabase's does", async () => {
     return tx`select auth.uid()::text as uid, auth.role() as role`;
   });
   assert.deepEqual({ ...row }, { uid: "00000000-0000-0000-0000-000000000001", role: "authenticated" });
+});
+
+test("gap 10: Database Webhooks (supabase_functions.http_request) are sent after commit without pg_net", async () => {
+  // A receiver standing where an Edge Function or any webhook URL would be.
+  const received: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+  const receiver = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      res.writeHead(202, { "Content-Type": "text/plain" }).end("queued");
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const table = `webhook_gap_${randomUUID().slice(0, 8)}`;
+  try {
+    await sql.unsafe(`create table public.${table} (id int primary key, note text)`);
+    await sql.unsafe(`create trigger ${table}_hook after insert or update on public.${table} for each row
+      execute function supabase_functions.http_request('${url}', 'POST', '{"Content-Type":"application/json","X-Check":"yes"}', '{}', '1000')`);
+    // Rolled back: nothing is sent.
+    await sql.begin(async (tx) => {
+      await tx.unsafe(`insert into public.${table} values (0, 'never')`);
+      await tx`select pg_sleep(0.2)`;
+      throw new Error("rollback");
+    }).catch(() => {});
+    await sql.begin(async (tx) => {
+      await tx.unsafe(`insert into public.${table} values (1, 'first')`);
+      await tx`select pg_sleep(0.3)`;
+      assert.equal(received.length, 0, "nothing leaves before COMMIT");
+    });
+    await sql.unsafe(`update public.${table} set note = 'second' where id = 1`);
+    for (let i = 0; i < 50 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+
+    assert.equal(received.length, 2);
+    assert.deepEqual(received.map((r) => [r.method, r.url, r.headers["x-check"]]), [["POST", "/hook", "yes"], ["POST", "/hook", "yes"]]);
+    assert.deepEqual(JSON.parse(received[0]!.body), { type: "INSERT", table, schema: "public", record: { id: 1, note: "first" }, old_record: null });
+    assert.deepEqual(JSON.parse(received[1]!.body), { type: "UPDATE", table, schema: "public", record: { id: 1, note: "second" }, old_record: { id: 1, note: "first" } });
+    // pg_net's audit trail and answers, as on Supabase.
+    const answered = () => sql`
+      select r.status_code, r.content from supabase_functions.hooks h join net._http_response r on r.id = h.request_id
+      where h.hook_name = ${`${table}_hook`} order by h.id`;
+    let answers = await answered();
+    for (let i = 0; i < 50 && answers.length < 2; i++) answers = await new Promise((r) => setTimeout(r, 100)).then(answered);
+    assert.deepEqual(answers.map((a) => [a.status_code, a.content]), [[202, "queued"], [202, "queued"]]);
+  } finally {
+    await sql.unsafe(`drop table if exists public.${table}`);
+    await new Promise<void>((r) => receiver.close(() => r()));
+  }
 });

@@ -76,11 +76,12 @@ test("the stack starts, reports its status, refuses a second start, keeps data a
   const status = spawnSync(process.execPath, cli("status", "--instance", name, "--json"), { cwd: ROOT, encoding: "utf8" });
   assert.equal(status.status, 0);
   const parsed = JSON.parse(status.stdout);
-  for (const key of ["API_URL", "DB_URL", "ANON_KEY", "SERVICE_ROLE_KEY", "PUBLISHABLE_KEY", "SECRET_KEY"]) assert.ok(parsed[key], key);
+  for (const key of ["API_URL", "DB_URL", "ANON_KEY", "SERVICE_ROLE_KEY", "PUBLISHABLE_KEY", "SECRET_KEY", "VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", "PUSH_WEBHOOK_SECRET"]) assert.ok(parsed[key], key);
   assert.equal(parsed.API_URL, `http://127.0.0.1:${apiPort}`);
   const human = spawnSync(process.execPath, cli("status", "--instance", name), { cwd: ROOT, encoding: "utf8" });
   assert.match(human.stdout, /API URL: http:\/\/127\.0\.0\.1:\d+/);
   assert.match(human.stdout, /customer@example\.com/);
+  assert.match(human.stdout, /VAPID public key: B[A-Za-z0-9_-]{86}\n/);
 
   // A second start of the same stack fails with one clear line and leaves the first running.
   const again = startExpectingFailure(name, apiPort, dbPort);
@@ -110,6 +111,8 @@ test("the stack starts, reports its status, refuses a second start, keeps data a
   const second = await start(name, apiPort, dbPort);
   const signIn = await supabaseFor(second.status).auth.signInWithPassword({ email, password: "survives-restarts" });
   assert.equal(signIn.error, null);
+  // The push function's secrets belong to the data folder, like the other keys.
+  assert.deepEqual([second.status.VAPID_PUBLIC_KEY, second.status.PUSH_WEBHOOK_SECRET], [parsed.VAPID_PUBLIC_KEY, parsed.PUSH_WEBHOOK_SECRET]);
 
   // db:reset refuses to run under a live stack, then rebuilds from migrations and seed.
   const refused = spawnSync(process.execPath, cli("db-reset", "--instance", name, "--api-port", String(apiPort), "--db-port", String(dbPort)), { cwd: ROOT, encoding: "utf8" });

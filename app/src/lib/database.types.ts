@@ -528,6 +528,78 @@ export type Database = {
         };
         Relationships: [];
       };
+      push_preferences: {
+        Row: {
+          muted_kinds: string[];
+          quiet_from: string | null;
+          quiet_until: string | null;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          muted_kinds?: string[];
+          quiet_from?: string | null;
+          quiet_until?: string | null;
+          user_id?: string;
+        };
+        Update: {
+          muted_kinds?: string[];
+          quiet_from?: string | null;
+          quiet_until?: string | null;
+          user_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "push_preferences_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: true;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      push_subscriptions: {
+        Row: {
+          auth: string;
+          created_at: string;
+          device_label: string;
+          endpoint: string;
+          id: string;
+          last_success_at: string | null;
+          p256dh: string;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          auth: string;
+          created_at?: string;
+          device_label?: string;
+          endpoint: string;
+          id?: string;
+          last_success_at?: string | null;
+          p256dh: string;
+          user_id: string;
+        };
+        Update: {
+          auth?: string;
+          created_at?: string;
+          device_label?: string;
+          endpoint?: string;
+          id?: string;
+          last_success_at?: string | null;
+          p256dh?: string;
+          user_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "push_subscriptions_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       rider_locations: {
         Row: {
           id: number;
@@ -961,6 +1033,25 @@ export type Database = {
         };
       };
       report_location: { Args: { lat: number; lng: number; order_id: string }; Returns: Json };
+      save_push_subscription: {
+        Args: { auth: string; device_label?: string; endpoint: string; p256dh: string };
+        Returns: {
+          auth: string;
+          created_at: string;
+          device_label: string;
+          endpoint: string;
+          id: string;
+          last_success_at: string | null;
+          p256dh: string;
+          user_id: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "push_subscriptions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       search_products: {
         Args: { lat: number; lng: number; max_results?: number; query: string; radius_m?: number };
         Returns: {

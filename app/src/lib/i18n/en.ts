@@ -618,6 +618,21 @@ export const en = {
     /** The bar over the foot of every merchant screen while they wait. */
     ringingBar: (n: number) => (n === 1 ? "🔔 A new order is waiting: answer it" : `🔔 ${n} new orders are waiting: answer them`),
   },
+  push: {
+    title: "Get alerts on this phone",
+    turnOn: "Turn on alerts",
+    notNow: "Not now",
+    why: {
+      order: "Know when the store accepts your order, when it is ready and when the rider is near, even with the app closed.",
+      shift: "Hear about jobs near you and changes to your deliveries while the app is closed.",
+      store: "Hear about every new order at once, even with the app closed or the phone locked, so none expires unanswered.",
+    },
+    outcome: {
+      granted: "Alerts are on for this phone.",
+      denied: "Alerts are off. You will still see everything here while the app is open; you can allow notifications in the browser's site settings.",
+      failed: "Alerts could not be turned on just now. You will still see everything here while the app is open.",
+    },
+  },
   errors: {
     forbiddenTitle: "Not your area",
     forbidden: "This part of the app is for another kind of account.",

@@ -2,7 +2,12 @@ import { redirect } from "@sveltejs/kit";
 import type { RequestHandler } from "./$types";
 
 // A plain form post, so signing out works before the page's script has loaded.
-export const POST: RequestHandler = async ({ locals }) => {
+export const POST: RequestHandler = async ({ locals, request }) => {
+  // This device's push subscription, if it had one: its owner removes it while still signed in.
+  const endpoint = (await request.formData().catch(() => null))?.get("push_endpoint");
+  if (typeof endpoint === "string" && endpoint.startsWith("https://")) {
+    await locals.supabase.from("push_subscriptions").delete().eq("endpoint", endpoint);
+  }
   // This device only: signing out of one phone leaves the person's other devices signed in.
   await locals.supabase.auth.signOut({ scope: "local" });
   redirect(303, "/sign-in");
