@@ -64,6 +64,19 @@ export default defineConfig({
               expiration: { maxEntries: 30 },
             },
           },
+          {
+            // A store's whole product list (its page renders the first aisles and fetches this for
+            // the rest and the filter), so the kept store page scrolls and filters offline too. The
+            // same for every customer, so it is not among the pages deleted at sign-out.
+            urlPattern: ({ request, url }) => request.method === "GET" && /^\/customer\/stores\/[0-9a-f-]{36}\/products$/.test(url.pathname),
+            handler: "NetworkFirst",
+            options: {
+              cacheName: "kirana-products",
+              networkTimeoutSeconds: 10,
+              cacheableResponse: { statuses: [200] },
+              expiration: { maxEntries: 30 },
+            },
+          },
         ],
       },
     }),
