@@ -210,7 +210,16 @@ describe("the store page on the seeded city", () => {
     const expected = filterProducts(big.products, word);
     await page.getByRole("list", { name: t.aisles.matches(expected.length, word) }).waitFor();
     await bar.getByText(t.shop.cartBar.items(1)).waitFor();
+
+    // The same browser with JavaScript again: the kept cart becomes the device's, the cookie goes.
+    const withScript = await phone();
+    await withScript.addCookies(await context.cookies());
     await context.close();
+    const again = await withScript.newPage();
+    await again.goto(`${appUrl}/customer/cart`);
+    await again.getByLabel(t.shop.cart.quantityOf(product.name, 1), { exact: true }).waitFor();
+    await again.waitForFunction(() => !document.cookie.includes("kirana_cart=") && localStorage.getItem("kirana.cart") !== null);
+    await withScript.close();
   });
 
   test("the merchant's Stock page of the largest store stays light, with aisles and a filter", async () => {
