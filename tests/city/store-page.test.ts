@@ -81,6 +81,18 @@ async function openStore(page: Page, store: { id: string; name: string }, script
   await page.getByRole("heading", { level: 1, name: store.name }).waitFor();
 }
 
+/** Swipes on until the aisle is drawn; the most DOM elements seen on the way. */
+async function scrollToEnd(page: Page, slug: string): Promise<number> {
+  let most = 0;
+  for (let swipes = 0; swipes < 400 && (await page.locator(`#aisle-${slug}`).count()) === 0; swipes += 1) {
+    await page.mouse.wheel(0, 1200);
+    await page.evaluate(() => new Promise(requestAnimationFrame));
+    most = Math.max(most, await elements(page));
+  }
+  await page.locator(`#aisle-${slug}`).waitFor();
+  return most;
+}
+
 const inView = (page: Page, selector: string) =>
   page.waitForFunction((s) => {
     const box = document.querySelector(s)?.getBoundingClientRect();
@@ -122,10 +134,21 @@ describe("the store page on the seeded city", () => {
     assert.ok(first.gzipBytes < MAX_GZIP_BYTES, `${first.gzipBytes} B of gzip-compressed HTML`);
     await screen(page, "city-store-top");
 
-    // A jump to the last aisle brings it into view, and the page stays light.
+    // Scrolling on to the end: aisles come as the end nears, those far behind give way.
     const last = aisles.at(-1)!;
-    await page.getByRole("navigation", { name: t.aisles.label }).getByRole("link", { name: last.name, exact: true }).click();
     const lastHeading = page.getByRole("heading", { level: 2, name: last.name, exact: true });
+    const firstHeading = page.getByRole("heading", { level: 2, name: aisles[0]!.name, exact: true });
+    const most = await scrollToEnd(page, last.slug);
+    console.log(`# scrolled to the last aisle: at most ${most} elements`);
+    assert.ok(most < MAX_ELEMENTS, `${most} DOM elements while scrolling through the store`);
+    assert.equal(await firstHeading.count(), 0, "the first aisles gave way");
+
+    // A jump to the first aisle (no longer drawn) brings it back into view.
+    await page.getByRole("navigation", { name: t.aisles.label }).getByRole("link", { name: aisles[0]!.name, exact: true }).click();
+    await inView(page, `#aisle-${aisles[0]!.slug}`);
+
+    // A jump to the last aisle brings it into view, and the page stays light.
+    await page.getByRole("navigation", { name: t.aisles.label }).getByRole("link", { name: last.name, exact: true }).click();
     await lastHeading.waitFor();
     await inView(page, `#aisle-${last.slug}`);
     const lastProduct = big.products.filter((p) => p.category === last.name)[0]!;
@@ -239,6 +262,11 @@ describe("the store page on the seeded city", () => {
     assert.ok(budget.gzipBytes < MAX_GZIP_BYTES, `${budget.gzipBytes} B of gzip-compressed HTML`);
 
     const last = aisles.at(-1)!;
+    const most = await scrollToEnd(page, last.slug);
+    console.log(`# Stock page scrolled to the last aisle: at most ${most} elements`);
+    assert.ok(most < MAX_ELEMENTS, `${most} DOM elements while scrolling through the Stock page`);
+    await page.getByRole("navigation", { name: t.aisles.label }).getByRole("link", { name: aisles[0]!.name, exact: true }).click();
+    await inView(page, `#aisle-${aisles[0]!.slug}`);
     await page.getByRole("navigation", { name: t.aisles.label }).getByRole("link", { name: last.name, exact: true }).click();
     await inView(page, `#aisle-${last.slug}`);
     const product = big.products.find((p) => p.category === last.name)!;

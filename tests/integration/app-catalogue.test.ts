@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { aisleRange, aisleSlug, aislesOf, filterProducts, MAX_MATCHES, PAGE_PRODUCTS, previousStart } from "../../app/src/lib/catalogue/aisles.js";
+import { aisleRange, aisleSlug, aislesOf, filterProducts, MAX_MATCHES, PAGE_PRODUCTS, previousStart, rangeAfter, rangeBefore } from "../../app/src/lib/catalogue/aisles.js";
 import { shelfFor } from "../../app/src/lib/catalogue/shelf.js";
 
 const product = (category: string, name: string) => ({ id: randomUUID(), name, category });
@@ -30,6 +30,19 @@ describe("aisles", () => {
     assert.equal(previousStart(aisles, 3), 0);
     assert.equal(previousStart(aisles, 2), 0);
     assert.equal(previousStart(aisles, 0), 0);
+  });
+
+  it("scrolling on or back adds a page of aisles, and the ones far away give way", () => {
+    const aisles = aislesOf(products);
+    // Past two pages (80), the aisles before the one the person is in give way.
+    assert.deepEqual(rangeAfter(aisles, { start: 0, end: 2 }), { start: 1, end: 4 });
+    assert.deepEqual(rangeAfter(aisles, { start: 1, end: 4 }), { start: 2, end: 5 });
+    assert.deepEqual(rangeAfter(aisles, { start: 0, end: 1 }), { start: 0, end: 4 });
+    assert.deepEqual(rangeBefore(aisles, { start: 4, end: 5 }), { start: 3, end: 5 });
+    assert.deepEqual(rangeBefore(aisles, { start: 2, end: 4 }), { start: 0, end: 3 });
+    // A smaller page for heavier rows.
+    assert.deepEqual(aisleRange(aisles, 0, 20), { start: 0, end: 1 });
+    assert.deepEqual(rangeAfter(aisles, { start: 0, end: 1 }, 20), { start: 0, end: 2 });
   });
 
   it("a URL asks for the first aisles, an aisle, a product (marked) or a filter", () => {

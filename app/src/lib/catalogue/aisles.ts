@@ -5,7 +5,10 @@
 // (scrolling, jumping and typing) cut the same aisles the same way.
 import { z } from "zod";
 
-/** Products rendered at once: the first aisles up to this many (always a whole aisle). */
+/**
+ * Products rendered at once: the first aisles up to this many (always a whole aisle). A page whose
+ * rows are heavier (the Stock page's edit forms) passes a smaller page to each function.
+ */
 export const PAGE_PRODUCTS = 40;
 /** Filter results rendered at once; typing more narrows them. */
 export const MAX_MATCHES = 40;
@@ -43,17 +46,38 @@ export function aislesOf(products: readonly Shelved[]): Aisle[] {
 }
 
 /** The aisles from `start` on that a page renders: whole aisles until PAGE_PRODUCTS are shown. */
-export function aisleRange(aisles: readonly Aisle[], start: number): { start: number; end: number } {
+export function aisleRange(aisles: readonly Aisle[], start: number, page = PAGE_PRODUCTS): { start: number; end: number } {
   let end = Math.min(Math.max(start, 0), aisles.length);
-  for (let shown = 0; end < aisles.length && shown < PAGE_PRODUCTS; end += 1) shown += aisles[end]!.count;
+  for (let shown = 0; end < aisles.length && shown < page; end += 1) shown += aisles[end]!.count;
   return { start: Math.min(start, end), end };
 }
 
 /** Where the page before `start` begins, for "earlier aisles". */
-export function previousStart(aisles: readonly Aisle[], start: number): number {
+export function previousStart(aisles: readonly Aisle[], start: number, page = PAGE_PRODUCTS): number {
   let from = start;
-  for (let shown = 0; from > 0 && shown < PAGE_PRODUCTS; from -= 1) shown += aisles[from - 1]!.count;
+  for (let shown = 0; from > 0 && shown < page; from -= 1) shown += aisles[from - 1]!.count;
   return from;
+}
+
+type Range = { start: number; end: number };
+const countIn = (aisles: readonly Aisle[], r: Range) => aisles.slice(r.start, r.end).reduce((n, a) => n + a.count, 0);
+
+/**
+ * The next page of aisles added after `range`. The aisles before the one the person is in (the
+ * last of `range`) give way while more than two pages are drawn, so the DOM stays small however
+ * far they scroll.
+ */
+export function rangeAfter(aisles: readonly Aisle[], range: Range, page = PAGE_PRODUCTS): Range {
+  const next = { start: range.start, end: aisleRange(aisles, range.end, page).end };
+  while (next.start < range.end - 1 && countIn(aisles, next) > 2 * page) next.start += 1;
+  return next;
+}
+
+/** The page of aisles before `range` added; those after its first aisle give way the same way. */
+export function rangeBefore(aisles: readonly Aisle[], range: Range, page = PAGE_PRODUCTS): Range {
+  const next = { start: previousStart(aisles, range.start, page), end: range.end };
+  while (next.end > range.start + 1 && countIn(aisles, next) > 2 * page) next.end -= 1;
+  return next;
 }
 
 /** The products of aisles [start, end) of a list ordered by aisle. */

@@ -13,12 +13,14 @@ const editForm = productEditForm({ price: i.priceInvalid, stock: i.stockInvalid 
 
 // The page renders the first aisles (or the product a saved change came from); the rest come
 // from ./products as the merchant scrolls, jumps or filters.
+/** A product's edit form is about 16 elements, so fewer to a page than on the store page. */
+const STOCK_PAGE = 20;
 export const load: PageServerLoad = async ({ locals, url }) => {
   const { profile } = await locals.safeGetSession();
   try {
     const store = await myStore(locals.supabase, profile!.id);
     if (!store) return { store: null, shelf: null, failed: false };
-    return { store: { id: store.id, name: store.name }, shelf: shelfFor(await stockList(locals.supabase, store.id), url), failed: false };
+    return { store: { id: store.id, name: store.name }, shelf: shelfFor(await stockList(locals.supabase, store.id), url, STOCK_PAGE), failed: false };
   } catch {
     return { store: null, shelf: null, failed: true };
   }
