@@ -151,6 +151,8 @@ describe("the store page on the seeded city", () => {
     await page.getByRole("navigation", { name: t.aisles.label }).getByRole("link", { name: last.name, exact: true }).click();
     await lastHeading.waitFor();
     await inView(page, `#aisle-${last.slug}`);
+    // The jump bar marks the aisle on screen.
+    await page.getByRole("navigation", { name: t.aisles.label }).locator('a[aria-current="location"]').filter({ hasText: last.name }).waitFor();
     const lastProduct = big.products.filter((p) => p.category === last.name)[0]!;
     await page.locator(`li#p-${lastProduct.id}`).getByText(lastProduct.name, { exact: true }).waitFor();
     assert.ok((await elements(page)) < MAX_ELEMENTS, "an aisle jump keeps the page light");
