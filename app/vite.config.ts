@@ -95,8 +95,8 @@ export default defineConfig({
               expiration: { maxEntries: 100 },
               // Kept by the page's own URL (src/lib/offline/navigation.ts looks it up), without
               // SvelteKit's x-sveltekit-invalidated, which names the layouts whose data is asked
-              // for again. It is the same on every tap to a page here: the only layout with
-              // server data, (signed-in)'s, reads the path and so runs on every navigation.
+              // for again. It is the same on every tap to a page here: the (signed-in) layout reads
+              // the path and so runs on every navigation, the customer's (the cookie cart) on none.
               plugins: [
                 {
                   cacheKeyWillBeUsed: async ({ request }: { request: Request }) => {
@@ -112,6 +112,19 @@ export default defineConfig({
             urlPattern: ({ request }) => request.mode === "navigate",
             handler: "NetworkOnly",
             options: { plugins: [{ handlerDidError: offlinePage }] },
+          },
+          {
+            // A store's whole product list (its page renders the first aisles and fetches this for
+            // the rest and the filter), so the kept store page scrolls and filters offline too. The
+            // same for every customer, so it is not among the pages deleted at sign-out.
+            urlPattern: ({ request, url }) => request.method === "GET" && /^\/customer\/stores\/[0-9a-f-]{36}\/products$/.test(url.pathname),
+            handler: "NetworkFirst",
+            options: {
+              cacheName: "kirana-products",
+              networkTimeoutSeconds: 10,
+              cacheableResponse: { statuses: [200] },
+              expiration: { maxEntries: 30 },
+            },
           },
         ],
       },

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after } from "node:test";
 import { createRequire } from "node:module";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { ROOT } from "../../stack/lib/paths.js";
 import { CHROMIUM } from "../support/chromium.js";
 import { t } from "../../app/src/lib/i18n/index.js";
@@ -27,10 +27,10 @@ after(async () => {
   await (await chromiumRunning)?.close();
 });
 
-/** A fresh profile (no cookies, no service worker) on a 360 × 740 phone screen. */
-export async function phone(): Promise<BrowserContext> {
+/** A fresh profile (no cookies, no service worker) on a 360 × 740 phone screen; `options` as for newContext. */
+export async function phone(options: BrowserContextOptions = {}): Promise<BrowserContext> {
   chromiumRunning ??= chromium.launch({ executablePath: CHROMIUM, headless: true });
-  const context = await (await chromiumRunning).newContext({ viewport: { width: 360, height: 740 }, locale: "en-IN", serviceWorkers: "allow" });
+  const context = await (await chromiumRunning).newContext({ viewport: { width: 360, height: 740 }, locale: "en-IN", serviceWorkers: "allow", ...options });
   // Waits are for conditions; this only bounds how long a test that will fail takes to say so.
   context.setDefaultTimeout(15_000);
   return context;
@@ -48,8 +48,13 @@ export async function screen(page: Page, name: string): Promise<void> {
     return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
   });
   assert.deepEqual(violations, [], `accessibility problems on ${name}`);
+  await snapshot(page, name);
+}
+
+/** A screenshot kept as test-results/screenshots/<name>.png (axe-core needs JavaScript; screen() runs it too). */
+export async function snapshot(page: Page, name: string, fullPage = true): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 /** Fills and sends the sign-up form; the caller checks where it led. */
@@ -97,9 +102,17 @@ export async function outboxShows(page: Page, n: number): Promise<void> {
   else await page.getByRole("link", { name: t.outbox.badge(n) }).waitFor();
 }
 
-/** Adds `count` of a product on the store page it is on. */
+/**
+ * Adds `count` of a product (none in the cart yet) on the store page it is on, with its stepper:
+ * Add, then + until the count shows, and "Added" next to it.
+ */
 export async function addToCart(page: Page, name: string, count: number): Promise<void> {
-  await page.getByLabel(t.shop.store.quantity(name)).selectOption(String(count));
   await page.getByRole("button", { name: t.shop.store.addNamed(name) }).click();
-  await page.getByText(t.shop.store.added(name, count)).waitFor();
+  for (let n = 1; n < count; n += 1) {
+    await page.getByLabel(t.shop.cart.quantityOf(name, n), { exact: true }).waitFor();
+    await page.getByRole("button", { name: t.shop.cart.more(name), exact: true }).click();
+  }
+  const row = page.getByRole("listitem").filter({ has: page.getByLabel(t.shop.cart.quantityOf(name, count), { exact: true }) });
+  await row.getByText(t.shop.store.addedShort).waitFor();
+  await page.getByText(t.shop.store.added(name, count)).waitFor({ state: "attached" });
 }

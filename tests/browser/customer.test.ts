@@ -134,7 +134,7 @@ describe("the customer shops in the browser", () => {
     const ask = page.getByRole("alertdialog", { name: t.shop.store.otherStoreTitle });
     await ask.getByText(t.shop.store.otherStore("Gokhale Stores")).waitFor();
     await screen(page, "customer-switch-store");
-    await ask.getByRole("button", { name: t.shop.store.keepCart }).click();
+    await ask.getByRole("link", { name: t.shop.store.keepCart }).click();
     await ask.waitFor({ state: "detached" });
 
     // The cart: quantities and what to do if a product is out.

@@ -47,6 +47,11 @@ describe("the merchant's inventory", () => {
 
     // Offline: the change waits on the phone with the pending badge, then is sent once.
     await page.getByLabel(i.search).fill("");
+    // Drawn again in its aisle, a product shows the change saved.
+    assert.deepEqual(
+      [await dal.getByLabel(i.price).inputValue(), await dal.getByLabel(i.stock).inputValue()],
+      ["150.50", "7"],
+    );
     const atta = page.getByRole("form", { name: i.label("Product ATTA") });
     await context.setOffline(true);
     await atta.getByLabel(i.stock).fill("3");

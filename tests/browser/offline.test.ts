@@ -26,9 +26,7 @@ async function setUp(label: string): Promise<{ context: BrowserContext; page: Pa
 /** Three of the shop's product in the cart, and the checkout priced and ready to place. */
 async function readyToPlace(page: Page, shop: Shop): Promise<void> {
   await page.goto(`${appUrl}/customer/stores/${shop.storeId}`);
-  await page.getByLabel(t.shop.store.quantity("Product MNG")).selectOption("3");
-  await page.getByRole("button", { name: t.shop.store.addNamed("Product MNG") }).click();
-  await page.getByText(t.shop.store.added("Product MNG", 3)).waitFor();
+  await addToCart(page, "Product MNG", 3);
   await page.goto(`${appUrl}/customer/checkout`);
   await page.getByLabel(t.shop.checkout.address).fill("7 Laxmi Road, Pune");
   await page.getByLabel(t.shop.location.latitude).fill(String(NEAR.lat));
@@ -268,7 +266,11 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     await page.getByRole("link", { name: store!.name }).click();
     await waitForPath(page, `/customer/stores/${shop.storeId}`);
     await page.getByText(/^You are offline: this is how it was at /).waitFor();
+    // Its filter works offline (the product list was kept with the page).
+    await page.getByLabel(t.shop.store.filterLabel).fill("mng");
+    await page.getByRole("list", { name: t.aisles.matches(1, "mng") }).waitFor();
     await addToCart(page, "Product MNG", 1);
+    await page.getByRole("complementary", { name: t.shop.cartBar.label }).getByText(t.shop.cartBar.items(1)).waitFor();
     await context.close();
   });
 });

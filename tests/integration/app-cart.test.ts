@@ -21,6 +21,7 @@ import {
   type Cart,
   type CartChange,
 } from "../../app/src/lib/cart/cart.js";
+import { mergeCarts } from "../../app/src/lib/cart/cookie.js";
 
 const shopA = { id: randomUUID(), name: "Patil Kirana" };
 const shopB = { id: randomUUID(), name: "Joshi Dairy" };
@@ -147,5 +148,16 @@ describe("cart", () => {
       { ...stored, lines: Array.from({ length: 51 }, () => ({ ...stored.lines[0], productId: randomUUID() })) },
     ];
     for (const value of corrupted) assert.deepEqual(loadCart(value), emptyCart(), `for ${JSON.stringify(value)?.slice(0, 80)}`);
+  });
+
+  it("the cart a browser kept without JavaScript joins the device's cart; another store's replaces it", () => {
+    const device = ok(addItem(ok(addItem(emptyCart(), shopA, atta, 2)), shopA, dahi));
+    const kept = ok(addItem(emptyCart(), shopA, atta));
+    const merged = mergeCarts(device, kept);
+    assert.deepEqual(merged.lines.map((l) => [l.name, l.quantity]), [["Atta 5 kg", 3], ["Dahi 400 g", 1]]);
+    assert.deepEqual(mergeCarts(device, emptyCart()), device);
+    assert.deepEqual(mergeCarts(emptyCart(), kept), kept);
+    const other = ok(addItem(emptyCart(), shopB, { id: randomUUID(), name: "Paneer 200 g", pricePaise: 9000 }, 2));
+    assert.deepEqual(mergeCarts(device, other), other);
   });
 });

@@ -24,6 +24,16 @@ export const productUpdateSchema = z
   .refine((p) => p.price_paise !== undefined || p.stock !== undefined || p.is_active !== undefined, "Change at least one of price, stock or listing");
 export type ProductUpdate = z.input<typeof productUpdateSchema>;
 
+export type StockItem = Pick<Product, "id" | "sku" | "name" | "category" | "unit" | "price_paise" | "stock" | "is_active">;
+
+/** Every product of the store, listed or not, in aisle order (the Stock page's aisles). */
+export async function stockList(supabase: Client, storeId: string): Promise<StockItem[]> {
+  const id = z.uuid().parse(storeId);
+  return dataOf(
+    await supabase.from("products").select("id, sku, name, category, unit, price_paise, stock, is_active").eq("store_id", id).order("category").order("name").order("sku"),
+  );
+}
+
 /**
  * Changes a product's price, stock or listing. Null when the product is not one of the signed-in
  * merchant's (row-level security leaves nothing to update).

@@ -2,7 +2,8 @@ import { fail } from "@sveltejs/kit";
 import { z } from "zod";
 import { fieldErrors, formValues } from "$lib/accounts/forms";
 import { t } from "$lib/i18n";
-import { importInventory, parseInventoryCsv, productEditForm, updateProduct } from "$lib/inventory/inventory";
+import { shelfFor } from "$lib/catalogue/shelf";
+import { importInventory, parseInventoryCsv, productEditForm, stockList, updateProduct } from "$lib/inventory/inventory";
 import { Refused } from "$lib/orders/refusal";
 import { myStore } from "$lib/stores/store";
 import type { Actions, PageServerLoad } from "./$types";
@@ -10,21 +11,18 @@ import type { Actions, PageServerLoad } from "./$types";
 const i = t.merchant.inventory;
 const editForm = productEditForm({ price: i.priceInvalid, stock: i.stockInvalid });
 
-export const load: PageServerLoad = async ({ locals }) => {
+// The page renders the first aisles (or the product a saved change came from); the rest come
+// from ./products as the merchant scrolls, jumps or filters.
+/** A product's edit form is about 16 elements, so fewer to a page than on the store page. */
+const STOCK_PAGE = 20;
+export const load: PageServerLoad = async ({ locals, url }) => {
   const { profile } = await locals.safeGetSession();
   try {
     const store = await myStore(locals.supabase, profile!.id);
-    if (!store) return { store: null, products: [], failed: false };
-    const { data, error } = await locals.supabase
-      .from("products")
-      .select("id, sku, name, category, unit, price_paise, stock, is_active")
-      .eq("store_id", store.id)
-      .order("name")
-      .order("sku");
-    if (error) throw error;
-    return { store: { id: store.id, name: store.name }, products: data, failed: false };
+    if (!store) return { store: null, shelf: null, failed: false };
+    return { store: { id: store.id, name: store.name }, shelf: shelfFor(await stockList(locals.supabase, store.id), url, STOCK_PAGE), failed: false };
   } catch {
-    return { store: null, products: [], failed: true };
+    return { store: null, shelf: null, failed: true };
   }
 };
 
