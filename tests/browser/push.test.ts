@@ -10,7 +10,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { openShop, orderRequest, person, placeOrder } from "../support/orders.js";
 import { startPushService, type PushService } from "../support/push-service.js";
-import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, outboxShows, phone, screen, t, waitForPath } from "./browser.js";
 
 const sql = db();
 let push: PushService;
@@ -146,8 +146,8 @@ describe("Web Push", () => {
     await again.getByTestId("push-offer").getByRole("button", { name: t.push.notNow }).click();
     await again.getByTestId("push-offer").waitFor({ state: "detached" });
     await again.reload();
-    // The badge comes from the signed-in layout's start, after the page's own mount ran.
-    await again.getByTestId("pending-badge").waitFor();
+    // The outbox opens in the signed-in layout's start, after the page's own mount ran.
+    await outboxShows(again, 0);
     assert.equal(await again.getByTestId("push-offer").count(), 0);
     await other.close();
   });
