@@ -32,7 +32,7 @@ async function signedIn(email: string, home: string): Promise<Page> {
 }
 
 /** Taps a tab and waits for its page: its heading, and (offline) the note saying how old it is. */
-async function tapTab(page: Page, nav: string, tab: { link: string; path: string; heading: string }, offline: boolean): Promise<void> {
+async function tapTab(page: Page, nav: string, tab: Tab, offline: boolean): Promise<void> {
   await page.getByRole("navigation", { name: nav }).getByRole("link", { name: tab.link }).click();
   await waitForPath(page, tab.path);
   await page.getByRole("heading", { level: 1, name: tab.heading }).waitFor();
@@ -45,23 +45,28 @@ async function goOffline(page: Page): Promise<void> {
   await page.waitForFunction(() => !navigator.onLine);
 }
 
+type Tab = { link: string; path: string; heading: string };
+
+/** Taps each tab once online (kept as a tap keeps it), then again with the network off. */
+async function tapEachOnlineThenOffline(page: Page, nav: string, tabs: Tab[]): Promise<void> {
+  for (const tab of tabs) {
+    await tapTab(page, nav, tab, false);
+    await kept(page, tab.path);
+  }
+  await goOffline(page);
+  for (const tab of tabs) await tapTab(page, nav, tab, true);
+}
+
 describe("every tab opens offline from a tap", () => {
   test("the demo customer: Stores, Search, Cart and Orders kept; a page never opened needs the network", async () => {
     const page = await signedIn("customer@example.com", "/customer");
-    const nav = t.shop.nav.label;
     const tabs = [
       { link: t.shop.nav.search, path: "/customer/search", heading: t.shop.search.title },
       { link: t.shop.nav.cart, path: "/customer/cart", heading: t.shop.cart.title },
       { link: t.shop.nav.orders, path: "/customer/orders", heading: t.shop.orders.title },
       { link: t.shop.nav.stores, path: "/customer", heading: t.areas.customer.title },
     ];
-    for (const tab of tabs) {
-      await tapTab(page, nav, tab, false);
-      await kept(page, tab.path);
-    }
-
-    await goOffline(page);
-    for (const tab of tabs) await tapTab(page, nav, tab, true);
+    await tapEachOnlineThenOffline(page, t.shop.nav.label, tabs);
     await screen(page, "offline-tab-customer-home");
 
     // Never opened on this phone: the app's own page, with a way back.
@@ -82,19 +87,13 @@ describe("every tab opens offline from a tap", () => {
 
   test("the demo merchant: Home, Orders, Stock and Store kept", async () => {
     const page = await signedIn("merchant@example.com", "/merchant");
-    const nav = t.merchant.nav.label;
     const tabs = [
       { link: t.areas.merchant.orders, path: "/merchant/orders", heading: t.merchant.orders.title },
       { link: t.merchant.nav.inventory, path: "/merchant/inventory", heading: t.merchant.inventory.title },
       { link: t.merchant.nav.store, path: "/merchant/store", heading: t.merchant.store.titleEdit },
       { link: t.merchant.nav.home, path: "/merchant", heading: t.areas.merchant.title },
     ];
-    for (const tab of tabs) {
-      await tapTab(page, nav, tab, false);
-      await kept(page, tab.path);
-    }
-    await goOffline(page);
-    for (const tab of tabs) await tapTab(page, nav, tab, true);
+    await tapEachOnlineThenOffline(page, t.merchant.nav.label, tabs);
     await screen(page, "offline-tab-merchant-stock");
     await page.context().close();
   });
