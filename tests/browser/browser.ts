@@ -92,6 +92,16 @@ export async function waitForAsync(page: Page, check: (arg: string | null) => Pr
 }
 
 /**
+ * Reloads the page through the service worker, once it is active (a first visit may still be
+ * precaching the app shell): the load the worker keeps for offline.
+ */
+export async function reloadThroughWorker(page: Page): Promise<void> {
+  await waitForAsync(page, async () => (await navigator.serviceWorker.getRegistration())?.active?.state === "activated");
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}
+
+/**
  * Waits until the device's outbox is open (it can take writes) and counts `n` writes waiting.
  * The header's badge shows the count, and is hidden at zero.
  */

@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt, STORE_POINT, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, phone, reloadThroughWorker, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -168,8 +168,9 @@ describe("the merchant's orders screen", () => {
       [shop.merchant.userId, "Yes, packed this morning."],
     ]);
 
-    // The order's page, loaded once online, opens offline with its chat as last seen.
-    await page.reload();
+    // The order's page, loaded once online through the service worker, opens offline with its
+    // chat as last seen.
+    await reloadThroughWorker(page);
     await chat.getByRole("log").getByText("Is the atta fresh?").waitFor();
     await chat.getByRole("log").getByText("Yes, packed this morning.").waitFor();
     await waitForAsync(page, async () => (await (await caches.open("kirana-pages")).match(location.href)) !== undefined);

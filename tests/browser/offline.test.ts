@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { db, PASSWORD, uniqueEmail } from "../support/env.js";
 import { NEAR, openShop, orderRequest, person, placeOrder, type Shop } from "../support/orders.js";
-import { addToCart, appUrl, fillSignIn, fillSignUp, phone, screen, t, outboxShows, waitForAsync, waitForPath } from "./browser.js";
+import { addToCart, appUrl, fillSignIn, fillSignUp, outboxShows, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());

@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { db, PASSWORD } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt, type Person, type ProductSpec, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, phone, screen, t, outboxShows, waitForAsync, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, outboxShows, phone, reloadThroughWorker, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -141,7 +141,7 @@ describe("the rider's screens", () => {
 
     // The job's page, loaded once online, is kept for offline: reopened with no network, it says
     // how old it is and still checks the code on the phone.
-    await page.reload();
+    await reloadThroughWorker(page);
     await page.getByTestId("offline-check").waitFor();
     await waitForAsync(page, async () => (await (await caches.open("kirana-pages")).match(location.href)) !== undefined);
 
