@@ -1,7 +1,7 @@
 -- Notifications written by the database in the same transaction as what they tell: a merchant
 -- hears of new orders, cancellations, riders coming and going and chat; a customer of every step
--- of their order, the rider closing in and chat; a rider of jobs given to them or taken from
--- them, cancellations and chat. Nobody is told of their own action. Texts come in the recipient's language from
+-- of their order, the rider closing in and chat; a rider of ready jobs near them, jobs given to
+-- them or taken from them, cancellations and chat. Nobody is told of their own action. Texts come in the recipient's language from
 -- private.notification_texts; each row reaches its owner live on the private topic user:<id>.
 
 -- The recipient's language ---------------------------------------------------------------------
@@ -76,7 +76,10 @@ insert into private.notification_texts (template, language, title, body) values
   ('job_assigned', 'mr', 'तुमच्यासाठी नवीन डिलिव्हरी', '{store}, {address} येथून घ्या.'),
   ('job_unassigned', 'en', 'Job given to another rider', 'The store gave the order at {store} to another rider.'),
   ('job_unassigned', 'hi', 'काम दूसरे राइडर को दिया गया', '{store} ने यह ऑर्डर दूसरे राइडर को दे दिया।'),
-  ('job_unassigned', 'mr', 'काम दुसऱ्या रायडरला दिले', '{store} ने ही ऑर्डर दुसऱ्या रायडरला दिली.');
+  ('job_unassigned', 'mr', 'काम दुसऱ्या रायडरला दिले', '{store} ने ही ऑर्डर दुसऱ्या रायडरला दिली.'),
+  ('job_ready', 'en', 'Job near you', '{store} has an order ready for pickup, {distance} from you.'),
+  ('job_ready', 'hi', 'आपके पास काम', '{store} पर ऑर्डर पिकअप के लिए तैयार है, आपसे {distance} दूर।'),
+  ('job_ready', 'mr', 'तुमच्या जवळ काम', '{store} येथे ऑर्डर पिकअपसाठी तयार आहे, तुमच्यापासून {distance} अंतरावर.');
 
 -- Notifications: a link to open, an index for the unread count, one "near" per order ----------
 
@@ -87,6 +90,8 @@ comment on column public.notifications.link is 'The app page that opens the subj
 create index notifications_unread_idx on public.notifications (user_id) where read_at is null;
 -- The rider closing in is told once per order, however often the rider reports nearby.
 create unique index notifications_rider_near_once_idx on public.notifications (user_id, (data ->> 'order_id')) where kind = 'rider_near';
+-- A job taken or gone ends the alerts every rider near it was sent.
+create index notifications_job_ready_unread_idx on public.notifications ((data ->> 'order_id')) where kind = 'job_ready' and read_at is null;
 
 -- Writing a notification --------------------------------------------------------------------------
 
@@ -148,12 +153,13 @@ begin
     case party
       when 'customer' then '/customer/orders/' || o.id
       when 'merchant' then '/merchant/orders/' || o.id
-      else '/rider/jobs/' || o.id
+      when 'rider' then '/rider/jobs/' || o.id
+      else '/rider' -- a rider not (yet) on the order: the ready jobs list
     end,
     jsonb_build_object('order_id', o.id) || (extra - 'message'));
 end
 $$;
-comment on function private.notify_order(public.orders, text, uuid, text, text, jsonb) is 'Writes a notification about an order for its customer, merchant or rider, linking to that party''s page of the order.';
+comment on function private.notify_order(public.orders, text, uuid, text, text, jsonb) is 'Writes a notification about an order for its customer, merchant or rider (party ''nearby_rider'': a rider not on it, linked to the ready jobs), linking to that party''s page of the order.';
 revoke execute on function private.notify_order(public.orders, text, uuid, text, text, jsonb) from public;
 
 -- Orders --------------------------------------------------------------------------------------------
@@ -179,14 +185,44 @@ create constraint trigger orders_notify_new_order after insert on public.orders
   deferrable initially deferred
   for each row execute function private.notify_new_order();
 
+-- A job open to riders (ready, no rider) tells each rider free to claim it: active, on shift, seen
+-- recently, not delivering, and within the claim radius of the store, the rule claim_delivery
+-- applies. Nobody further away hears of it.
+create function private.notify_job_ready(o public.orders) returns void
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  rider record;
+begin
+  for rider in
+    select r.rider_id, extensions.st_distance(r.location, s.location, false) as distance_m
+    from public.stores s
+    join public.rider_profiles r
+      on r.is_available and extensions.st_dwithin(r.location, s.location, (private.settings()).claim_radius_m, false)
+    where s.id = o.store_id and private.rider_is_free(r.rider_id)
+  loop
+    perform private.notify_order(o, 'nearby_rider', rider.rider_id, 'job_ready', 'job_ready',
+      jsonb_build_object('distance', case when rider.distance_m < 1000 then round(rider.distance_m / 10) * 10 || ' m'
+                                          else to_char(rider.distance_m / 1000, 'FM990.0') || ' km' end));
+  end loop;
+end
+$$;
+comment on function private.notify_job_ready(public.orders) is 'Tells every rider free to claim a ready job (on shift, seen recently, not delivering, within the claim radius of its store) that it is waiting, with their distance to the store.';
+revoke execute on function private.notify_job_ready(public.orders) from public;
+
 -- Every status change tells the parties it concerns; a rider coming or going tells the merchant,
--- the rider given the job and the rider it was taken from. An order answered (or gone) stops ringing its merchant.
+-- the rider given the job and the rider it was taken from; a job open to riders tells the free
+-- riders near its store, and once taken or gone their alerts are read. An order answered (or gone)
+-- stops ringing its merchant.
 create function private.notify_order_change() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 declare
   merchant uuid := (select s.owner_id from public.stores s where s.id = new.store_id);
+  was_open boolean := old.status = 'ready' and old.rider_id is null;
+  is_open boolean := new.status = 'ready' and new.rider_id is null;
 begin
   if new.status is distinct from old.status then
     if old.status = 'pending' then
@@ -223,10 +259,16 @@ begin
       perform private.notify_order(new, 'merchant', merchant, 'rider_released', 'rider_released');
     end if;
   end if;
+  if is_open and not was_open then
+    perform private.notify_job_ready(new);
+  elsif was_open and not is_open then
+    update public.notifications n set read_at = now()
+    where n.kind = 'job_ready' and n.read_at is null and n.data ->> 'order_id' = new.id::text;
+  end if;
   return null;
 end
 $$;
-comment on function private.notify_order_change() is 'Trigger: tells an order''s parties of its status changes and of riders assigned or released, and ends the merchant''s new-order alert once the order is answered.';
+comment on function private.notify_order_change() is 'Trigger: tells an order''s parties of its status changes and of riders assigned or released, tells free riders near the store of a job open to them (and reads those alerts once it is taken or gone), and ends the merchant''s new-order alert once the order is answered.';
 revoke execute on function private.notify_order_change() from public;
 
 create trigger orders_notify_order_change after update of status, rider_id on public.orders

@@ -5,7 +5,7 @@
 -- 000_test_helpers.sql.
 begin;
 
-select plan(87);
+select plan(99);
 
 create temp table personas (name text primary key, id uuid not null);
 grant select on personas to anon, authenticated;
@@ -15,6 +15,8 @@ insert into personas (name, id) values
   ('merchant', tests.create_user('merchant@notify.test', 'merchant')),
   ('rider', tests.create_user('rider@notify.test', 'rider')),
   ('other_rider', tests.create_user('other-rider@notify.test', 'rider')),
+  ('far_rider', tests.create_user('far-rider@notify.test', 'rider')),
+  ('off_rider', tests.create_user('off-rider@notify.test', 'rider')),
   ('stranger', tests.create_user('stranger@notify.test', 'customer')),
   ('admin', tests.create_user('admin@notify.test', 'customer')),
   ('suspended', tests.create_user('suspended@notify.test', 'customer'));
@@ -27,7 +29,7 @@ update public.profiles set language = 'mr' where id = (select id from personas w
 create temp table fixtures (name text primary key, id uuid not null default gen_random_uuid());
 grant select on fixtures to anon, authenticated;
 insert into fixtures (name) values ('store'), ('rice'), ('dal'),
-  ('delivered'), ('rejected'), ('withdrawn'), ('expired'), ('claimed'), ('cancelled');
+  ('delivered'), ('rejected'), ('withdrawn'), ('expired'), ('claimed'), ('cancelled'), ('pool'), ('busy');
 
 -- Notifications already looked at, so each check sees only what the last step wrote (the
 -- database may hold others' from before).
@@ -112,8 +114,9 @@ language sql
 as $$ select tests.outcome_as(persona, statement) $$;
 
 -- ---------------------------------------------------------------------------------------------
--- Fixtures (as the database owner): a store at 18.52 N 73.85 E with rice and dal; both riders on
--- shift next to it; six pending orders delivered 1112 m north.
+-- Fixtures (as the database owner): a store at 18.52 N 73.85 E with rice and dal; two riders on
+-- shift next to it, one on shift 8.8 km east, one off shift next to it; eight pending orders
+-- delivered 1112 m north.
 -- ---------------------------------------------------------------------------------------------
 insert into public.stores (id, owner_id, name, address, location, status, approved_at)
 values (pg_temp.id('store'), pg_temp.id('merchant'), 'Sharma Kirana', '12 FC Road, Pune', tests.point(73.85, 18.52), 'approved', now());
@@ -122,17 +125,22 @@ values (pg_temp.id('rice'), pg_temp.id('store'), 'RICE-1', 'Sona masoori rice', 
        (pg_temp.id('dal'), pg_temp.id('store'), 'DAL-1', 'Toor dal', 'Staples', '1 kg', 1500, 50);
 update public.rider_profiles set is_available = true, location = tests.point(73.85, 18.521), last_seen_at = now()
 where rider_id in (pg_temp.id('rider'), pg_temp.id('other_rider'));
+update public.rider_profiles set is_available = true, location = tests.point(73.93, 18.52), last_seen_at = now()
+where rider_id = pg_temp.id('far_rider');
+update public.rider_profiles set is_available = false, location = tests.point(73.85, 18.5205), last_seen_at = now()
+where rider_id = pg_temp.id('off_rider');
 
 insert into public.orders (id, customer_id, store_id, status, subtotal_paise, delivery_fee_paise, total_paise,
                            delivery_address, delivery_location, delivery_distance_m, created_at)
 select pg_temp.id(o.fixture), pg_temp.id('customer'), pg_temp.id('store'), 'pending', 4000, 2000, 6000,
        '221B Baner Road, Pune', tests.point(73.85, 18.53), 1112, now() - o.age
 from (values ('delivered', interval '0'), ('rejected', interval '0'), ('withdrawn', interval '0'),
-             ('expired', interval '1 hour'), ('claimed', interval '0'), ('cancelled', interval '0')) as o (fixture, age);
+             ('expired', interval '1 hour'), ('claimed', interval '0'), ('cancelled', interval '0'),
+             ('pool', interval '0'), ('busy', interval '0')) as o (fixture, age);
 insert into public.order_items (order_id, product_id, sku, product_name, unit, unit_price_paise, quantity)
 select o.id, p.id, p.sku, p.name, p.unit, p.price_paise, 1
 from fixtures o cross join public.products p
-where o.name in ('delivered', 'rejected', 'withdrawn', 'expired', 'claimed', 'cancelled') and p.store_id = pg_temp.id('store');
+where o.name in ('delivered', 'rejected', 'withdrawn', 'expired', 'claimed', 'cancelled', 'pool', 'busy') and p.store_id = pg_temp.id('store');
 
 select is_empty(
   $$select t.template from private.notification_texts t group by t.template having array_agg(t.language order by t.language) <> array['en', 'hi', 'mr']$$,
@@ -144,8 +152,8 @@ select is_empty(
 select is(pg_temp.told(), '{}'::text[], 'nothing is told before the placing transaction commits (a deferred trigger)');
 set constraints orders_notify_new_order immediate;
 select is(pg_temp.told(),
-  array['merchant new_order cancelled', 'merchant new_order claimed', 'merchant new_order delivered', 'merchant new_order expired',
-        'merchant new_order rejected', 'merchant new_order withdrawn'],
+  array['merchant new_order busy', 'merchant new_order cancelled', 'merchant new_order claimed', 'merchant new_order delivered',
+        'merchant new_order expired', 'merchant new_order pool', 'merchant new_order rejected', 'merchant new_order withdrawn'],
   'each placed order tells the store''s merchant, and nobody else, once');
 select is(
   (select jsonb_build_object('title', n.title, 'body', n.body, 'link', n.link, 'data', n.data)
@@ -168,12 +176,54 @@ select is(pg_temp.as_('merchant', format('select public.accept_order(%L)', pg_te
 select is(pg_temp.told(), array['customer order_accepted claimed'], 'acceptance tells the customer only, not the merchant who accepted');
 select is(pg_temp.as_('merchant', format('select public.update_order_status(%L, ''preparing'')', pg_temp.id('claimed'))), 'ok', 'prepares it');
 select is(pg_temp.as_('merchant', format('select public.update_order_status(%L, ''ready'')', pg_temp.id('claimed'))), 'ok', 'marks it ready');
-select is(pg_temp.told(), array['customer order_ready claimed'], 'preparing tells nobody; ready tells the customer');
+select is(pg_temp.told(), array['customer order_ready claimed', 'other_rider job_ready claimed', 'rider job_ready claimed'],
+  'preparing tells nobody; ready tells the customer, and (with no rider yet) each free rider near the store');
 select is(pg_temp.as_('other_rider', format('select public.claim_delivery(%L)', pg_temp.id('claimed'))), 'ok', 'a rider claims the job');
 select is(pg_temp.told(), array['merchant rider_assigned claimed'], 'a claim tells the merchant; the rider who claimed is not told of it');
 select is(pg_temp.as_('other_rider', format('select public.release_delivery(%L)', pg_temp.id('claimed'))), 'ok', 'the rider gives it up');
-select is(pg_temp.told(), array['merchant rider_released claimed'], 'giving up tells the merchant');
+select is(pg_temp.told(), array['merchant rider_released claimed', 'rider job_ready claimed'],
+  'giving up tells the merchant, and the job, open again, the free riders near it but not the one who gave it up');
 select is((pg_temp.latest('merchant', 'rider_released')).title, 'रायडरने काम सोडले', 'in Marathi');
+
+-- ---------------------------------------------------------------------------------------------
+-- Rider: a ready job near them (and nobody further, off shift or busy)
+-- ---------------------------------------------------------------------------------------------
+select is(
+  (select jsonb_build_object('title', n.title, 'body', n.body, 'link', n.link, 'data', n.data) from public.notifications n
+   where n.id = (pg_temp.latest('rider', 'job_ready')).id),
+  jsonb_build_object('title', 'Job near you', 'body', 'Sharma Kirana has an order ready for pickup, 110 m from you.', 'link', '/rider',
+    'data', jsonb_build_object('order_id', pg_temp.id('claimed'), 'distance', '110 m')),
+  'in English, with the rider''s distance to the store, opening the ready jobs (the job is not theirs yet)');
+select is(
+  (select array_agg(p.name order by p.name) from public.notifications n join personas p on p.id = n.user_id
+   where n.kind = 'job_ready' and n.data ->> 'order_id' = pg_temp.id('claimed')::text),
+  array['other_rider', 'rider', 'rider'],
+  'the rider 8.8 km away and the rider off shift next door were never told of it');
+select is(
+  (select array_agg(p.name || ' ' || (n.read_at is not null) order by p.name, n.created_at, n.read_at nulls last)
+   from public.notifications n join personas p on p.id = n.user_id
+   where n.kind = 'job_ready' and n.data ->> 'order_id' = pg_temp.id('claimed')::text),
+  array['other_rider true', 'rider true', 'rider false'],
+  'the first alerts were read when the job was claimed; the one since it reopened is unread');
+
+-- The far rider comes close; the other rider falls silent; the rider is given a delivery.
+update public.rider_profiles set location = tests.point(73.851, 18.52), last_seen_at = now() where rider_id = pg_temp.id('far_rider');
+update public.rider_profiles set last_seen_at = now() - interval '1 day' where rider_id = pg_temp.id('other_rider');
+update public.orders set status = 'accepted', rider_id = pg_temp.id('rider') where id = pg_temp.id('busy');
+select is(pg_temp.told(), array['customer order_accepted busy', 'merchant rider_assigned busy', 'rider job_assigned busy'], '(the rider is busy)');
+select is(pg_temp.as_('merchant', format('select public.accept_order(%L)', pg_temp.id('pool'))), 'ok', 'the merchant accepts another order');
+select is(pg_temp.as_('merchant', format('select public.update_order_status(%L, ''preparing'')', pg_temp.id('pool'))), 'ok', 'prepares it');
+select is(pg_temp.as_('merchant', format('select public.update_order_status(%L, ''ready'')', pg_temp.id('pool'))), 'ok', 'and marks it ready');
+select is(pg_temp.told(), array['customer order_accepted pool', 'customer order_ready pool', 'far_rider job_ready pool'],
+  'only the rider who came close is told: not the busy one, the silent one or the one off shift');
+select is(pg_temp.as_('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('pool'), pg_temp.id('far_rider'))), 'ok',
+  'the merchant gives the ready job to that rider');
+select is(pg_temp.told(), array['far_rider job_assigned pool'], 'the rider is told it is theirs');
+select is((pg_temp.latest('far_rider', 'job_ready')).read_at is not null, true, 'and their alert of the waiting job is read: it waits no more');
+-- Back as they were: the other rider seen, the rider free.
+update public.rider_profiles set last_seen_at = now() where rider_id = pg_temp.id('other_rider');
+update public.orders set status = 'cancelled', status_reason = 'Test over' where id = pg_temp.id('busy');
+select is(pg_temp.told(), array['customer order_cancelled busy', 'merchant order_cancelled busy', 'rider order_cancelled busy'], '(the rider is free again)');
 
 -- ---------------------------------------------------------------------------------------------
 -- Rider: a job assigned to them, a cancellation, chat
@@ -274,8 +324,8 @@ select is(pg_temp.told(), array['rider chat_message delivered'], 'the rider is t
 -- ---------------------------------------------------------------------------------------------
 select is(
   (select array_agg(distinct p.name order by p.name) from public.notifications n join personas p on p.id = n.user_id),
-  array['customer', 'merchant', 'other_rider', 'rider'],
-  'only the parties of the orders were told anything; the stranger, the admin and the suspended account nothing');
+  array['customer', 'far_rider', 'merchant', 'other_rider', 'rider'],
+  'only the parties of the orders and the riders near a ready job were told anything; the stranger, the admin, the suspended account and the rider off shift nothing');
 select is(pg_temp.visible(t.persona),
   (select coalesce(array_agg(n.id order by n.id), '{}') from public.notifications n where n.user_id = pg_temp.id(t.persona)),
   t.persona || ' reads exactly their own notifications')
@@ -290,7 +340,7 @@ select is(pg_temp.mark('customer', null), (select count(*)::integer from public.
   'the customer marks all the rest read');
 select is((select count(*)::integer from public.notifications where user_id = pg_temp.id('customer') and read_at is null), 0,
   'none of theirs is unread');
-select is((select count(*)::integer from public.notifications where user_id = pg_temp.id('rider') and read_at is null), 2,
+select is((select count(*)::integer from public.notifications where user_id = pg_temp.id('rider') and read_at is null), 5,
   'and the rider''s are as they were');
 
 -- ---------------------------------------------------------------------------------------------

@@ -130,5 +130,13 @@ describe("notifications", () => {
     assert.ok(!heard.some((h) => h.includes(`ui-notify-across-${tag}`)), `nothing was heard of the job across the city: ${JSON.stringify(heard)}`);
     assert.equal(await page.getByRole("article", { name: t.rider.jobs.job(`ui-notify-across-${tag} Kirana`) }).count(), 0);
     await screen(page, "rider-job-near");
+
+    // The database told this rider of the near job only (and would push it to a locked phone).
+    await bellCount(page, 1);
+    await bell(page).click();
+    await waitForPath(page, "/rider/notifications");
+    const listed = await page.getByRole("main").getByRole("listitem").allTextContents();
+    assert.equal(listed.length, 1, JSON.stringify(listed));
+    assert.match(listed[0]!, new RegExp(`Job near you.*ui-notify-near-${tag} Kirana has an order ready for pickup`));
   });
 });
