@@ -151,4 +151,53 @@ describe("Web Push", () => {
     assert.equal(await again.getByTestId("push-offer").count(), 0);
     await other.close();
   });
+
+  test("a rider chooses which alerts reach their phones and quiet hours; the choices are kept, and a bad form is a 400 that saves nothing", async () => {
+    const rider = await person("rider", `ui-push-choices-${randomUUID().slice(0, 6)}`);
+    const choices = async () =>
+      (await sql`select muted_kinds, quiet_from::text, quiet_until::text from public.push_preferences where user_id = ${rider.userId}`)[0];
+    const context = await phone();
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/sign-in`);
+    await fillSignIn(page, rider.email, PASSWORD);
+    await waitForPath(page, "/rider");
+    await outboxShows(page, 0);
+    await page.getByTestId("bell").click();
+    await waitForPath(page, "/rider/notifications");
+
+    const c = t.push.choices;
+    await page.getByText(c.title, { exact: true }).click();
+    for (const kind of ["job_ready", "job_assigned", "job_unassigned", "order_cancelled", "chat_message"] as const) {
+      assert.equal(await page.getByRole("checkbox", { name: c.kind[kind] }).isChecked(), true, `${kind} is pushed until chosen otherwise`);
+    }
+    await page.getByRole("checkbox", { name: c.kind.chat_message }).uncheck();
+    await page.getByRole("checkbox", { name: c.quietOn }).check();
+    await page.getByLabel(c.from, { exact: true }).fill("23:00");
+    await page.getByLabel(c.until, { exact: true }).fill("06:30");
+    await page.getByRole("button", { name: c.save }).click();
+    await page.getByRole("status").filter({ hasText: c.outcome.saved }).waitFor();
+    assert.deepEqual(await choices(), { muted_kinds: ["chat_message"], quiet_from: "23:00:00", quiet_until: "06:30:00" });
+    await screen(page, "push-choices");
+
+    // Kept: a later visit shows them as saved.
+    await page.reload();
+    await page.getByText(c.title, { exact: true }).click();
+    assert.equal(await page.getByRole("checkbox", { name: c.kind.chat_message }).isChecked(), false);
+    assert.equal(await page.getByRole("checkbox", { name: c.kind.job_ready }).isChecked(), true);
+    assert.equal(await page.getByLabel(c.from, { exact: true }).inputValue(), "23:00");
+
+    // The form as a phone without the script posts it: nonsense is refused and nothing changes.
+    const post = (fields: [string, string][]) =>
+      page.request.post(`${appUrl}/rider/notifications?/alerts`, { form: Object.fromEntries(fields), headers: { origin: appUrl, accept: "text/html" }, maxRedirects: 0 });
+    for (const bad of [
+      [["pushed", "job_ready"], ["quiet", "on"], ["quiet_from", "25:00"], ["quiet_until", "06:00"]],
+      [["pushed", "new_order"], ["quiet", "off"], ["quiet_from", ""], ["quiet_until", ""]],
+      [["pushed", "job_ready"], ["quiet", "on"], ["quiet_from", "22:00"], ["quiet_until", "22:00"]],
+    ] as [string, string][][]) {
+      const res = await post(bad);
+      assert.equal(res.status(), 400, `refused: ${JSON.stringify(bad)}`);
+    }
+    assert.deepEqual(await choices(), { muted_kinds: ["chat_message"], quiet_from: "23:00:00", quiet_until: "06:30:00" });
+    await context.close();
+  });
 });
