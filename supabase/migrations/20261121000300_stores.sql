@@ -38,21 +38,54 @@ comment on function private.opening_hours_are_valid(jsonb) is 'Check for stores.
 revoke execute on function private.opening_hours_are_valid(jsonb) from public;
 grant execute on function private.opening_hours_are_valid(jsonb) to authenticated, service_role;
 
+-- Opening hours as one value: the minutes of the week (0 = Monday 00:00 in Asia/Kolkata, 10080
+-- in a week) they cover. An overnight slot runs to midnight, then on into the next day (Sunday's
+-- into Monday's). Stores keep it in a generated column, so whether a store is open is one
+-- containment test instead of reading its hours: discovery asks that of every store it walks
+-- past. It calls only pg_catalog built-ins, as a generated column needs.
+create function private.opening_week(hours jsonb) returns int4multirange
+language sql immutable parallel safe
+as $$
+  select coalesce(range_agg(span.minutes), '{}'::int4multirange)
+  from jsonb_each(case when jsonb_typeof(hours) = 'object' then hours else '{}' end) as day (name, slots)
+  cross join lateral jsonb_array_elements(case when jsonb_typeof(day.slots) = 'array' then day.slots else '[]' end) as slot
+  cross join lateral (
+    select (array_position(array['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], day.name) - 1) * 1440 as day_start,
+           split_part(slot ->> 0, ':', 1)::integer * 60 + split_part(slot ->> 0, ':', 2)::integer as opens,
+           split_part(slot ->> 1, ':', 1)::integer * 60 + split_part(slot ->> 1, ':', 2)::integer as closes
+  ) m
+  cross join lateral (
+    select int4range(m.day_start + m.opens, m.day_start + m.closes) where m.closes > m.opens
+    union all
+    select int4range(m.day_start + m.opens, m.day_start + 1440) where m.closes <= m.opens
+    union all
+    select int4range((m.day_start + 1440) % 10080, (m.day_start + 1440) % 10080 + m.closes)
+    where m.closes <= m.opens and m.closes > 0
+  ) as span (minutes)
+  where day.name in ('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')
+$$;
+comment on function private.opening_week(jsonb) is 'The minutes of the week (0 = Monday 00:00 in Asia/Kolkata) that opening hours (see stores.opening_hours) cover.';
+revoke execute on function private.opening_week(jsonb) from public;
+grant execute on function private.opening_week(jsonb) to anon, authenticated, service_role;
+
+-- The minute of the week of a moment in Asia/Kolkata, as opening_week counts them, to the minute
+-- as the hours are written (seconds dropped). 1970-01-01, where epochs start, was a Thursday.
+-- No SET clause, so that it inlines.
+create function private.week_minute(at timestamptz) returns integer
+language sql immutable parallel safe
+as $$
+  select ((floor(date_part('epoch', at at time zone 'Asia/Kolkata') / 60)::bigint + 3 * 1440) % 10080 + 10080)::integer % 10080
+$$;
+comment on function private.week_minute(timestamptz) is 'Minutes since Monday 00:00 of the week of a moment, in Asia/Kolkata (see private.opening_week).';
+revoke execute on function private.week_minute(timestamptz) from public;
+grant execute on function private.week_minute(timestamptz) to anon, authenticated, service_role;
+
 -- Whether opening hours cover a moment, read in Asia/Kolkata: a slot of today, or the part
--- after midnight of yesterday's overnight slot. "HH:MM" strings compare like the times they
--- are ("24:00" after all others). Discovery asks this of thousands of stores per query, so it is
--- one expression with no SET clause: Postgres inlines it (it calls only pg_catalog built-ins).
+-- after midnight of yesterday's overnight slot.
 create function private.hours_cover(hours jsonb, at timestamptz) returns boolean
 language sql stable
 as $$
-  select jsonb_path_exists(
-           coalesce(hours -> lower(to_char(at at time zone 'Asia/Kolkata', 'Dy')), '[]'),
-           'strict $[*] ? (@[0] <= $now && ($now < @[1] || @[1] <= @[0]))',
-           jsonb_build_object('now', to_char(at at time zone 'Asia/Kolkata', 'HH24:MI')))
-      or jsonb_path_exists(
-           coalesce(hours -> lower(to_char(at at time zone 'Asia/Kolkata' - interval '1 day', 'Dy')), '[]'),
-           'strict $[*] ? (@[1] <= @[0] && $now < @[1])',
-           jsonb_build_object('now', to_char(at at time zone 'Asia/Kolkata', 'HH24:MI')))
+  select private.opening_week(hours) @> private.week_minute(at)
 $$;
 comment on function private.hours_cover(jsonb, timestamptz) is 'Whether opening hours (see stores.opening_hours) include the given moment in Asia/Kolkata.';
 revoke execute on function private.hours_cover(jsonb, timestamptz) from public;
@@ -71,6 +104,7 @@ create table public.stores (
     constraint stores_delivery_radius_range check (delivery_radius_m between 200 and 15000),
   opening_hours jsonb not null default '{"mon": [["07:00", "22:00"]], "tue": [["07:00", "22:00"]], "wed": [["07:00", "22:00"]], "thu": [["07:00", "22:00"]], "fri": [["07:00", "22:00"]], "sat": [["07:00", "22:00"]], "sun": [["08:00", "21:00"]]}'
     constraint stores_opening_hours_valid check (private.opening_hours_are_valid(opening_hours)),
+  opening_week int4multirange generated always as (private.opening_week(opening_hours)) stored,
   temporarily_closed boolean not null default false,
   reopens_at timestamptz,
   preparation_minutes integer not null default 10
@@ -89,6 +123,7 @@ comment on table public.stores is 'Neighbourhood stores. A merchant''s new store
 comment on column public.stores.location is 'Where the store is (WGS 84 point); the delivery radius is measured from here.';
 comment on column public.stores.delivery_radius_m is 'How far, in metres, the store delivers.';
 comment on column public.stores.opening_hours is 'Per weekday (mon..sun) a list of ["HH:MM", "HH:MM"] slots in Asia/Kolkata; a slot closing at or before it opens runs past midnight. A missing or empty day is closed.';
+comment on column public.stores.opening_week is 'The opening hours as minutes of the week (private.opening_week), for a quick is_open; maintained by Postgres.';
 comment on column public.stores.temporarily_closed is 'The merchant''s manual switch: closed regardless of opening hours, until reopens_at if set.';
 comment on column public.stores.reopens_at is 'When a temporary closure ends by itself; null means until the merchant reopens.';
 comment on column public.stores.preparation_minutes is 'Typical minutes from acceptance to ready; part of the delivery ETA.';
@@ -170,13 +205,14 @@ create policy "Merchants withdraw their own pending applications" on public.stor
 
 -- Whether the store takes orders now: approved, not switched off, and within opening hours.
 -- A PostgREST computed field: `select=*,is_open` on /rest/v1/stores. No SET clause, so that it
--- inlines into discovery queries like hours_cover.
+-- inlines into discovery queries. A row built in place rather than read from the table has no
+-- opening_week yet: its hours are read then.
 create function public.is_open(store public.stores) returns boolean
 language sql stable
 as $$
   select store.status = 'approved'
     and not (store.temporarily_closed and (store.reopens_at is null or store.reopens_at > now()))
-    and private.hours_cover(store.opening_hours, now())
+    and coalesce(store.opening_week, private.opening_week(store.opening_hours)) @> private.week_minute(now())
 $$;
 comment on function public.is_open(public.stores) is 'Whether the store takes orders now: approved, not temporarily closed, within its opening hours (Asia/Kolkata).';
 revoke execute on function public.is_open(public.stores) from public;

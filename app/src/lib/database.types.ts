@@ -717,6 +717,7 @@ export type Database = {
           minimum_order_paise: number;
           name: string;
           opening_hours: NonNullable<Json>;
+          opening_week: unknown;
           owner_id: string;
           phone: string | null;
           preparation_minutes: number;
@@ -742,6 +743,7 @@ export type Database = {
           minimum_order_paise?: number;
           name: string;
           opening_hours?: NonNullable<Json>;
+          opening_week?: never;
           owner_id?: string;
           phone?: string | null;
           preparation_minutes?: number;
@@ -765,6 +767,7 @@ export type Database = {
           minimum_order_paise?: number;
           name?: string;
           opening_hours?: NonNullable<Json>;
+          opening_week?: never;
           owner_id?: string;
           phone?: string | null;
           preparation_minutes?: number;
