@@ -241,6 +241,8 @@ export const en = {
       remove: (name: string) => `Remove ${name}`,
       ifUnavailable: "If it is out of stock",
       substitution: { remove: "Leave it out", substitute: "Send a similar product" },
+      saveChoice: "Save this choice",
+      badChoice: "Choose to leave it out or to send a similar product.",
       estimate: (total: string) => `Subtotal at the shown prices: ${total}`,
       estimateNote: "Checkout shows the exact price, with delivery.",
       checkout: "Go to checkout",
