@@ -289,6 +289,7 @@ export const en = {
       unauthorized: "Your session ended. Sign in again to place the order.",
       refused: (message: string) => `The order was refused: ${message}`,
       emptyCart: "Your cart is empty: there is nothing to check out.",
+      staleForm: "This checkout page is out of date: open it again from the cart.",
       editCart: "Edit cart",
       conflictTitle: "Your order was not placed",
       storeClosed: "The store is closed now.",
