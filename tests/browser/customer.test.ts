@@ -287,6 +287,11 @@ describe("the cart and checkout without JavaScript", () => {
     await page.getByRole("button", { name: t.shop.checkout.place }).click();
     await page.getByText(t.shop.checkout.addressInvalid).waitFor();
     assert.deepEqual(await orderIdsOf(userId), []);
+    // Another delivery point, 2.5 km from the shop, priced again by the server: ₹8 more delivery.
+    await page.getByLabel(t.shop.location.latitude).fill("18.5435");
+    await page.getByLabel(t.shop.location.longitude).fill("73.857");
+    await page.getByRole("button", { name: t.shop.checkout.refresh }).click();
+    await page.getByTestId("quote-total").getByText(t.money(29800)).waitFor();
     await page.getByLabel(t.shop.checkout.address).fill("7 Laxmi Road, Pune");
     await snapshot(page, "checkout-no-script");
 
@@ -301,7 +306,7 @@ describe("the cart and checkout without JavaScript", () => {
     assert.deepEqual(others, []);
     assert.deepEqual(sends.map((r) => [r.status(), r.headers()["location"]]), [[303, `/customer/orders/${orderId}`], [303, `/customer/orders/${orderId}`]]);
     const [order] = await sql<{ total_paise: number; delivery_address: string }[]>`select total_paise, delivery_address from public.orders where id = ${orderId!}`;
-    assert.deepEqual({ ...order }, { total_paise: 29000, delivery_address: "7 Laxmi Road, Pune" });
+    assert.deepEqual({ ...order }, { total_paise: 29800, delivery_address: "7 Laxmi Road, Pune" });
 
     // The page's own button sends the same key once more, the cart already emptied: the same order.
     await page.getByRole("button", { name: t.shop.checkout.place }).click();

@@ -19,9 +19,10 @@ const checkoutForm = pointForm.extend({
   expected_total_paise: z.coerce.number().int().min(0).max(999_999_999),
 });
 type Field = "address" | "lat" | "lng";
-/** What a refused form shows: the address typed, a message per field, or one for the whole form. */
-const refuse = (status: number, failure: { address: string; errors?: Partial<Record<Field, string>>; problem?: string }) =>
-  fail(status, { address: failure.address, errors: failure.errors ?? ({} as Partial<Record<Field, string>>), problem: failure.problem });
+type Typed = Record<Field, string>;
+/** What a refused form shows: what was typed, a message per field, or one for the whole form. */
+const refuse = (status: number, typed: Typed, failure: { errors?: Partial<Record<Field, string>>; problem?: string }) =>
+  fail(status, { typed, errors: failure.errors ?? ({} as Partial<Record<Field, string>>), problem: failure.problem });
 
 /** The last order placed by the form: a copy of the form arriving after the cart was emptied goes to it. */
 const PLACED_COOKIE = "kirana_placed";
@@ -45,23 +46,35 @@ export const load: PageServerLoad = async ({ cookies, locals }) => {
 };
 
 export const actions: Actions = {
+  // "Update price" without JavaScript: the cookie's cart priced for the point typed.
+  price: async ({ request, cookies, locals }) => {
+    const typed = formValues(await request.formData(), ["address", "lat", "lng"]);
+    const point = pointForm.safeParse(typed);
+    if (!point.success) return refuse(400, typed, { errors: fieldErrors<Field>(point.error) });
+    const cart = cookieCart(cookies);
+    if (!cart.store) return refuse(400, typed, { problem: t.shop.checkout.emptyCart });
+    const quoted = await quote(locals.supabase, cart, point.data).catch(() => null);
+    if (!quoted) return refuse(503, typed, { problem: t.shop.checkout.quoteFailed });
+    return { typed, quote: quoted };
+  },
   place: async ({ request, cookies, locals, url }) => {
     const values = formValues(await request.formData(), ["address", "lat", "lng", "key", "expected_total_paise"]);
+    const typed = { address: values.address, lat: values.lat, lng: values.lng };
     const input = checkoutForm.safeParse(values);
     if (!input.success) {
       const { key, expected_total_paise, ...errors } = fieldErrors<Field | "key" | "expected_total_paise">(input.error);
       if (errors.address) errors.address = t.shop.checkout.addressInvalid;
-      return refuse(400, { address: values.address, errors, ...(key || expected_total_paise ? { problem: t.shop.checkout.staleForm } : {}) });
+      return refuse(400, typed, { errors, ...(key || expected_total_paise ? { problem: t.shop.checkout.staleForm } : {}) });
     }
     const { address, lat, lng, key, expected_total_paise } = input.data;
     const cart = cookieCart(cookies);
     if (!cart.store) {
       const orderId = placedBefore(cookies, key);
       if (orderId) redirect(303, `/customer/orders/${orderId}`);
-      return refuse(400, { address, problem: t.shop.checkout.emptyCart });
+      return refuse(400, typed, { problem: t.shop.checkout.emptyCart });
     }
     const answer = await checkout(locals.supabase, toOrderRequest(cart, { address, lat, lng }, { expectedTotalPaise: expected_total_paise }), key);
-    if (answer.kind !== "placed") return refuse(answer.kind === "retry" ? 503 : answer.kind === "conflict" ? 409 : 400, { address, problem: whyNotPlaced(answer) });
+    if (answer.kind !== "placed") return refuse(answer.kind === "retry" ? 503 : answer.kind === "conflict" ? 409 : 400, typed, { problem: whyNotPlaced(answer) });
     const secure = url.protocol === "https:";
     keepCookieCart(cookies, clearCart(), secure);
     cookies.set(PLACED_COOKIE, JSON.stringify({ key, orderId: answer.order.id }), { path: "/customer/checkout", maxAge: 60 * 60, sameSite: "lax", httpOnly: true, secure });
