@@ -5,7 +5,7 @@
 -- 000_test_helpers.sql.
 begin;
 
-select plan(94);
+select plan(98);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
@@ -287,6 +287,31 @@ select is(
   pg_temp.outcome($$select public.quote_order(gen_random_uuid(), jsonb_build_array(pg_temp.item('atta', 1)), 18.52, 73.85)$$),
   '404 store_not_found',
   'an unknown store id cannot be quoted: 404 store_not_found'
+);
+
+-- ---------------------------------------------------------------------------------------------
+-- delivery_terms: the fees a phone keeps to estimate a cart offline (as the customer)
+-- ---------------------------------------------------------------------------------------------
+select is(
+  public.delivery_terms((select id from fixtures where name = 'store'), 18.5425, 73.85) - 'store_id',
+  jsonb_build_object('distance_m', 2502, 'delivery_radius_m', 5000, 'delivery_fee_paise', 2800,
+                     'minimum_order_paise', 10000, 'small_order_fee_paise', 2500),
+  'delivery terms at 2,502 m: the delivery fee a quote charges there (₹28), the store''s minimum order and radius, the small-order fee'
+);
+select is(
+  (public.delivery_terms((select id from fixtures where name = 'store'), 18.525, 73.85) -> 'delivery_fee_paise')::int,
+  (pg_temp.quote('store', jsonb_build_array(pg_temp.item('atta', 2), pg_temp.item('ghee', 1))) -> 'delivery_fee_paise')::int,
+  'the terms'' delivery fee is the one quote_order charges at the same point'
+);
+select is(
+  pg_temp.outcome($$select public.delivery_terms((select id from fixtures where name = 'pending_store'), 18.52, 73.85)$$),
+  '404 store_not_found',
+  'a store not yet approved has no delivery terms: 404 store_not_found'
+);
+select throws_ok(
+  $$select public.delivery_terms((select id from fixtures where name = 'store'), 90.5, 73.85)$$,
+  '22023', 'lat must be between -90 and 90, got 90.5',
+  'delivery_terms refuses a latitude above 90'
 );
 
 -- ---------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { db, PASSWORD, uniqueEmail } from "../support/env.js";
-import { openShop, type ProductSpec } from "../support/orders.js";
-import { addToCart, appUrl, fillSignUp, phone, screen, t, waitForPath } from "./browser.js";
+import { NEAR, openShop, type ProductSpec } from "../support/orders.js";
+import { addToCart, appUrl, fillSignUp, phone, screen, snapshot, t, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -240,5 +240,80 @@ describe("the customer shops in the browser", () => {
     await other.page.getByText(t.shop.location.denied).waitFor();
     await other.page.waitForFunction(() => document.activeElement?.id === "lat");
     await refused.close();
+  });
+});
+
+describe("the cart and checkout without JavaScript", () => {
+  test("the stepper fills the cart, its forms change it, and checkout places one order however often it is sent", async () => {
+    const shop = await openShop(sql, "no-script", [
+      { sku: "MNG", price_paise: 9000, stock: 5 },
+      { sku: "TEA", price_paise: 12000, stock: 5 },
+    ]);
+    const { page, context, userId } = await customer("no-script", await phone({ javaScriptEnabled: false }));
+    await page.goto(`${appUrl}/customer/location`);
+    await page.getByLabel(t.shop.location.latitude).fill(String(NEAR.lat));
+    await page.getByLabel(t.shop.location.longitude).fill(String(NEAR.lng));
+    await page.getByRole("button", { name: t.shop.location.save }).click();
+    await waitForPath(page, "/customer");
+
+    // The store page's stepper, as plain forms.
+    await page.goto(`${appUrl}/customer/stores/${shop.storeId}`);
+    await page.getByRole("button", { name: t.shop.store.addNamed("Product MNG") }).click();
+    await page.getByRole("button", { name: t.shop.cart.more("Product MNG"), exact: true }).click();
+    await page.getByLabel(t.shop.cart.quantityOf("Product MNG", 2), { exact: true }).waitFor();
+    await page.getByRole("button", { name: t.shop.store.addNamed("Product TEA") }).click();
+    await page.getByLabel(t.shop.cart.quantityOf("Product TEA", 1), { exact: true }).waitFor();
+    await page.getByRole("complementary", { name: t.shop.cartBar.label }).getByRole("link", { name: t.shop.store.viewCart }).click();
+
+    // The cart as the server renders it from the cookie, changed by its forms.
+    await waitForPath(page, "/customer/cart");
+    await page.getByLabel(t.shop.cart.quantityOf("Product MNG", 2), { exact: true }).waitFor();
+    await page.getByText(t.shop.cart.estimate(t.money(30000))).waitFor();
+    await page.getByRole("button", { name: t.shop.cart.more("Product MNG"), exact: true }).click();
+    await page.getByLabel(t.shop.cart.quantityOf("Product MNG", 3), { exact: true }).waitFor();
+    await page.getByRole("button", { name: t.shop.cart.remove("Product TEA") }).click();
+    await page.getByText(t.shop.cart.estimate(t.money(27000))).waitFor();
+    assert.equal(await page.getByText("Product TEA").count(), 0);
+    await page.getByLabel(t.shop.cart.ifUnavailable).selectOption("substitute");
+    await page.getByRole("button", { name: t.shop.cart.saveChoice }).click();
+    assert.equal(await page.getByLabel(t.shop.cart.ifUnavailable).inputValue(), "substitute");
+    await snapshot(page, "cart-no-script");
+
+    // Checkout priced by the server; an address too short is refused and nothing is placed.
+    await page.getByRole("link", { name: t.shop.cart.checkout }).click();
+    await waitForPath(page, "/customer/checkout");
+    assert.equal(await page.getByTestId("quote-total").textContent(), t.money(29000));
+    await page.getByLabel(t.shop.checkout.address).fill("7");
+    await page.getByRole("button", { name: t.shop.checkout.place }).click();
+    await page.getByText(t.shop.checkout.addressInvalid).waitFor();
+    assert.deepEqual(await orderIdsOf(userId), []);
+    // Another delivery point, 2.5 km from the shop, priced again by the server: ₹8 more delivery.
+    await page.getByLabel(t.shop.location.latitude).fill("18.5435");
+    await page.getByLabel(t.shop.location.longitude).fill("73.857");
+    await page.getByRole("button", { name: t.shop.checkout.refresh }).click();
+    await page.getByTestId("quote-total").getByText(t.money(29800)).waitFor();
+    await page.getByLabel(t.shop.checkout.address).fill("7 Laxmi Road, Pune");
+    await snapshot(page, "checkout-no-script");
+
+    // The form sent twice at once (a double tap), as the browser sends it: one order.
+    const form = Object.fromEntries(
+      await Promise.all(["address", "lat", "lng", "key", "expected_total_paise"].map(async (name) => [name, await page.locator(`form [name="${name}"]`).inputValue()] as const)),
+    );
+    const sends = await Promise.all(
+      [0, 1].map(() => context.request.post(`${appUrl}/customer/checkout?/place`, { form, headers: { origin: appUrl, accept: "text/html" }, maxRedirects: 0 })),
+    );
+    const [orderId, ...others] = await orderIdsOf(userId);
+    assert.deepEqual(others, []);
+    assert.deepEqual(sends.map((r) => [r.status(), r.headers()["location"]]), [[303, `/customer/orders/${orderId}`], [303, `/customer/orders/${orderId}`]]);
+    const [order] = await sql<{ total_paise: number; delivery_address: string }[]>`select total_paise, delivery_address from public.orders where id = ${orderId!}`;
+    assert.deepEqual({ ...order }, { total_paise: 29800, delivery_address: "7 Laxmi Road, Pune" });
+
+    // The page's own button sends the same key once more, the cart already emptied: the same order.
+    await page.getByRole("button", { name: t.shop.checkout.place }).click();
+    await waitForPath(page, `/customer/orders/${orderId}`);
+    await page.getByText("Product MNG").first().waitFor();
+    assert.deepEqual(await orderIdsOf(userId), [orderId]);
+    assert.equal((await context.cookies()).find((c) => c.name === "kirana_cart"), undefined);
+    await context.close();
   });
 });

@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { db, PASSWORD, uniqueEmail } from "../support/env.js";
 import { NEAR, openShop, orderRequest, person, placeOrder, type Shop } from "../support/orders.js";
-import { addToCart, appUrl, fillSignIn, fillSignUp, outboxShows, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { addToCart, appUrl, fillSignIn, fillSignUp, outboxShows, phone, reloadThroughWorker, screen, t, waitForAsync, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -271,6 +271,86 @@ describe("the outbox keeps what was done offline and sends it once", () => {
     await page.getByRole("list", { name: t.aisles.matches(1, "mng") }).waitFor();
     await addToCart(page, "Product MNG", 1);
     await page.getByRole("complementary", { name: t.shop.cartBar.label }).getByText(t.shop.cartBar.items(1)).waitFor();
+    await context.close();
+  });
+});
+
+/** The totals of the customer's orders in the database. */
+const totalsOf = async (userId: string) => (await sql<{ total_paise: number }[]>`select total_paise from public.orders where customer_id = ${userId}`).map((o) => o.total_paise);
+
+/**
+ * A customer who chose a location near the shop and opened its page online (kept by the service
+ * worker, with the store's delivery terms), then lost the network: three MNG (₹90 each) go into
+ * the cart on that page, a tap opens the cart and another the checkout, never opened before,
+ * which prices the cart on the phone (₹270 and the ₹20 delivery fee the server gave for this
+ * location) and queues the order.
+ */
+async function checkoutOffline(label: string) {
+  const { context, page, userId, shop } = await setUp(label);
+  await page.goto(`${appUrl}/customer/location`);
+  await page.getByLabel(t.shop.location.latitude).fill(String(NEAR.lat));
+  await page.getByLabel(t.shop.location.longitude).fill(String(NEAR.lng));
+  await page.getByRole("button", { name: t.shop.location.save }).click();
+  await waitForPath(page, "/customer");
+  await page.goto(`${appUrl}/customer/stores/${shop.storeId}`);
+  await reloadThroughWorker(page);
+  await page.getByRole("button", { name: t.shop.store.addNamed("Product MNG") }).waitFor();
+  await waitForAsync(page, async (origin) => {
+    const pages = await caches.open("kirana-pages");
+    const kept = await Promise.all([location.href, `${origin}/customer/cart/__data.json`, `${origin}/customer/checkout/__data.json`].map((u) => pages.match(u)));
+    return kept.every((r) => r !== undefined) && localStorage.getItem("kirana.terms") !== null;
+  }, appUrl);
+
+  await context.setOffline(true);
+  await page.waitForFunction(() => !navigator.onLine);
+  await addToCart(page, "Product MNG", 3);
+  await page.getByRole("complementary", { name: t.shop.cartBar.label }).getByRole("link", { name: t.shop.store.viewCart }).click();
+  await waitForPath(page, "/customer/cart");
+  await page.getByRole("heading", { level: 1, name: t.shop.cart.title }).waitFor();
+  await page.getByRole("link", { name: t.shop.cart.checkout }).click();
+  await waitForPath(page, "/customer/checkout");
+  await page.getByRole("heading", { level: 2, name: t.shop.checkout.estimateTitle }).waitFor();
+  await page.getByTestId("estimate-note").getByText(t.shop.checkout.estimateNote).waitFor();
+  assert.equal(await page.getByTestId("quote-total").textContent(), t.money(29000));
+  assert.equal(await page.getByLabel(t.shop.location.latitude).inputValue(), String(NEAR.lat));
+  await page.getByLabel(t.shop.checkout.address).fill("7 Laxmi Road, Pune");
+  await screen(page, "checkout-offline-estimate");
+
+  await page.getByRole("button", { name: t.shop.checkout.place }).click();
+  await page.getByRole("heading", { name: t.shop.checkout.queuedTitle }).waitFor();
+  await page.getByText(t.shop.checkout.queuedPrice).waitFor();
+  await outboxShows(page, 1);
+  assert.deepEqual(await totalsOf(userId), []);
+  return { context, page, userId, shop };
+}
+
+describe("checkout with the network off, from a store page kept online", () => {
+  test("the estimate is what the server charges: placed once when the network returns", async () => {
+    const { context, page, userId } = await checkoutOffline("offline-checkout");
+    await context.setOffline(false);
+    await queuedState(page, "done");
+    await outboxShows(page, 0);
+    assert.deepEqual(await totalsOf(userId), [29000]);
+    await context.close();
+  });
+
+  test("a price changed meanwhile is not charged: the order waits with the new total until confirmed", async () => {
+    const { context, page, userId, shop } = await checkoutOffline("offline-checkout-price");
+    await sql`update public.products set price_paise = 9500 where id = ${shop.product.MNG!}`;
+    await context.setOffline(false);
+    await queuedState(page, "needs_attention");
+    await outboxShows(page, 1);
+    assert.deepEqual(await totalsOf(userId), []);
+
+    await page.getByRole("link", { name: t.shop.checkout.seePending }).click();
+    await waitForPath(page, "/customer/pending");
+    const conflict = page.getByRole("region", { name: t.outbox.conflictTitle });
+    await conflict.getByText(t.shop.checkout.priceChanged(t.money(29000), t.money(30500))).waitFor();
+    await screen(page, "checkout-offline-price-changed");
+    await conflict.getByRole("button", { name: t.outbox.acceptTotal(t.money(30500)) }).click();
+    await page.getByRole("listitem").filter({ hasText: t.outbox.state(t.outbox.states.done) }).getByRole("link", { name: t.outbox.viewOrder }).waitFor();
+    await outboxShows(page, 0);
+    assert.deepEqual(await totalsOf(userId), [30500]);
     await context.close();
   });
 });

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import ws from "ws";
 import { addItem, emptyCart, toOrderRequest, type Cart } from "../../app/src/lib/cart/cart.js";
-import { cancelOrder, checkout, getOrder, handoverCode, myOrders, orderTimeline, quote, type CheckoutResult } from "../../app/src/lib/orders/orders.js";
+import { estimate, keepTerms, keptTerms } from "../../app/src/lib/orders/estimate.js";
+import { cancelOrder, checkout, deliveryTerms, getOrder, handoverCode, myOrders, orderTimeline, quote, type CheckoutResult } from "../../app/src/lib/orders/orders.js";
 import { Refused } from "../../app/src/lib/orders/refusal.js";
 import type { Database } from "../../app/src/lib/database.types.js";
 import { client, db, env } from "../support/env.js";
@@ -78,6 +79,31 @@ describe("ordering from the app", () => {
     assert.equal(again.replayed, true);
     assert.deepEqual(again.order, placed.order);
     assert.equal(await orderCount(sql, { customerId: customer.userId }), 1);
+  });
+
+  it("offline, the kept prices and delivery terms add up to what quote says, small-order fee and all", async () => {
+    const storage = new Map<string, string>();
+    const kept = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) };
+    keepTerms(kept, await deliveryTerms(customer.supabase, shop.storeId, NEAR));
+    const terms = keptTerms(kept, shop.storeId.toUpperCase());
+    assert.ok(terms);
+    for (const lines of [[["ATTA", 28500, 1], ["DAHI", 3500, 2]], [["ATTA", 28500, 2]]] as const) {
+      let cart = emptyCart();
+      for (const [sku, price, n] of lines) {
+        const change = addItem(cart, { id: shop.storeId, name: "shop" }, { id: shop.product[sku]!, name: sku, pricePaise: price }, n);
+        assert.ok(change.ok);
+        cart = change.cart;
+      }
+      const quoted = await quote(customer.supabase, cart, NEAR);
+      const shown = estimate(cart, terms);
+      assert.deepEqual(
+        [shown.subtotal_paise, shown.delivery_fee_paise, shown.small_order_fee_paise, shown.total_paise],
+        [quoted.subtotal_paise, quoted.delivery_fee_paise, quoted.small_order_fee_paise, quoted.total_paise],
+      );
+    }
+    // A store never opened online: the items only, the fees left to the server.
+    const unknown = estimate(cartOf(shop, [["ATTA", 1]]), keptTerms(kept, crypto.randomUUID()));
+    assert.deepEqual([unknown.delivery_fee_paise, unknown.small_order_fee_paise, unknown.total_paise], [null, null, 1]);
   });
 
   it("out of stock: quote lists the problem and checkout answers a conflict with the items short", async () => {

@@ -879,6 +879,7 @@ export type Database = {
         };
       };
       deliver_order: { Args: { handover_code: string; order_id: string }; Returns: Json };
+      delivery_terms: { Args: { lat: number; lng: number; store_id: string }; Returns: Json };
       handover_check: { Args: { order_id: string }; Returns: Json };
       handover_code: { Args: { order_id: string }; Returns: string };
       hook_before_user_created: { Args: { event: Json }; Returns: Json };

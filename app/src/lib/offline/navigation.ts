@@ -35,3 +35,12 @@ export function openKeptCopiesOffline(): void {
     });
   });
 }
+
+/**
+ * Has the service worker keep the data of pages a tap may reach before they were ever opened
+ * (the cart and checkout, tapped to from a store page offline), by fetching it while online.
+ */
+export async function keepDataForOffline(paths: string[]): Promise<void> {
+  if (!navigator.onLine || !navigator.serviceWorker?.controller) return;
+  await Promise.all(paths.map((p) => fetch(keptDataKey(new URL(p, location.origin))).catch(() => undefined)));
+}

@@ -69,6 +69,25 @@ export async function quote(supabase: Client, cart: Cart, to: { lat: number; lng
   return quoteSchema.parse(dataOf(answer));
 }
 
+// delivery_terms' answer: the fees quote_order would charge for a delivery from the store to the
+// point, without the items. The phone keeps them to estimate a cart's total offline (estimate.ts).
+export const deliveryTermsSchema = z.object({
+  store_id: z.string(),
+  distance_m: z.number(),
+  delivery_radius_m: z.number(),
+  delivery_fee_paise: z.number(),
+  minimum_order_paise: z.number(),
+  small_order_fee_paise: z.number(),
+});
+export type DeliveryTerms = z.infer<typeof deliveryTermsSchema>;
+
+/** The fees of a delivery from the store to the point, at the server's current settings. */
+export async function deliveryTerms(supabase: Client, storeId: string, to: { lat: number; lng: number }): Promise<DeliveryTerms> {
+  const { lat, lng } = point.parse(to);
+  const answer = await supabase.rpc("delivery_terms", { store_id: z.uuid().parse(storeId), lat, lng });
+  return deliveryTermsSchema.parse(dataOf(answer));
+}
+
 // An order as checkout and deliver_order return it (private.order_json): the row with the
 // delivery point as lat/lng and its items.
 const orderItem = z.object({

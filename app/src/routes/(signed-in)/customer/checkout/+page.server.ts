@@ -1,4 +1,83 @@
-import { readLocation } from "../location";
-import type { PageServerLoad } from "./$types";
+import { fail, redirect, type Cookies } from "@sveltejs/kit";
+import { z } from "zod";
+import { fieldErrors, formValues } from "$lib/accounts/forms";
+import { clearCart, deliverySchema, toOrderRequest } from "$lib/cart/cart";
+import { cookieCart, keepCookieCart } from "$lib/cart/cookie";
+import { t } from "$lib/i18n";
+import { whyNotPlaced } from "$lib/orders/answers";
+import { checkout, quote } from "$lib/orders/orders";
+import { pointForm, readLocation } from "../location";
+import type { Actions, PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ cookies }) => ({ location: readLocation(cookies) });
+// Checkout without JavaScript: the cart a browser without it keeps in the cookie, priced here and
+// placed by the form's action through the same checkout Edge Function the outbox calls. The
+// idempotency key is made with the page and sent back in a hidden field, so pressing the button
+// twice (or the browser sending the form again) places one order.
+const checkoutForm = pointForm.extend({
+  address: deliverySchema.shape.address,
+  key: z.uuid(),
+  expected_total_paise: z.coerce.number().int().min(0).max(999_999_999),
+});
+type Field = "address" | "lat" | "lng";
+type Typed = Record<Field, string>;
+/** What a refused form shows: what was typed, a message per field, or one for the whole form. */
+const refuse = (status: number, typed: Typed, failure: { errors?: Partial<Record<Field, string>>; problem?: string }) =>
+  fail(status, { typed, errors: failure.errors ?? ({} as Partial<Record<Field, string>>), problem: failure.problem });
+
+/** The last order placed by the form: a copy of the form arriving after the cart was emptied goes to it. */
+const PLACED_COOKIE = "kirana_placed";
+const placed = z.object({ key: z.uuid(), orderId: z.uuid() });
+
+function placedBefore(cookies: Cookies, key: string): string | null {
+  try {
+    const kept = placed.safeParse(JSON.parse(cookies.get(PLACED_COOKIE) ?? "null"));
+    return kept.success && kept.data.key === key ? kept.data.orderId : null;
+  } catch {
+    return null;
+  }
+}
+
+export const load: PageServerLoad = async ({ cookies, locals }) => {
+  const location = readLocation(cookies);
+  const cart = cookieCart(cookies);
+  // With the script the page prices the device's cart itself; the cookie's cart is empty then.
+  const quoted = cart.store && location ? await quote(locals.supabase, cart, location).catch(() => null) : null;
+  return { location, quote: quoted, key: crypto.randomUUID() };
+};
+
+export const actions: Actions = {
+  // "Update price" without JavaScript: the cookie's cart priced for the point typed.
+  price: async ({ request, cookies, locals }) => {
+    const typed = formValues(await request.formData(), ["address", "lat", "lng"]);
+    const point = pointForm.safeParse(typed);
+    if (!point.success) return refuse(400, typed, { errors: fieldErrors<Field>(point.error) });
+    const cart = cookieCart(cookies);
+    if (!cart.store) return refuse(400, typed, { problem: t.shop.checkout.emptyCart });
+    const quoted = await quote(locals.supabase, cart, point.data).catch(() => null);
+    if (!quoted) return refuse(503, typed, { problem: t.shop.checkout.quoteFailed });
+    return { typed, quote: quoted };
+  },
+  place: async ({ request, cookies, locals, url }) => {
+    const values = formValues(await request.formData(), ["address", "lat", "lng", "key", "expected_total_paise"]);
+    const typed = { address: values.address, lat: values.lat, lng: values.lng };
+    const input = checkoutForm.safeParse(values);
+    if (!input.success) {
+      const { key, expected_total_paise, ...errors } = fieldErrors<Field | "key" | "expected_total_paise">(input.error);
+      if (errors.address) errors.address = t.shop.checkout.addressInvalid;
+      return refuse(400, typed, { errors, ...(key || expected_total_paise ? { problem: t.shop.checkout.staleForm } : {}) });
+    }
+    const { address, lat, lng, key, expected_total_paise } = input.data;
+    const cart = cookieCart(cookies);
+    if (!cart.store) {
+      const orderId = placedBefore(cookies, key);
+      if (orderId) redirect(303, `/customer/orders/${orderId}`);
+      return refuse(400, typed, { problem: t.shop.checkout.emptyCart });
+    }
+    const answer = await checkout(locals.supabase, toOrderRequest(cart, { address, lat, lng }, { expectedTotalPaise: expected_total_paise }), key);
+    if (answer.kind !== "placed") return refuse(answer.kind === "retry" ? 503 : answer.kind === "conflict" ? 409 : 400, typed, { problem: whyNotPlaced(answer) });
+    const secure = url.protocol === "https:";
+    keepCookieCart(cookies, clearCart(), secure);
+    cookies.set(PLACED_COOKIE, JSON.stringify({ key, orderId: answer.order.id }), { path: "/customer/checkout", maxAge: 60 * 60, sameSite: "lax", httpOnly: true, secure });
+    redirect(303, `/customer/orders/${answer.order.id}`);
+  },
+};

@@ -5,7 +5,9 @@ import { cookieCart, keepCookieCart } from "$lib/cart/cookie";
 import { storeProducts } from "$lib/catalogue/products";
 import { shelfFor } from "$lib/catalogue/shelf";
 import { t } from "$lib/i18n";
+import { deliveryTerms } from "$lib/orders/orders";
 import { dataOf } from "$lib/orders/refusal";
+import { readLocation } from "../../location";
 import type { Actions, PageServerLoad } from "./$types";
 
 const storeId = (id: string) => {
@@ -14,16 +16,20 @@ const storeId = (id: string) => {
   return parsed.data;
 };
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params, url, cookies }) => {
   const id = storeId(params.id);
+  const location = readLocation(cookies);
   // Row-level security shows approved stores and their active products only.
-  const [store, products] = await Promise.all([
+  const [store, products, terms] = await Promise.all([
     locals.supabase.from("stores").select("id, name, category, address, is_open, minimum_order_paise").eq("id", id).maybeSingle(),
     storeProducts(locals.supabase, id),
+    // The fees to the chosen location, which the phone keeps to price the cart at checkout
+    // offline. The page works without them (a checkout offline then says the fees come later).
+    location ? deliveryTerms(locals.supabase, id, location).catch(() => null) : null,
   ]);
   const row = dataOf(store);
   if (!row) error(404, { message: t.errors.notFound, home: "/customer" });
-  return { store: row, shelf: shelfFor(products, url) };
+  return { store: row, shelf: shelfFor(products, url), terms };
 };
 
 const cartForm = z.object({ product: z.uuid(), change: z.enum(["1", "-1"]), replace: z.literal("1").nullable() });
