@@ -63,6 +63,31 @@ async function sendWebResponse(res: http.ServerResponse, r: Response, extra: htt
 }
 
 /**
+ * The path lite's router (Hono) matches for a request target, so the gateway routes on exactly
+ * what lite serves: the URL parsed as lite receives it (dot segments resolved, `%2e` too), then
+ * percent-escapes decoded once with decodeURI (reserved ones such as `%2F` stay encoded, `%25`
+ * stays `%25`, a malformed escape stays as it is). Lite keeps case, `//` and a trailing slash
+ * significant, and so does this. Null for a target that is not a path.
+ */
+export function routePath(target: string): string | null {
+  if (!target.startsWith("/")) return null;
+  const path = new URL(`http://localhost${target}`).pathname;
+  if (!path.includes("%")) return path;
+  const escaped = path.replace(/%25/g, "%2525");
+  try {
+    return decodeURI(escaped);
+  } catch {
+    return escaped.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURI(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
+/**
  * The one origin, as Kong is under `supabase start`: `/rest/v1` and `/auth/v1` go to lite,
  * `/functions/v1/<name>` to the function's Deno process, `/realtime/v1` (the WebSocket and the
  * broadcast API) to the local Realtime server.
@@ -71,7 +96,7 @@ export function createGateway(parts: GatewayParts): http.Server {
   const { instance, keys, config, lite, functions, realtime } = parts;
   const sql = postgres(dbUrl(instance), { max: 2, onnotice: () => {} });
 
-  async function toLite(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
+  async function toLite(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, path: string) {
     const answer = await lite.rpc(req, body);
     if (answer) {
       res.writeHead(answer.status, { ...CORS, ...answer.headers, "content-length": String(answer.body.length) });
@@ -83,7 +108,7 @@ export function createGateway(parts: GatewayParts): http.Server {
     const response = await lite.app.fetch(request, { peerAddress: req.socket.remoteAddress ?? null });
     // Lite decides who may read the OpenAPI description (the secret key only, as on Supabase);
     // the document itself comes from the catalog (openapi.ts).
-    const openApi = req.method === "GET" && /^\/rest\/v1\/?$/.test(new URL(url).pathname) && response.status === 200;
+    const openApi = req.method === "GET" && /^\/rest\/v1\/?$/.test(path) && response.status === 200;
     if (!openApi) return sendWebResponse(res, response, CORS);
     const doc = await buildOpenApi(sql, "public", "service_role", req.headers.host ?? `127.0.0.1:${instance.apiPort}`);
     json(res, 200, doc, { ...CORS, "content-type": "application/openapi+json; charset=utf-8" });
@@ -161,10 +186,13 @@ export function createGateway(parts: GatewayParts): http.Server {
 
   const server = http.createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? "/", "http://localhost");
-      const p = url.pathname;
-      const fn = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(p);
-      if (fn) return await toFunction(req, res, fn[1]!, (fn[2] ?? "") + url.search);
+      // Routed on the path lite decodes, so a percent-encoded `/auth/v1/%73ignup` is the sign-up
+      // and gets the hook; each part still receives the request as sent.
+      const p = routePath(req.url ?? "");
+      if (p === null) return json(res, 400, { message: "Invalid request path" });
+      const url = new URL(`http://localhost${req.url}`);
+      const fn = /^\/functions\/v1\/([^/]+)/.exec(p);
+      if (fn) return await toFunction(req, res, fn[1]!, url.pathname.replace(/^\/[^/]*\/[^/]*\/[^/]*/, "") + url.search);
 
       const service = /^\/(rest|auth|realtime)\/v1(\/|$)/.exec(p)?.[1];
       if (!service) return json(res, 404, { message: "no Route matched with those values" });
@@ -175,7 +203,7 @@ export function createGateway(parts: GatewayParts): http.Server {
         const refusal = await beforeUserCreated(body, req);
         if (refusal) return json(res, refusal.status, refusal.body, CORS);
       }
-      await toLite(req, res, body);
+      await toLite(req, res, body, p);
     } catch (e) {
       console.error("gateway:", e);
       if (!res.headersSent) json(res, 500, { message: "Gateway error", hint: (e as Error).message }, CORS);
@@ -184,7 +212,7 @@ export function createGateway(parts: GatewayParts): http.Server {
   });
 
   server.on("upgrade", (req, socket, head) => {
-    const p = new URL(req.url ?? "/", "http://localhost").pathname;
+    const p = routePath(req.url ?? "");
     if (p === "/realtime/v1/websocket") return realtime.handleUpgrade(req, socket, head);
     socket.end("HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n" + JSON.stringify({ message: "no Route matched with those values" }));
   });
