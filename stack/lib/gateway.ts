@@ -97,7 +97,7 @@ export function createGateway(parts: GatewayParts): http.Server {
   const sql = postgres(dbUrl(instance), { max: 2, onnotice: () => {} });
 
   async function toLite(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, path: string) {
-    const answer = await lite.rpc(req, body);
+    const answer = (path.startsWith("/rest/") ? await lite.roleRefusal(req.headers) : null) ?? (await lite.rpc(req, body));
     if (answer) {
       res.writeHead(answer.status, { ...CORS, ...answer.headers, "content-length": String(answer.body.length) });
       return res.end(answer.body);

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { postgrestStatus } from "../../stack/lib/rest.js";
+import { signJwt } from "../../stack/lib/jwt.js";
 import { randomUUID } from "node:crypto";
 import { client, db, env, signUp, uniqueEmail } from "../support/env.js";
 
@@ -209,6 +210,31 @@ test("gap 9: nearby_stores' ratings are numbers for whole and fractional ratings
     });
     const rows = (await res.json()) as Array<{ name: string; rating: unknown }>;
     assert.deepEqual(rows.map((r) => r.rating), [4, 4.6, null], path);
+  }
+});
+
+test("gap 10: a signed token naming a role other than anon, authenticated or service_role is refused as PostgREST refuses it", async () => {
+  const customer = await signUp("customer", "role-claim");
+  const now = Math.floor(Date.now() / 1000);
+  const secret = process.env.JWT_SECRET!;
+  for (const role of ["postgres", "supabase_admin", "made_up_role"]) {
+    const token = signJwt({ sub: customer.userId, role, aud: "authenticated", iat: now, exp: now + 600 }, secret);
+    const [{ known }] = (await sql`select exists (select from pg_roles where rolname = ${role}) as known`) as unknown as [{ known: boolean }];
+    // authenticator may not become an existing role (42501, 403); an unknown one is 22023 (401).
+    const want = known
+      ? { status: 403, body: { code: "42501", details: null, hint: null, message: `permission denied to set role "${role}"` } }
+      : { status: 401, body: { code: "22023", details: null, hint: null, message: `role "${role}" does not exist` } };
+    const headers = { apikey: env.anonKey, authorization: `Bearer ${token}`, "content-type": "application/json" };
+    for (const [path, init] of [["profiles?select=id", {}], ["rpc/my_profile", { method: "POST", body: "{}" }], ["rpc/my_profile?select=id", { method: "POST", body: "{}" }]] as const) {
+      const res = await fetch(`${env.apiUrl}/rest/v1/${path}`, { ...init, headers });
+      assert.deepEqual({ status: res.status, body: await res.json() }, want, `${role}: ${path}`);
+    }
+    // Edge Functions take the caller only from an authenticated token.
+    for (const fn of ["whoami", "checkout"]) {
+      const res = await fetch(`${env.apiUrl}/functions/v1/${fn}`, { method: fn === "whoami" ? "GET" : "POST", headers: { ...headers, "idempotency-key": randomUUID() }, body: fn === "whoami" ? undefined : "{}" });
+      assert.equal(res.status, 401, `${role}: ${fn}`);
+      assert.equal((await res.json()).code, "sign_in_required");
+    }
   }
 });
 
