@@ -62,6 +62,37 @@ async function sendWebResponse(res: http.ServerResponse, r: Response, extra: htt
   res.end(body);
 }
 
+// GoTrue's request fields that are strings; `data` (user metadata) is an object.
+const AUTH_TEXT_FIELDS = ["email", "phone", "password", "refresh_token", "token", "token_hash", "type", "provider", "code_challenge", "code_challenge_method"];
+// An unpaired UTF-16 surrogate, which JSON's \u escapes can carry and UTF-8 cannot.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const unstorable = (v: unknown): boolean =>
+  typeof v === "string" ? v.includes("\0") || LONE_SURROGATE.test(v) : v !== null && typeof v === "object" && Object.entries(v).some(([k, x]) => unstorable(k) || unstorable(x));
+
+/**
+ * A 400 for an auth request body that lite, or the hook's call, would answer with a 500: text
+ * Postgres cannot store (NUL, an unpaired surrogate) anywhere in it, a field GoTrue decodes as a
+ * string given as another type, or metadata that is not an object. Null for anything else (a
+ * body that is not JSON gets lite's own bad_json).
+ */
+export function authInputRefusal(body: Buffer): { status: number; body: unknown } | null {
+  let input: unknown;
+  try {
+    input = JSON.parse(body.toString("utf8") || "{}");
+  } catch {
+    return null;
+  }
+  if (!input || typeof input !== "object" || Array.isArray(input)) return null;
+  const fields = input as Record<string, unknown>;
+  if (unstorable(fields)) {
+    return { status: 400, body: { code: 400, error_code: "validation_failed", msg: "Text may not contain NUL characters (\\u0000) or unpaired surrogates" } };
+  }
+  const wrong = AUTH_TEXT_FIELDS.find((f) => fields[f] != null && typeof fields[f] !== "string");
+  const data = fields.data;
+  const why = wrong ? `${wrong} must be a string` : data != null && (typeof data !== "object" || Array.isArray(data)) ? "data must be an object" : null;
+  return why ? { status: 400, body: { code: 400, error_code: "bad_json", msg: `Could not parse request body as JSON: ${why}` } } : null;
+}
+
 /**
  * The path lite's router (Hono) matches for a request target, so the gateway routes on exactly
  * what lite serves: the URL parsed as lite receives it (dot segments resolved, `%2e` too), then
@@ -199,8 +230,8 @@ export function createGateway(parts: GatewayParts): http.Server {
       if (req.method === "OPTIONS") return preflight(req, res);
       const body = await readBody(req);
       if (service === "realtime") return await realtime.handleHttp(req, res, body);
-      if (service === "auth" && req.method === "POST" && p === "/auth/v1/signup") {
-        const refusal = await beforeUserCreated(body, req);
+      if (service === "auth" && req.method !== "GET" && req.method !== "HEAD") {
+        const refusal = authInputRefusal(body) ?? (req.method === "POST" && p === "/auth/v1/signup" ? await beforeUserCreated(body, req) : null);
         if (refusal) return json(res, refusal.status, refusal.body, CORS);
       }
       await toLite(req, res, body, p);

@@ -409,6 +409,11 @@ declare
   error_message text;
   error_detail text;
 begin
+  -- A token can outlive its account: its caller is signed out, and the key's row (which
+  -- references the profile) is never attempted.
+  if not exists (select from public.profiles p where p.id = customer_id) then
+    perform private.refuse(401, 'sign_in_required', 'Sign in as a customer to place an order.');
+  end if;
   if idempotency_key is null then
     raise exception 'an Idempotency-Key (uuid) is required' using errcode = '22023';
   end if;
@@ -450,7 +455,7 @@ begin
   return query select answer_status, answer, false;
 end
 $$;
-comment on function private.checkout(uuid, uuid, jsonb) is 'Idempotent checkout for a customer: places the order once per Idempotency-Key and replays the stored status and body for the same request; 422 for the key with another request.';
+comment on function private.checkout(uuid, uuid, jsonb) is 'Idempotent checkout for a customer: places the order once per Idempotency-Key and replays the stored status and body for the same request; 422 for the key with another request; 401 for a caller with no account (a token that outlived it).';
 revoke execute on function private.checkout(uuid, uuid, jsonb) from public;
 grant execute on function private.checkout(uuid, uuid, jsonb) to service_role;
 

@@ -5,7 +5,7 @@
 -- 000_test_helpers.sql.
 begin;
 
-select plan(97);
+select plan(98);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
@@ -577,6 +577,15 @@ select throws_ok(
   '22023', 'an Idempotency-Key (uuid) is required',
   'place_order refuses a request without an idempotency key'
 );
+select tests.clear_authentication();
+select is(
+  pg_temp.outcome(format('select body from private.checkout(gen_random_uuid(), %L, %L)', pg_temp.key(11),
+    jsonb_build_object('store_id', (select id from fixtures where name = 'store'), 'items', jsonb_build_array(pg_temp.item('ghee', 1)),
+                       'delivery', pg_temp.delivery(), 'payment_method', 'cod'))),
+  '401 sign_in_required',
+  'checkout for an account that no longer exists (a token that outlived it) is 401 sign_in_required, not a broken key'
+);
+select tests.authenticate_as((select id from personas where name = 'customer'));
 select is(
   pg_temp.outcome(pg_temp.place_sql(10, 'store', jsonb_build_array(pg_temp.item('ghee', 1), pg_temp.item('milk', 1)))),
   'ok',
