@@ -6,6 +6,7 @@ import type { FunctionsRuntime } from "./functions.js";
 import { dbUrl, type Instance, type Keys } from "./instance.js";
 import { verifyJwt } from "./jwt.js";
 import { buildOpenApi } from "./openapi.js";
+import { authLimitOf, authRateLimits } from "./ratelimit.js";
 import type { RealtimeServer } from "./realtime/server.js";
 import { webHeaders, type LiteApi } from "./rest.js";
 
@@ -69,6 +70,16 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const unstorable = (v: unknown): boolean =>
   typeof v === "string" ? v.includes("\0") || LONE_SURROGATE.test(v) : v !== null && typeof v === "object" && Object.entries(v).some(([k, x]) => unstorable(k) || unstorable(x));
 
+/** A JSON object body's fields; none for any other body. */
+function bodyFields(body: Buffer): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(body.toString("utf8"));
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 /**
  * A 400 for an auth request body that lite, or the hook's call, would answer with a 500: text
  * Postgres cannot store (NUL, an unpaired surrogate) anywhere in it, a field GoTrue decodes as a
@@ -126,6 +137,8 @@ export function routePath(target: string): string | null {
 export function createGateway(parts: GatewayParts): http.Server {
   const { instance, keys, config, lite, functions, realtime } = parts;
   const sql = postgres(dbUrl(instance), { max: 2, onnotice: () => {} });
+  // Lite has no rate limits: Supabase Auth's, per client address, from config.toml.
+  const allowAuth = authRateLimits(config.authRateLimits);
 
   async function toLite(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, path: string) {
     const answer = (path.startsWith("/rest/") ? await lite.roleRefusal(req.headers) : null) ?? (await lite.rpc(req, body));
@@ -230,6 +243,10 @@ export function createGateway(parts: GatewayParts): http.Server {
       if (req.method === "OPTIONS") return preflight(req, res);
       const body = await readBody(req);
       if (service === "realtime") return await realtime.handleHttp(req, res, body);
+      const limit = service === "auth" ? authLimitOf(req.method ?? "", p, url.searchParams.get("grant_type"), bodyFields(body)) : null;
+      if (limit && !allowAuth(req.socket.remoteAddress ?? "", limit)) {
+        return json(res, 429, { code: 429, error_code: "over_request_rate_limit", msg: "Request rate limit reached" }, { ...CORS, "x-sb-error-code": "over_request_rate_limit" });
+      }
       if (service === "auth" && req.method !== "GET" && req.method !== "HEAD") {
         const refusal = authInputRefusal(body) ?? (req.method === "POST" && p === "/auth/v1/signup" ? await beforeUserCreated(body, req) : null);
         if (refusal) return json(res, refusal.status, refusal.body, CORS);
