@@ -132,7 +132,10 @@ export function routePath(target: string): string | null {
 /**
  * The one origin, as Kong is under `supabase start`: `/rest/v1` and `/auth/v1` go to lite,
  * `/functions/v1/<name>` to the function's Deno process, `/realtime/v1` (the WebSocket and the
- * broadcast API) to the local Realtime server.
+ * broadcast API) to the local Realtime server, each routed on the path lite decodes (routePath).
+ * Auth requests meet Supabase Auth's rate limits (ratelimit.ts), the body checks lite lacks
+ * (authInputRefusal) and the Before User Created hook here first; REST requests, the refusal of
+ * roles outside the API's (rest.ts).
  */
 export function createGateway(parts: GatewayParts): http.Server {
   const { instance, keys, config, lite, functions, realtime } = parts;
