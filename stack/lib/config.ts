@@ -16,7 +16,23 @@ export interface ProjectConfig {
   beforeUserCreatedHook: string | null;
   /** Per-function `verify_jwt`; functions not listed verify JWTs, as on Supabase. */
   verifyJwt: Record<string, boolean>;
+  /** `[auth.rate_limit]`: requests per IP address per window (rateLimitWindows). */
+  authRateLimits: Record<AuthRateLimit, number>;
 }
+
+/** The `[auth.rate_limit]` settings the stack applies (it sends no email or SMS). */
+export type AuthRateLimit = "sign_in_sign_ups" | "token_refresh" | "token_verifications" | "anonymous_users";
+
+/** Each limit's window, as Supabase Auth counts it. */
+export const RATE_LIMIT_WINDOW_MS: Record<AuthRateLimit, number> = {
+  sign_in_sign_ups: 5 * 60_000,
+  token_refresh: 5 * 60_000,
+  token_verifications: 5 * 60_000,
+  anonymous_users: 60 * 60_000,
+};
+
+// The Supabase CLI's defaults for settings config.toml leaves out.
+const RATE_LIMIT_DEFAULTS: Record<AuthRateLimit, number> = { sign_in_sign_ups: 30, token_refresh: 150, token_verifications: 30, anonymous_users: 30 };
 
 type Table = Record<string, unknown>;
 const table = (v: unknown): Table => (v && typeof v === "object" ? (v as Table) : {});
@@ -40,6 +56,12 @@ export function loadProjectConfig(file = path.join(SUPABASE_DIR, "config.toml"))
     const v = table(fn).verify_jwt;
     if (typeof v === "boolean") verifyJwt[name] = v;
   }
+  // AUTH_RATE_LIMIT_<SETTING> overrides a setting: throwaway stacks serve tests and benchmarks
+  // that sign in from one address far more often than a person does.
+  const rateLimit = table(auth.rate_limit);
+  const authRateLimits = Object.fromEntries(
+    (Object.keys(RATE_LIMIT_DEFAULTS) as AuthRateLimit[]).map((k) => [k, Number(process.env[`AUTH_RATE_LIMIT_${k.toUpperCase()}`] ?? rateLimit[k] ?? RATE_LIMIT_DEFAULTS[k])]),
+  ) as Record<AuthRateLimit, number>;
   return {
     apiPort: Number(api.port ?? 54321),
     dbPort: Number(db.port ?? 54322),
@@ -50,5 +72,6 @@ export function loadProjectConfig(file = path.join(SUPABASE_DIR, "config.toml"))
     minimumPasswordLength: Number(auth.minimum_password_length ?? 6),
     beforeUserCreatedHook: hook.enabled === true && hookMatch ? `${hookMatch[1]}.${hookMatch[2]}` : null,
     verifyJwt,
+    authRateLimits,
   };
 }

@@ -6,6 +6,7 @@ import type { FunctionsRuntime } from "./functions.js";
 import { dbUrl, type Instance, type Keys } from "./instance.js";
 import { verifyJwt } from "./jwt.js";
 import { buildOpenApi } from "./openapi.js";
+import { authLimitOf, authRateLimits } from "./ratelimit.js";
 import type { RealtimeServer } from "./realtime/server.js";
 import { webHeaders, type LiteApi } from "./rest.js";
 
@@ -62,17 +63,88 @@ async function sendWebResponse(res: http.ServerResponse, r: Response, extra: htt
   res.end(body);
 }
 
+// GoTrue's request fields that are strings; `data` (user metadata) is an object.
+const AUTH_TEXT_FIELDS = ["email", "phone", "password", "refresh_token", "token", "token_hash", "type", "provider", "code_challenge", "code_challenge_method"];
+// An unpaired UTF-16 surrogate, which JSON's \u escapes can carry and UTF-8 cannot.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const unstorable = (v: unknown): boolean =>
+  typeof v === "string" ? v.includes("\0") || LONE_SURROGATE.test(v) : v !== null && typeof v === "object" && Object.entries(v).some(([k, x]) => unstorable(k) || unstorable(x));
+
+/** A JSON object body's fields; none for any other body. */
+function bodyFields(body: Buffer): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(body.toString("utf8"));
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * A 400 for an auth request body that lite, or the hook's call, would answer with a 500: text
+ * Postgres cannot store (NUL, an unpaired surrogate) anywhere in it, a field GoTrue decodes as a
+ * string given as another type, or metadata that is not an object. Null for anything else (a
+ * body that is not JSON gets lite's own bad_json).
+ */
+export function authInputRefusal(body: Buffer): { status: number; body: unknown } | null {
+  let input: unknown;
+  try {
+    input = JSON.parse(body.toString("utf8") || "{}");
+  } catch {
+    return null;
+  }
+  if (!input || typeof input !== "object" || Array.isArray(input)) return null;
+  const fields = input as Record<string, unknown>;
+  if (unstorable(fields)) {
+    return { status: 400, body: { code: 400, error_code: "validation_failed", msg: "Text may not contain NUL characters (\\u0000) or unpaired surrogates" } };
+  }
+  const wrong = AUTH_TEXT_FIELDS.find((f) => fields[f] != null && typeof fields[f] !== "string");
+  const data = fields.data;
+  const why = wrong ? `${wrong} must be a string` : data != null && (typeof data !== "object" || Array.isArray(data)) ? "data must be an object" : null;
+  return why ? { status: 400, body: { code: 400, error_code: "bad_json", msg: `Could not parse request body as JSON: ${why}` } } : null;
+}
+
+/**
+ * The path lite's router (Hono) matches for a request target, so the gateway routes on exactly
+ * what lite serves: the URL parsed as lite receives it (dot segments resolved, `%2e` too), then
+ * percent-escapes decoded once with decodeURI (reserved ones such as `%2F` stay encoded, `%25`
+ * stays `%25`, a malformed escape stays as it is). Lite keeps case, `//` and a trailing slash
+ * significant, and so does this. Null for a target that is not a path.
+ */
+export function routePath(target: string): string | null {
+  if (!target.startsWith("/")) return null;
+  const path = new URL(`http://localhost${target}`).pathname;
+  if (!path.includes("%")) return path;
+  const escaped = path.replace(/%25/g, "%2525");
+  try {
+    return decodeURI(escaped);
+  } catch {
+    return escaped.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURI(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
 /**
  * The one origin, as Kong is under `supabase start`: `/rest/v1` and `/auth/v1` go to lite,
  * `/functions/v1/<name>` to the function's Deno process, `/realtime/v1` (the WebSocket and the
- * broadcast API) to the local Realtime server.
+ * broadcast API) to the local Realtime server, each routed on the path lite decodes (routePath).
+ * Auth requests meet Supabase Auth's rate limits (ratelimit.ts), the body checks lite lacks
+ * (authInputRefusal) and the Before User Created hook here first; REST requests, the refusal of
+ * roles outside the API's (rest.ts).
  */
 export function createGateway(parts: GatewayParts): http.Server {
   const { instance, keys, config, lite, functions, realtime } = parts;
   const sql = postgres(dbUrl(instance), { max: 2, onnotice: () => {} });
+  // Lite has no rate limits: Supabase Auth's, per client address, from config.toml.
+  const allowAuth = authRateLimits(config.authRateLimits);
 
-  async function toLite(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
-    const answer = await lite.rpc(req, body);
+  async function toLite(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, path: string) {
+    const answer = (path.startsWith("/rest/") ? await lite.roleRefusal(req.headers) : null) ?? (await lite.rpc(req, body));
     if (answer) {
       res.writeHead(answer.status, { ...CORS, ...answer.headers, "content-length": String(answer.body.length) });
       return res.end(answer.body);
@@ -83,7 +155,7 @@ export function createGateway(parts: GatewayParts): http.Server {
     const response = await lite.app.fetch(request, { peerAddress: req.socket.remoteAddress ?? null });
     // Lite decides who may read the OpenAPI description (the secret key only, as on Supabase);
     // the document itself comes from the catalog (openapi.ts).
-    const openApi = req.method === "GET" && /^\/rest\/v1\/?$/.test(new URL(url).pathname) && response.status === 200;
+    const openApi = req.method === "GET" && /^\/rest\/v1\/?$/.test(path) && response.status === 200;
     if (!openApi) return sendWebResponse(res, response, CORS);
     const doc = await buildOpenApi(sql, "public", "service_role", req.headers.host ?? `127.0.0.1:${instance.apiPort}`);
     json(res, 200, doc, { ...CORS, "content-type": "application/openapi+json; charset=utf-8" });
@@ -161,21 +233,28 @@ export function createGateway(parts: GatewayParts): http.Server {
 
   const server = http.createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? "/", "http://localhost");
-      const p = url.pathname;
-      const fn = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(p);
-      if (fn) return await toFunction(req, res, fn[1]!, (fn[2] ?? "") + url.search);
+      // Routed on the path lite decodes, so a percent-encoded `/auth/v1/%73ignup` is the sign-up
+      // and gets the hook; each part still receives the request as sent.
+      const p = routePath(req.url ?? "");
+      if (p === null) return json(res, 400, { message: "Invalid request path" });
+      const url = new URL(`http://localhost${req.url}`);
+      const fn = /^\/functions\/v1\/([^/]+)/.exec(p);
+      if (fn) return await toFunction(req, res, fn[1]!, url.pathname.replace(/^\/[^/]*\/[^/]*\/[^/]*/, "") + url.search);
 
       const service = /^\/(rest|auth|realtime)\/v1(\/|$)/.exec(p)?.[1];
       if (!service) return json(res, 404, { message: "no Route matched with those values" });
       if (req.method === "OPTIONS") return preflight(req, res);
       const body = await readBody(req);
       if (service === "realtime") return await realtime.handleHttp(req, res, body);
-      if (service === "auth" && req.method === "POST" && p === "/auth/v1/signup") {
-        const refusal = await beforeUserCreated(body, req);
+      const limit = service === "auth" ? authLimitOf(req.method ?? "", p, url.searchParams.get("grant_type"), bodyFields(body)) : null;
+      if (limit && !allowAuth(req.socket.remoteAddress ?? "", limit)) {
+        return json(res, 429, { code: 429, error_code: "over_request_rate_limit", msg: "Request rate limit reached" }, { ...CORS, "x-sb-error-code": "over_request_rate_limit" });
+      }
+      if (service === "auth" && req.method !== "GET" && req.method !== "HEAD") {
+        const refusal = authInputRefusal(body) ?? (req.method === "POST" && p === "/auth/v1/signup" ? await beforeUserCreated(body, req) : null);
         if (refusal) return json(res, refusal.status, refusal.body, CORS);
       }
-      await toLite(req, res, body);
+      await toLite(req, res, body, p);
     } catch (e) {
       console.error("gateway:", e);
       if (!res.headersSent) json(res, 500, { message: "Gateway error", hint: (e as Error).message }, CORS);
@@ -184,7 +263,7 @@ export function createGateway(parts: GatewayParts): http.Server {
   });
 
   server.on("upgrade", (req, socket, head) => {
-    const p = new URL(req.url ?? "/", "http://localhost").pathname;
+    const p = routePath(req.url ?? "");
     if (p === "/realtime/v1/websocket") return realtime.handleUpgrade(req, socket, head);
     socket.end("HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n" + JSON.stringify({ message: "no Route matched with those values" }));
   });

@@ -3,6 +3,12 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 // HS256 only: the algorithm Supabase Auth uses with a shared JWT secret.
 const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url");
 
+/**
+ * The roles Supabase's API servers switch to for a token (PostgREST's `authenticator` and
+ * Realtime are granted only these): a token naming another role is refused.
+ */
+export const API_ROLES: ReadonlySet<unknown> = new Set(["anon", "authenticated", "service_role"]);
+
 export type JwtClaims = Record<string, unknown> & { role?: string; sub?: string; exp?: number };
 
 export function signJwt(claims: JwtClaims, secret: string): string {

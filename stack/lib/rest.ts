@@ -6,7 +6,7 @@ import { sql, type Kysely } from "kysely";
 import postgres from "postgres";
 import type { ProjectConfig } from "./config.js";
 import { dbUrl, type Instance, type Keys } from "./instance.js";
-import { signedJwtCache, unexpired, type JwtClaims, type SignedJwt } from "./jwt.js";
+import { API_ROLES, signedJwtCache, unexpired, type JwtClaims, type SignedJwt } from "./jwt.js";
 
 /**
  * `/rest/v1` (PostgREST) and `/auth/v1` (GoTrue) served by @supabase/lite on its `postgres`
@@ -38,6 +38,10 @@ import { signedJwtCache, unexpired, type JwtClaims, type SignedJwt } from "./jwt
  *    infinities as strings, bytea as "\x…" text. Values are read here as to_json writes them;
  *    a number beyond a double's precision arrives as the nearest double, as a JSON client
  *    reading PostgREST's answer gets it too.
+ * 10. Lite switches to whatever role a correctly signed token names (`postgres` too, as its
+ *    connection is the superuser's). PostgREST connects as `authenticator`, which may become only
+ *    anon, authenticated and service_role: any other role that exists is Postgres' 42501
+ *    "permission denied to set role" (403), one that does not is 22023 (401), before any query.
  *
  * Speed, with the same behaviour:
  *
@@ -293,6 +297,8 @@ const jsonOnce = (v: unknown): string => (typeof v === "string" ? v : JSON.strin
 export interface LiteApi {
   app: App<any>;
   connection: PostgresConnection;
+  /** Gap 10: PostgREST's refusal of a token naming a role other than the API's, or null. */
+  roleRefusal(h: http.IncomingHttpHeaders): Promise<RestAnswer | null>;
   /** The fast path for RPC calls (see above): the answer, or null when lite must answer. */
   rpc(req: http.IncomingMessage, body: Buffer): Promise<RestAnswer | null>;
   /**
@@ -419,6 +425,16 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
     return { status: 200, headers: { ...LITE_CORS, "content-range": range, "content-type": "application/json; charset=utf-8" }, body: Buffer.from(toJson(rows)) };
   }
 
+  async function roleRefusal(h: http.IncomingHttpHeaders): Promise<RestAnswer | null> {
+    const role = caller(h)?.claims.role;
+    if (!role || API_ROLES.has(role)) return null; // no role claim: anon, as PostgREST
+    const name = String(role);
+    const [{ known }] = (await connection.driver.unsafe("select exists (select from pg_roles where rolname = $1) as known", [name])) as unknown as [{ known: boolean }];
+    const [status, code, message] = known ? [403, "42501", `permission denied to set role "${name}"`] : [401, "22023", `role "${name}" does not exist`];
+    const headers: Record<string, string> = { ...LITE_CORS, "content-type": "application/json; charset=utf-8", ...(status === 401 ? { "www-authenticate": "Bearer" } : {}) };
+    return { status, headers, body: Buffer.from(JSON.stringify({ code, details: null, hint: null, message })) };
+  }
+
   let listener: postgres.Sql | null = null;
   async function listenForSchemaReloads(): Promise<void> {
     listener = postgres(dbUrl(i), { max: 1, onnotice: () => {} });
@@ -430,6 +446,7 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
   return {
     app,
     connection,
+    roleRefusal,
     rpc,
     listenForSchemaReloads,
     close: async () => {

@@ -170,16 +170,20 @@ begin
       'quantity', i.quantity,
       'line_total_paise', coalesce(p.price_paise * i.quantity, 0),
       'if_unavailable', coalesce(i.if_unavailable, 'remove'),
-      'available', coalesce(case when p.is_active then p.stock end, 0)
+      'available', coalesce(p.stock, 0)
     ) order by i.position),
-    coalesce(sum(p.price_paise * i.quantity) filter (where p.is_active), 0)
+    coalesce(sum(p.price_paise * i.quantity), 0)
   into lines, subtotal
   from jsonb_array_elements(items) with ordinality as item (value, position)
   cross join lateral (
     select (item.value ->> 'product_id')::uuid as product_id, (item.value ->> 'quantity')::integer as quantity,
            item.value ->> 'if_unavailable' as if_unavailable, item.position
   ) i
-  left join public.products p on p.id = i.product_id and p.store_id = s.id;
+  -- Only what the caller's policies show for sale: an inactive product, or any product asked
+  -- for by a suspended account, is quoted as one this store does not sell (no name, no price,
+  -- none available), so neither a quote nor a refused checkout reveals it.
+  left join public.products p on p.id = i.product_id and p.store_id = s.id and p.is_active
+    and ((select auth.uid()) is null or (select private.active_role()) is not null);
 
   if exists (select 1 from jsonb_array_elements(lines) l where (l ->> 'available')::integer < (l ->> 'quantity')::integer) then
     problems := problems || jsonb_build_object('code', 'out_of_stock',
@@ -208,7 +212,7 @@ begin
   );
 end
 $$;
-comment on function private.quote(uuid, jsonb, double precision, double precision, boolean) is 'The breakdown of an order at current prices (lines, subtotal, delivery fee by distance, small-order fee, total) and the problems that stop it (store_closed, outside_radius, out_of_stock); with lock_stock, locks the products for checkout.';
+comment on function private.quote(uuid, jsonb, double precision, double precision, boolean) is 'The breakdown of an order at current prices (lines, subtotal, delivery fee by distance, small-order fee, total) and the problems that stop it (store_closed, outside_radius, out_of_stock); products not for sale to the caller (inactive, or any for a suspended account) are quoted without name or price and none available; with lock_stock, locks the products for checkout.';
 revoke execute on function private.quote(uuid, jsonb, double precision, double precision, boolean) from public;
 
 create function private.quote_order(store_id uuid, items jsonb, lat double precision, lng double precision)
@@ -220,7 +224,7 @@ as $$
   select private.check_order_items(items);
   select private.quote(store_id, items, lat, lng)
 $$;
-comment on function private.quote_order(uuid, jsonb, double precision, double precision) is 'quote_order for the API: checks the input (400), then private.quote without locks, as the function owner so stock counts are read whatever the caller''s policies.';
+comment on function private.quote_order(uuid, jsonb, double precision, double precision) is 'quote_order for the API: checks the input (400), then private.quote without locks, as the function owner so stock counts are read whatever the caller''s policies; it shows only the products those policies show for sale.';
 revoke execute on function private.quote_order(uuid, jsonb, double precision, double precision) from public;
 grant execute on function private.quote_order(uuid, jsonb, double precision, double precision) to anon, authenticated, service_role;
 
@@ -405,6 +409,11 @@ declare
   error_message text;
   error_detail text;
 begin
+  -- A token can outlive its account: its caller is signed out, and the key's row (which
+  -- references the profile) is never attempted.
+  if not exists (select from public.profiles p where p.id = customer_id) then
+    perform private.refuse(401, 'sign_in_required', 'Sign in as a customer to place an order.');
+  end if;
   if idempotency_key is null then
     raise exception 'an Idempotency-Key (uuid) is required' using errcode = '22023';
   end if;
@@ -446,7 +455,7 @@ begin
   return query select answer_status, answer, false;
 end
 $$;
-comment on function private.checkout(uuid, uuid, jsonb) is 'Idempotent checkout for a customer: places the order once per Idempotency-Key and replays the stored status and body for the same request; 422 for the key with another request.';
+comment on function private.checkout(uuid, uuid, jsonb) is 'Idempotent checkout for a customer: places the order once per Idempotency-Key and replays the stored status and body for the same request; 422 for the key with another request; 401 for a caller with no account (a token that outlived it).';
 revoke execute on function private.checkout(uuid, uuid, jsonb) from public;
 grant execute on function private.checkout(uuid, uuid, jsonb) to service_role;
 

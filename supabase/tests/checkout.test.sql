@@ -259,12 +259,25 @@ select is(
   'asking for more than is in stock is out_of_stock, naming each short item with the units requested and available'
 );
 select is(
-  (select jsonb_build_object('available', q #> '{lines,1,available}', 'subtotal', q -> 'subtotal_paise', 'short', q #> '{problems,0,items}')
+  (select jsonb_build_object('line', q #> '{lines,1}', 'subtotal', q -> 'subtotal_paise', 'short', q #> '{problems,0,items}')
    from pg_temp.quote('store', jsonb_build_array(pg_temp.item('atta', 2), pg_temp.item('biscuits', 1))) q),
-  jsonb_build_object('available', 0, 'subtotal', 6000, 'short', jsonb_build_array(jsonb_build_object(
-    'product_id', (select id from fixtures where name = 'biscuits'), 'name', 'Glucose biscuits', 'requested', 1, 'available', 0))),
-  'an inactive product counts as none available (out_of_stock) and is left out of the subtotal'
+  jsonb_build_object(
+    'line', jsonb_build_object('product_id', (select id from fixtures where name = 'biscuits'), 'name', null, 'unit', null,
+      'unit_price_paise', null, 'quantity', 1, 'line_total_paise', 0, 'if_unavailable', 'remove', 'available', 0),
+    'subtotal', 6000,
+    'short', jsonb_build_array(jsonb_build_object(
+      'product_id', (select id from fixtures where name = 'biscuits'), 'name', null, 'requested', 1, 'available', 0))),
+  'an inactive product is quoted as one the store does not sell: no name or price, none available (out_of_stock), left out of the subtotal'
 );
+select tests.authenticate_as((select id from personas where name = 'suspended'));
+select is(
+  (select jsonb_build_object('name', q #> '{lines,0,name}', 'price', q #> '{lines,0,unit_price_paise}', 'available', q #> '{lines,0,available}',
+                             'problems', array(select p ->> 'code' from jsonb_array_elements(q -> 'problems') p))
+   from pg_temp.quote('store', jsonb_build_array(pg_temp.item('atta', 1))) q),
+  jsonb_build_object('name', null, 'price', null, 'available', 0, 'problems', array['out_of_stock']),
+  'a suspended account, shown no products by the policies, gets no product''s name or price in a quote'
+);
+select tests.authenticate_as((select id from personas where name = 'customer'));
 select is(
   (select jsonb_build_object('line', q #> '{lines,0}', 'short', q #> '{problems,0,items,0,available}')
    from pg_temp.quote('store', jsonb_build_array(pg_temp.item('bread', 1))) q),
@@ -356,6 +369,12 @@ select is(
   (pg_temp.quote('store', jsonb_build_array(pg_temp.item('atta', 2), pg_temp.item('ghee', 1))) ->> 'total_paise')::int,
   12000,
   'anonymous visitors get the same quote as signed-in customers'
+);
+select is(
+  (select jsonb_build_array(q #> '{lines,0,name}', q #> '{lines,0,unit_price_paise}', q #> '{problems,0,items,0,name}')
+   from pg_temp.quote('store', jsonb_build_array(pg_temp.item('biscuits', 1))) q),
+  '[null, null, null]'::jsonb,
+  'anonymous visitors, who cannot read an inactive product, do not get its name or price from a quote either'
 );
 
 select tests.clear_authentication();
@@ -500,6 +519,11 @@ select is(
   'the out_of_stock refusal names each short item with the units requested and still available'
 );
 select is(
+  pg_temp.refusal((select sql from refused where n = 6)) #> '{details,items}',
+  jsonb_build_array(jsonb_build_object('product_id', (select id from fixtures where name = 'biscuits'), 'name', null, 'requested', 1, 'available', 0)),
+  'checkout refuses an inactive product as quote_order shows it: out_of_stock, without its name'
+);
+select is(
   (select jsonb_build_object('message', b -> 'message', 'expected', b #> '{details,expected_total_paise}',
                              'quote', (b #> '{details,quote}') - 'lines')
    from pg_temp.refusal((select sql from refused where n = 7)) b),
@@ -578,6 +602,15 @@ select throws_ok(
   '22023', 'an Idempotency-Key (uuid) is required',
   'place_order refuses a request without an idempotency key'
 );
+select tests.clear_authentication();
+select is(
+  pg_temp.outcome(format('select body from private.checkout(gen_random_uuid(), %L, %L)', pg_temp.key(11),
+    jsonb_build_object('store_id', (select id from fixtures where name = 'store'), 'items', jsonb_build_array(pg_temp.item('ghee', 1)),
+                       'delivery', pg_temp.delivery(), 'payment_method', 'cod'))),
+  '401 sign_in_required',
+  'checkout for an account that no longer exists (a token that outlived it) is 401 sign_in_required, not a broken key'
+);
+select tests.authenticate_as((select id from personas where name = 'customer'));
 select is(
   pg_temp.outcome(pg_temp.place_sql(10, 'store', jsonb_build_array(pg_temp.item('ghee', 1), pg_temp.item('milk', 1)))),
   'ok',

@@ -5,8 +5,9 @@ import type { AddressInfo } from "node:net";
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { postgrestStatus } from "../../stack/lib/rest.js";
+import { signJwt } from "../../stack/lib/jwt.js";
 import { randomUUID } from "node:crypto";
-import { client, db, env, signUp } from "../support/env.js";
+import { client, db, env, signUp, uniqueEmail } from "../support/env.js";
 
 const sql = db();
 after(() => sql.end());
@@ -47,6 +48,43 @@ test("gap 4: the Before User Created hook runs on sign-up", async () => {
   const body = await res.json();
   assert.equal(body.error_code, "role_not_allowed");
 });
+
+test("gap 4: the hook runs on every path lite serves as the sign-up, percent-encoded or not", async () => {
+  // Lite decodes escapes and resolves dot segments; case, `//` and a trailing slash it keeps.
+  const signUps = ["/auth/v1/%73ignup", "/auth/v1/sign%75p", "/auth/v1/%73%69%67%6E%75%70", "/auth/v1/./signup", "/auth/v1/x/../signup", "/auth/v1/%2e/signup"];
+  const others = ["/auth/v1/SIGNUP", "/auth/v1//signup", "/auth/v1/signup/", "//auth/v1/signup", "/auth/v1/%2573ignup", "/auth/v1/signup%2F"];
+  for (const path of [...signUps, ...others]) {
+    const email = uniqueEmail("hook-path");
+    // Raw HTTP: fetch would resolve the dot segments itself.
+    const { status, body } = await rawPost(path, { email, password: "long-enough-password", data: { role: "admin" } });
+    if (signUps.includes(path)) assert.deepEqual([status, body.error_code], [400, "role_not_allowed"], path);
+    else assert.ok(status >= 400 && status < 500, `${path}: ${status}`);
+    const [{ n }] = (await sql`select count(*)::int as n from auth.users where email = ${email}`) as unknown as [{ n: number }];
+    assert.equal(n, 0, `${path} created no user`);
+  }
+  // What the hook allows still goes through an encoded path.
+  const email = uniqueEmail("hook-path");
+  const ok = await rawPost("/auth/v1/%73ignup", { email, password: "long-enough-password", data: { role: "customer" } });
+  assert.equal(ok.status, 200);
+});
+
+/** A POST with the path sent exactly as written, with the anon key. */
+function rawPost(path: string, payload: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const api = new URL(env.apiUrl);
+  const data = JSON.stringify(payload);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: api.hostname, port: api.port, method: "POST", path, headers: { apikey: env.anonKey, "content-type": "application/json", "content-length": Buffer.byteLength(data) } },
+      (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : {} }));
+      },
+    );
+    req.on("error", reject);
+    req.end(data);
+  });
+}
 
 test("gap 5: timestamps come back in ISO 8601 form, as PostgREST's to_json writes them", async () => {
   const u = await signUp("customer", "timestamps");
@@ -172,6 +210,31 @@ test("gap 9: nearby_stores' ratings are numbers for whole and fractional ratings
     });
     const rows = (await res.json()) as Array<{ name: string; rating: unknown }>;
     assert.deepEqual(rows.map((r) => r.rating), [4, 4.6, null], path);
+  }
+});
+
+test("gap 10: a signed token naming a role other than anon, authenticated or service_role is refused as PostgREST refuses it", async () => {
+  const customer = await signUp("customer", "role-claim");
+  const now = Math.floor(Date.now() / 1000);
+  const secret = process.env.JWT_SECRET!;
+  for (const role of ["postgres", "supabase_admin", "made_up_role"]) {
+    const token = signJwt({ sub: customer.userId, role, aud: "authenticated", iat: now, exp: now + 600 }, secret);
+    const [{ known }] = (await sql`select exists (select from pg_roles where rolname = ${role}) as known`) as unknown as [{ known: boolean }];
+    // authenticator may not become an existing role (42501, 403); an unknown one is 22023 (401).
+    const want = known
+      ? { status: 403, body: { code: "42501", details: null, hint: null, message: `permission denied to set role "${role}"` } }
+      : { status: 401, body: { code: "22023", details: null, hint: null, message: `role "${role}" does not exist` } };
+    const headers = { apikey: env.anonKey, authorization: `Bearer ${token}`, "content-type": "application/json" };
+    for (const [path, init] of [["profiles?select=id", {}], ["rpc/my_profile", { method: "POST", body: "{}" }], ["rpc/my_profile?select=id", { method: "POST", body: "{}" }]] as const) {
+      const res = await fetch(`${env.apiUrl}/rest/v1/${path}`, { ...init, headers });
+      assert.deepEqual({ status: res.status, body: await res.json() }, want, `${role}: ${path}`);
+    }
+    // Edge Functions take the caller only from an authenticated token.
+    for (const fn of ["whoami", "checkout"]) {
+      const res = await fetch(`${env.apiUrl}/functions/v1/${fn}`, { method: fn === "whoami" ? "GET" : "POST", headers: { ...headers, "idempotency-key": randomUUID() }, body: fn === "whoami" ? undefined : "{}" });
+      assert.equal(res.status, 401, `${role}: ${fn}`);
+      assert.equal((await res.json()).code, "sign_in_required");
+    }
   }
 });
 

@@ -28,6 +28,18 @@ async function clientWithToken(token: string) {
 const privateChannel = (supabase: ReturnType<typeof rtClient>, topic: string, config: Record<string, unknown> = {}) =>
   supabase.channel(topic, { config: { private: true, ...config } });
 
+test("a signed token naming a role other than the API's cannot join a private topic, even one its user may read", async () => {
+  const topic = uniqueTopic("roles");
+  const alice = await signUp("customer", "rt-role");
+  await addMember(sql, topic, alice.userId);
+  for (const role of ["postgres", "supabase_admin", "made_up_role"]) {
+    const r = await subscribe(privateChannel((await clientWithToken(userToken(alice.userId, 600, { role }))).supabase, topic));
+    assert.equal(r.status, "CHANNEL_ERROR", role);
+    assert.equal(r.err?.message, `Unauthorized: You do not have permissions to read from this Channel topic: ${topic}`);
+  }
+  await joined(privateChannel((await clientWithToken(userToken(alice.userId, 600))).supabase, topic));
+});
+
 test("a signed-in member joins a private topic and receives; a non-member and the anon key are refused with Realtime's reason", async () => {
   const topic = uniqueTopic("members");
   const alice = await signUp("customer", "rt-alice");

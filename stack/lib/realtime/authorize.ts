@@ -3,6 +3,7 @@
 // realtime.messages, evaluated under the caller's role and claims.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import postgres from "postgres";
+import { API_ROLES } from "../jwt.js";
 
 export type Claims = Record<string, unknown>;
 
@@ -135,6 +136,11 @@ async function inRolledBackTransaction<T>(sql: postgres.Sql, fn: (tx: postgres.T
 /** Realtime's session settings for policies: role, topic, claims, as PostgREST sets them too. */
 async function setContext(tx: postgres.TransactionSql, ctx: AuthContext): Promise<void> {
   const role = String(ctx.claims.role ?? "");
+  // Realtime's database user may become only the API roles; any other role fails as it would
+  // there, and a failed policy check denies.
+  if (!API_ROLES.has(ctx.claims.role)) {
+    throw new postgres.PostgresError({ code: "42501", message: `permission denied to set role "${role}"` } as never);
+  }
   const sub = ctx.claims.sub === undefined || ctx.claims.sub === null ? "" : String(ctx.claims.sub);
   await tx`select set_config('role', ${role}, true),
                   set_config('realtime.topic', ${ctx.topic}, true),

@@ -3,7 +3,7 @@
 // this function is its HTTP face: per-field validation, the caller from the verified JWT, the
 // status codes and the Idempotent-Replayed header.
 import { z } from "../_shared/deps.ts";
-import { callerId, corsHeaders, fieldErrors, json, problem } from "../_shared/http.ts";
+import { callerId, corsHeaders, fieldErrors, json, problem, STORABLE_TEXT, storableText } from "../_shared/http.ts";
 import { refusal, sql } from "../_shared/db.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -25,11 +25,11 @@ const Order = z.strictObject({
     }),
   delivery: z.strictObject({
     // Checked trimmed but sent as typed: the request hash is over what the client sent.
-    address: z.string().refine((a) => a.trim().length >= 5 && a.trim().length <= 300, "Give 5 to 300 characters."),
+    address: z.string().refine(storableText, STORABLE_TEXT).refine((a) => a.trim().length >= 5 && a.trim().length <= 300, "Give 5 to 300 characters."),
     lat: z.number().min(-90).max(90),
     lng: z.number().min(-180).max(180),
   }),
-  notes: z.string().max(500).nullish(),
+  notes: z.string().max(500).refine(storableText, STORABLE_TEXT).nullish(),
   expected_total_paise: z.int().min(0).max(999_999_999).nullish(),
   payment_method: z.literal("cod"),
 });
