@@ -5,7 +5,7 @@
 -- 000_test_helpers.sql.
 begin;
 
-select plan(98);
+select plan(102);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
