@@ -536,7 +536,7 @@ end
 $$;
 comment on function private.delivery_terms(uuid, double precision, double precision) is 'delivery_terms for the API: checks the point (400), then the fees quote_order would charge for a delivery from an approved store to it, as the function owner so admin.settings is read whatever the caller''s role.';
 revoke execute on function private.delivery_terms(uuid, double precision, double precision) from public;
-grant execute on function private.delivery_terms(uuid, double precision, double precision) to anon, authenticated, service_role;
+grant execute on function private.delivery_terms(uuid, double precision, double precision) to authenticated, service_role;
 
 create function public.delivery_terms(store_id uuid, lat double precision, lng double precision)
 returns jsonb
@@ -546,5 +546,5 @@ as $$
   select private.delivery_terms(store_id, lat, lng)
 $$;
 comment on function public.delivery_terms(uuid, double precision, double precision) is 'The fees of a delivery from a store to a point, as quote_order charges them: distance, delivery fee, the store''s minimum order and the small-order fee below it, and its delivery radius. A phone keeps them to estimate a cart''s total offline; 404 for a store that takes no orders.';
-revoke execute on function public.delivery_terms(uuid, double precision, double precision) from public;
-grant execute on function public.delivery_terms(uuid, double precision, double precision) to anon, authenticated, service_role;
+revoke execute on function public.delivery_terms(uuid, double precision, double precision) from public, anon;
+grant execute on function public.delivery_terms(uuid, double precision, double precision) to authenticated, service_role;
