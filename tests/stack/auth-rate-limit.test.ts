@@ -82,13 +82,31 @@ function request(from: string, method: string, target: string, body?: unknown, h
 
 const signIn = (from: string, password: string) => request(from, "POST", "/auth/v1/token?grant_type=password", { email: "customer@example.com", password });
 
+/**
+ * The answer to `attempt` from an address that has used its allowance: wrong passwords until one
+ * is refused, then the attempt at once. The allowance refills one request per window / limit
+ * (10 s at config.toml's numbers), so on a slow machine a refill may come between the two; the
+ * attempt is then allowed, as it should be, and the address uses its allowance up again.
+ */
+async function overTheLimit(from: string, attempt: () => Promise<{ status: number; body: any }>) {
+  let answer: { status: number; body: any } | undefined;
+  for (let round = 0; round < 5 && answer?.status !== 429; round++) {
+    for (let i = 0; i < limits.sign_in_sign_ups * 2 && (await signIn(from, "not-the-password")).status !== 429; i++);
+    answer = await attempt();
+  }
+  return answer;
+}
+
 test("over the limit a sign-in is GoTrue's 429 for that address only; its other requests still work", async () => {
   const attacker = "127.0.0.2";
+  // A burst of the whole allowance at once: nothing is refused before the limit.
   const wrong = await Promise.all(Array.from({ length: limits.sign_in_sign_ups }, () => signIn(attacker, "not-the-password")));
   assert.deepEqual(new Set(wrong.map((r) => `${r.status} ${r.body.error_code}`)), new Set(["400 invalid_credentials"]), "every attempt up to the limit is answered");
-  const right = await signIn(attacker, DEMO_PASSWORD);
+  const right = await overTheLimit(attacker, () => signIn(attacker, DEMO_PASSWORD));
   assert.deepEqual(right, { status: 429, body: OVER_LIMIT }, "the right password is refused too once the limit is used");
-  const signUp = await request(attacker, "POST", "/auth/v1/signup", { email: `limited-${randomUUID().slice(0, 8)}@example.com`, password: "long-enough-password" });
+  const signUp = await overTheLimit(attacker, () =>
+    request(attacker, "POST", "/auth/v1/signup", { email: `limited-${randomUUID().slice(0, 8)}@example.com`, password: "long-enough-password" }),
+  );
   assert.deepEqual(signUp, { status: 429, body: OVER_LIMIT }, "sign-ups share the count");
 
   // Someone else signs in; the limited address still reads the API and refreshes a session.
