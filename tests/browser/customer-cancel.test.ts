@@ -48,7 +48,7 @@ describe("cancelling a pending order", () => {
     const reason = page.getByLabel(c.reason);
     assert.equal(await reason.getAttribute("maxlength"), "500");
     await reason.fill("Ordered from the wrong store");
-    await page.getByText(c.count("Ordered from the wrong store".length, 500)).waitFor();
+    await page.getByText(t.characters("Ordered from the wrong store".length, 500)).waitFor();
     await screen(page, "customer-cancel-confirm");
 
     // A double tap on the confirmation cancels once.

@@ -140,6 +140,8 @@ export const en = {
   money: (paise: number) => `₹${(paise / 100).toLocaleString("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
   distance: (m: number) => (m < 1000 ? `${Math.round(m)} m` : `${(m / 1000).toFixed(1)} km`),
   minutes: (n: number) => `${Math.round(n)} min`,
+  /** A text field's counter against its limit. */
+  characters: (n: number, max: number) => (n < max ? `${n} of ${max} characters` : `${max} of ${max} characters: the limit, nothing more fits`),
   shop: {
     nav: { label: "Shopping", stores: "Stores", search: "Search", cart: "Cart", cartCount: (n: number) => (n === 0 ? "Cart" : `Cart (${n})`), orders: "Orders" },
     loading: "Loading…",
@@ -346,8 +348,6 @@ export const en = {
         title: "Cancel this order?",
         hint: "The store has not accepted it yet. Its items go back on the shelf.",
         reason: "Reason (optional)",
-        count: (n: number, max: number) => `${n} of ${max} characters`,
-        tooLong: (max: number) => `At most ${max} characters.`,
         confirm: "Yes, cancel the order",
         keep: "Keep the order",
         sending: "Cancelling…",
@@ -546,6 +546,9 @@ export const en = {
       reason: "Reason for rejecting",
       reasonRequired: "Give a reason; the customer sees it.",
       reasonTooLong: "At most 500 characters.",
+      confirmReject: "Reject this order? The customer sees your reason.",
+      confirmRejectYes: "Yes, reject the order",
+      keepOrder: "Keep the order",
       preparing: "Preparing",
       ready: "Ready",
       busy: "Sending…",
