@@ -75,8 +75,23 @@ describe("the merchant's orders screen", () => {
     await secondCard.getByRole("button", { name: m.reject }).click();
     await secondCard.getByText(m.reasonRequired).waitFor();
     assert.equal((await statusOf(second.id)).status, "pending");
-    await secondCard.getByLabel(m.reason).fill("Out of atta today");
+    // The reason's limit is shown and counted; the field holds no more than the database keeps.
+    const reason = secondCard.getByLabel(m.reason);
+    assert.equal(await reason.getAttribute("maxlength"), "500");
+    await reason.fill("x".repeat(500));
+    await secondCard.getByText(t.characters(500, 500)).waitFor();
+    await reason.fill("Out of atta today");
+    await secondCard.getByText(t.characters("Out of atta today".length, 500)).waitFor();
+    await secondCard.getByText(m.reasonRequired).waitFor({ state: "detached" });
+    // Rejecting asks first; keeping the order changes nothing.
     await secondCard.getByRole("button", { name: m.reject }).click();
+    await secondCard.getByText(m.confirmReject).waitFor();
+    await screen(page, "merchant-reject-confirm");
+    await secondCard.getByRole("button", { name: m.keepOrder }).click();
+    await secondCard.getByText(m.confirmReject).waitFor({ state: "detached" });
+    assert.equal((await statusOf(second.id)).status, "pending");
+    await secondCard.getByRole("button", { name: m.reject }).click();
+    await secondCard.getByRole("button", { name: m.confirmRejectYes }).click();
     await secondCard.waitFor({ state: "detached" });
     assert.deepEqual(await statusOf(second.id), { status: "rejected", status_reason: "Out of atta today" });
     // The first order is still on the screen, ready for a rider.

@@ -6,7 +6,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Database } from "../database.types.js";
-import { placedOrderSchema, type PlacedOrder } from "../orders/orders.js";
+import { placedOrderSchema, REASON_MAX, type PlacedOrder } from "../orders/orders.js";
 import { dataOf, refusedFrom } from "../orders/refusal.js";
 
 type Client = SupabaseClient<Database>;
@@ -19,7 +19,7 @@ export type SuggestedRider = Functions["suggest_riders"]["Returns"][number];
 const orderId = z.uuid();
 const reason = z
   .string()
-  .max(500, "At most 500 characters")
+  .max(REASON_MAX, `At most ${REASON_MAX} characters`)
   .refine((r) => r.trim() !== "", "Give a reason");
 const maxResults = z.int().min(1).max(50);
 
@@ -48,7 +48,7 @@ export async function setStatus(supabase: Client, id: string, status: MerchantSt
     order_id: orderId.parse(id),
     status: z.enum(["preparing", "ready", "cancelled"]).parse(status),
   };
-  if (status === "cancelled" || note !== undefined) args.note = (status === "cancelled" ? reason : z.string().max(500)).parse(note ?? "");
+  if (status === "cancelled" || note !== undefined) args.note = (status === "cancelled" ? reason : z.string().max(REASON_MAX)).parse(note ?? "");
   return dataOf(await supabase.rpc("update_order_status", args));
 }
 

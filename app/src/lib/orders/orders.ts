@@ -264,10 +264,16 @@ export async function handoverCode(supabase: Client, orderId: string): Promise<s
   return z.string().regex(/^[0-9]{4}$/).parse(dataOf(await supabase.rpc("handover_code", { order_id: id })));
 }
 
+/** The longest reason or note an order's status change keeps (orders_status_reason_length). */
+export const REASON_MAX = 500;
+
+/** The customer's optional reason for cancelling: blank means none. */
+export const cancelReason = z.string().trim().max(REASON_MAX);
+
 /** The customer cancels an order the store has not answered yet (409 invalid_transition after). */
 export async function cancelOrder(supabase: Client, orderId: string, reason?: string) {
   const id = z.uuid().parse(orderId);
-  const note = z.string().max(500).optional().parse(reason);
+  const note = cancelReason.optional().parse(reason);
   return dataOf(
     await supabase.rpc("update_order_status", { order_id: id, status: "cancelled", ...(note ? { note } : {}) }),
   );

@@ -4,7 +4,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
 import { drainWhenOnline, Outbox, requestBackgroundSync, type OutboxItem } from "./outbox.js";
 import { pendingCookie } from "./pending-cookie.js";
-import { availabilitySender, checkoutSender, deliverySender, inventorySender, messageSender, pickupSender } from "./senders.js";
+import { availabilitySender, cancelSender, checkoutSender, deliverySender, inventorySender, messageSender, pickupSender } from "./senders.js";
 
 class DeviceOutbox {
   outbox = $state<Outbox | undefined>();
@@ -45,6 +45,7 @@ export async function start(supabase: SupabaseClient<Database>, userId: string, 
       availability: availabilitySender(supabase),
       pickup: pickupSender(supabase),
       delivery: deliverySender(supabase),
+      cancel: cancelSender(supabase),
     },
     locks: navigator.locks,
     online: () => navigator.onLine,

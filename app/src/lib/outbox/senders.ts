@@ -6,7 +6,7 @@ import { setAvailability } from "../deliveries/shift.js";
 import { t } from "../i18n/index.js";
 import { updateProduct, type ProductUpdate } from "../inventory/inventory.js";
 import type { Point } from "../maps/geo.js";
-import { checkout } from "../orders/orders.js";
+import { cancelOrder, checkout } from "../orders/orders.js";
 import { Refused } from "../orders/refusal.js";
 import type { SendOutcome, Sender } from "./outbox.js";
 
@@ -146,6 +146,27 @@ export function deliverySender(supabase: Client): Sender {
       return { ok: false, attention: { ...answer, message } };
     } catch (error) {
       return alreadyAt(error, ["delivered"]) ? { ok: true, result: null } : outcomeOf(error);
+    }
+  };
+}
+
+/** A customer cancelling a pending order, with the reason they gave (blank for none). */
+export interface CancelPayload {
+  orderId: string;
+  reason: string;
+}
+
+/**
+ * Cancel: done also when a replay (or a second tap) finds the order cancelled already; an order
+ * the store answered meanwhile needs the customer.
+ */
+export function cancelSender(supabase: Client): Sender {
+  return async (item): Promise<SendOutcome> => {
+    const { orderId, reason } = item.payload as CancelPayload;
+    try {
+      return { ok: true, result: await cancelOrder(supabase, orderId, reason) };
+    } catch (error) {
+      return alreadyAt(error, ["cancelled"]) ? { ok: true, result: null } : outcomeOf(error);
     }
   };
 }

@@ -2,7 +2,7 @@ import { fail } from "@sveltejs/kit";
 import { z } from "zod";
 import { acceptOrder, assignRider, rejectOrder, setStatus, suggestRiders } from "$lib/deliveries/deliveries";
 import { t } from "$lib/i18n";
-import { openStoreOrders, type OrderSummary } from "$lib/orders/orders";
+import { openStoreOrders, REASON_MAX, type OrderSummary } from "$lib/orders/orders";
 import { Refused } from "$lib/orders/refusal";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -31,7 +31,7 @@ async function riderNames(supabase: App.Locals["supabase"], orders: OrderSummary
 
 const orderId = z.uuid();
 const rejection = z.object({
-  reason: z.string().trim().min(1, t.merchant.orders.reasonRequired).max(500, t.merchant.orders.reasonTooLong),
+  reason: z.string().trim().min(1, t.merchant.orders.reasonRequired).max(REASON_MAX, t.merchant.orders.reasonTooLong),
 });
 
 type Done = keyof typeof t.merchant.orders.done;

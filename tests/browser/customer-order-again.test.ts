@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import { db, PASSWORD } from "../support/env.js";
+import { makeReady, openShop, orderRequest, person, placeOrder, riderAt } from "../support/orders.js";
+import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
+
+const sql = db();
+after(() => sql.end());
+
+const o = t.shop.orders;
+const a = o.again;
+
+async function signedIn(email: string): Promise<Page> {
+  const context = await phone();
+  const page = await context.newPage();
+  await page.goto(`${appUrl}/sign-in`);
+  await fillSignIn(page, email, PASSWORD);
+  await waitForPath(page, "/customer");
+  return page;
+}
+
+/** The cart page's text, once the device's cart is read. */
+async function cartText(page: Page): Promise<string> {
+  await page.getByRole("link", { name: a.viewCart }).click();
+  await waitForPath(page, "/customer/cart");
+  await page.getByRole("heading", { level: 1 }).waitFor();
+  return (await page.locator("main").textContent()) ?? "";
+}
+
+describe("ordering a past order again", () => {
+  test("a rejected order says why on top, and Order again fills the cart with what is still sold", async () => {
+    const shop = await openShop(sql, "ui-again", [
+      { sku: "ATTA", price_paise: 25000, stock: 10 },
+      { sku: "DAL", price_paise: 14000, stock: 10 },
+      { sku: "RICE", price_paise: 9000, stock: 10 },
+    ]);
+    const customer = await person("customer", "ui-again-customer");
+    const order = await placeOrder(customer, orderRequest(shop, [["ATTA", 2], ["DAL", 1], ["RICE", 3]]));
+    const rejected = await shop.merchant.supabase.rpc("reject_order", { order_id: order.id, reason: "Closing early for a family function" });
+    assert.equal(rejected.error, null, rejected.error?.message);
+    // Since then the dal is no longer sold and the atta costs more.
+    await sql`update public.products set is_active = false where id = ${shop.product.DAL!}`;
+    await sql`update public.products set price_paise = 26000 where id = ${shop.product.ATTA!}`;
+
+    const page = await signedIn(customer.email);
+    await page.goto(`${appUrl}/customer/orders/${order.id}`);
+    await page.getByTestId("order-outcome").getByText(o.outcome.rejected("Closing early for a family function")).waitFor();
+    await page.getByText(o.outcome.nothingToPay).waitFor();
+    assert.equal(await page.getByText(o.payOnDelivery).count(), 0);
+    await page.getByRole("button", { name: a.orderAgain }).click();
+    await page.getByText(a.done("ui-again Kirana")).waitFor();
+    const changes = page.getByTestId("again-changes");
+    await changes.getByText(a.gone("Product DAL")).waitFor();
+    await changes.getByText(a.price("Product ATTA", t.money(25000), t.money(26000))).waitFor();
+    await screen(page, "customer-order-again");
+
+    const cart = await cartText(page);
+    assert.match(cart, /Product ATTA/);
+    assert.match(cart, /Product RICE/);
+    assert.doesNotMatch(cart, /Product DAL/);
+    // Today's prices: 2 × ₹260 + 3 × ₹90.
+    assert.ok(cart.includes(t.money(2 * 26000 + 3 * 9000)), cart);
+    await page.context().close();
+  });
+
+  test("Buy again from a delivered order fills the cart", async () => {
+    const shop = await openShop(sql, "ui-buy-again", [{ sku: "MILK", price_paise: 3000, stock: 10 }]);
+    const customer = await person("customer", "ui-buy-again-customer");
+    const order = await placeOrder(customer, orderRequest(shop, [["MILK", 4]]));
+    await makeReady(shop, order.id);
+    const rider = await riderAt(sql, "ui-buy-again-rider");
+    for (const [name, args] of [
+      ["claim_delivery", { order_id: order.id }],
+      ["update_order_status", { order_id: order.id, status: "picked_up" }],
+    ] as const) {
+      const { error } = await rider.supabase.rpc(name, args as never);
+      assert.equal(error, null, error?.message);
+    }
+    const code = (await sql<{ code: string }[]>`select code from private.handover_codes where order_id = ${order.id}`)[0]!.code;
+    const delivered = await rider.supabase.rpc("deliver_order", { order_id: order.id, handover_code: code });
+    assert.equal(delivered.error, null, delivered.error?.message);
+
+    const page = await signedIn(customer.email);
+    await page.goto(`${appUrl}/customer/orders/${order.id}`);
+    await page.getByTestId("order-status").getByText(o.statuses.delivered, { exact: true }).waitFor();
+    assert.equal(await page.getByTestId("order-outcome").count(), 0);
+    await page.getByRole("button", { name: a.buyAgain }).click();
+    await page.getByText(a.done("ui-buy-again Kirana")).waitFor();
+    assert.equal(await page.getByTestId("again-changes").count(), 0, "nothing changed");
+    await screen(page, "customer-buy-again");
+    const cart = await cartText(page);
+    assert.match(cart, /Product MILK/);
+    assert.ok(cart.includes(t.money(4 * 3000)), cart);
+    await page.context().close();
+  });
+});
