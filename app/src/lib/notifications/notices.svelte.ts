@@ -50,8 +50,11 @@ function ring(): void {
  */
 export function keepNotices(supabase: SupabaseClient<Database>, me: { id: string; role: Role }, notices: Notices, pathname: () => string): () => void {
   const merchant = me.role === "merchant";
+  // Live events counted, so that a read started before one of them does not undo it.
+  let heard = 0;
   const leave = followNotifications(supabase, me.id, {
     arrived(notification, unread) {
+      heard++;
       notices.unread = unread;
       notices.arrived = [notification, ...notices.arrived.filter((n) => n.id !== notification.id)].slice(0, 50);
       if (!merchant || notification.kind !== "new_order" || notification.read_at) return;
@@ -60,6 +63,7 @@ export function keepNotices(supabase: SupabaseClient<Database>, me: { id: string
       ring();
     },
     read(unread) {
+      heard++;
       notices.unread = unread;
       // Answered here or elsewhere (the database marks an answered order's alert read).
       if (notices.ringing.size > 0) {
@@ -69,13 +73,18 @@ export function keepNotices(supabase: SupabaseClient<Database>, me: { id: string
       }
     },
     joined() {
-      // Anything that came or went while the connection was away.
-      void unreadCount(supabase, me.id).then((n) => (notices.unread = n), () => {});
+      // Anything that came or went while the connection was away. An event heard while this
+      // read is on its way carries a count at least as new, and every later change brings its own.
+      const before = heard;
+      void unreadCount(supabase, me.id).then((n) => {
+        if (heard === before) notices.unread = n;
+      }, () => {});
       if (!merchant) return;
       void unreadNewOrders(supabase, me.id).then((ids) => {
         // An order placed while the topic was not yet (or no longer) joined rings too.
         const fresh = ids.some((id) => !notices.ringing.has(id));
-        notices.reset(notices.unread, ids);
+        if (heard === before) notices.reset(notices.unread, ids);
+        else for (const id of ids) notices.ringing.add(id);
         if (fresh && !seesOrders(pathname())) ring();
       }, () => {});
     },
