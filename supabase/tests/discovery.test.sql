@@ -56,7 +56,7 @@ select (select id from personas where name = 'bulk'),
             when d.r_hours >= 0.95 then timestamptz '2000-01-01 00:00+05:30' end,
        5 + floor(d.r_prep * 26)::integer,
        case when d.r_status < 0.80 then 'approved' when d.r_status < 0.90 then 'pending' else 'suspended' end::public.store_status,
-       case when d.r_status < 0.80 or d.r_status >= 0.90 then timestamptz '2026-11-01 10:00+05:30' end,
+       case when d.r_status < 0.80 or d.r_status >= 0.90 then now() - interval '30 days' end,
        case when d.r_rating < 0.3 then null else round((3 + 2 * d.r_rating)::numeric, 1) end
 from random_draws d
 order by d.i;
@@ -90,7 +90,7 @@ ins as (
          v.delivery_radius_m,
          case when v.hours_open then (select hours from all_day) else '{}'::jsonb end,
          v.temporarily_closed, v.reopens_at, v.status::public.store_status,
-         case when v.status <> 'pending' then timestamptz '2026-11-01 10:00+05:30' end,
+         case when v.status <> 'pending' then now() - interval '30 days' end,
          12
   from v join personas p on p.name = v.persona
   returning id, name

@@ -141,90 +141,94 @@ select ok(
 );
 
 -- ---------------------------------------------------------------------------------------------
--- Opening hours logic (as the owner; fixed moments, 2026-11-23 is a Monday, Asia/Kolkata +05:30)
+-- Opening hours logic (as the owner; moments in next week, Monday = day 0, Asia/Kolkata +05:30)
 -- ---------------------------------------------------------------------------------------------
+-- A moment of next week: the day after Monday, the clock time and the zone it is read in.
+create function pg_temp.next_week(day integer, clock time, zone text default 'Asia/Kolkata') returns timestamptz
+language sql stable
+as $$ select ((date_trunc('week', now() at time zone 'Asia/Kolkata') + interval '1 week')::date + day + clock) at time zone zone $$;
 select is(
-  private.hours_cover('{"mon": [["07:00", "13:00"], ["16:00", "22:00"]]}', '2026-11-23 10:00+05:30'),
+  private.hours_cover('{"mon": [["07:00", "13:00"], ["16:00", "22:00"]]}', pg_temp.next_week(0, '10:00')),
   true,
   'hours cover a moment inside a slot'
 );
 select is(
-  private.hours_cover('{"mon": [["07:00", "13:00"], ["16:00", "22:00"]]}', '2026-11-23 06:59+05:30'),
+  private.hours_cover('{"mon": [["07:00", "13:00"], ["16:00", "22:00"]]}', pg_temp.next_week(0, '06:59')),
   false,
   'hours do not cover a moment before the first slot opens'
 );
 select is(
-  private.hours_cover('{"mon": [["07:00", "13:00"], ["16:00", "22:00"]]}', '2026-11-23 07:00+05:30'),
+  private.hours_cover('{"mon": [["07:00", "13:00"], ["16:00", "22:00"]]}', pg_temp.next_week(0, '07:00')),
   true,
   'a store is open at its opening time'
 );
 select is(
-  private.hours_cover('{"mon": [["07:00", "13:00"], ["16:00", "22:00"]]}', '2026-11-23 14:30+05:30'),
+  private.hours_cover('{"mon": [["07:00", "13:00"], ["16:00", "22:00"]]}', pg_temp.next_week(0, '14:30')),
   false,
   'hours do not cover the gap between two slots'
 );
 select is(
-  private.hours_cover('{"mon": [["07:00", "13:00"], ["16:00", "22:00"]]}', '2026-11-23 22:00+05:30'),
+  private.hours_cover('{"mon": [["07:00", "13:00"], ["16:00", "22:00"]]}', pg_temp.next_week(0, '22:00')),
   false,
   'a store is closed at its closing time'
 );
 select is(
-  private.hours_cover('{"mon": [["07:00", "22:00"]]}', '2026-11-23 04:00+00'),
+  private.hours_cover('{"mon": [["07:00", "22:00"]]}', pg_temp.next_week(0, '04:00', 'UTC')),
   true,
   'hours are read in Asia/Kolkata: 04:00 UTC is 09:30 in Pune, inside the slot'
 );
 select is(
-  private.hours_cover('{"mon": [["07:00", "22:00"]]}', '2026-11-23 20:00+00'),
+  private.hours_cover('{"mon": [["07:00", "22:00"]]}', pg_temp.next_week(0, '20:00', 'UTC')),
   false,
   'hours are read in Asia/Kolkata: 20:00 UTC Monday is 01:30 Tuesday in Pune, closed'
 );
 select is(
-  private.hours_cover('{"mon": [["22:00", "02:00"]]}', '2026-11-23 23:30+05:30'),
+  private.hours_cover('{"mon": [["22:00", "02:00"]]}', pg_temp.next_week(0, '23:30')),
   true,
   'an overnight slot covers the late evening of its own day'
 );
 select is(
-  private.hours_cover('{"mon": [["22:00", "02:00"]]}', '2026-11-24 01:00+05:30'),
+  private.hours_cover('{"mon": [["22:00", "02:00"]]}', pg_temp.next_week(1, '01:00')),
   true,
   'an overnight slot covers the small hours of the next day'
 );
 select is(
-  private.hours_cover('{"mon": [["22:00", "02:00"]]}', '2026-11-24 02:00+05:30'),
+  private.hours_cover('{"mon": [["22:00", "02:00"]]}', pg_temp.next_week(1, '02:00')),
   false,
   'an overnight slot ends at its closing time the next day'
 );
 select is(
-  private.hours_cover('{"mon": [["22:00", "02:00"]]}', '2026-11-23 01:00+05:30'),
+  private.hours_cover('{"mon": [["22:00", "02:00"]]}', pg_temp.next_week(0, '01:00')),
   false,
   'an overnight slot does not cover the small hours of its own day'
 );
 select is(
-  private.hours_cover('{"sun": [["22:00", "02:00"]]}', '2026-11-23 01:00+05:30'),
+  private.hours_cover('{"sun": [["22:00", "02:00"]]}', pg_temp.next_week(0, '01:00')),
   true,
   'Sunday''s overnight slot runs into Monday'
 );
 select is(
-  private.hours_cover('{"mon": [], "tue": [["07:00", "22:00"]]}', '2026-11-23 10:00+05:30'),
+  private.hours_cover('{"mon": [], "tue": [["07:00", "22:00"]]}', pg_temp.next_week(0, '10:00')),
   false,
   'an empty day is closed'
 );
 select is(
-  private.hours_cover('{"tue": [["07:00", "22:00"]]}', '2026-11-23 10:00+05:30'),
+  private.hours_cover('{"tue": [["07:00", "22:00"]]}', pg_temp.next_week(0, '10:00')),
   false,
   'a missing day is closed'
 );
 select is(
-  private.hours_cover('{}', '2026-11-23 10:00+05:30'),
+  private.hours_cover('{}', pg_temp.next_week(0, '10:00')),
   false,
   'empty opening hours are always closed'
 );
 select is(
-  private.hours_cover('{"mon": [["18:00", "24:00"]]}', '2026-11-23 23:59+05:30'),
+  private.hours_cover('{"mon": [["18:00", "24:00"]]}', pg_temp.next_week(0, '23:59')),
   true,
   'a slot closing at 24:00 covers the last minute of the day'
 );
 select is(
-  private.hours_cover('{"mon": [["18:00", "24:00"]]}', '2026-11-24 00:30+05:30'),
+  private.hours_cover('{"mon": [["18:00", "24:00"]]}', pg_temp.next_week(1, '00:30')),
   false,
   'a slot closing at 24:00 does not run into the next day'
 );
