@@ -125,3 +125,21 @@ export function encodeUserBroadcastV1(topic: string, user: UserPayload): string 
   const payload = `{"event":${JSON.stringify(user.event)},"payload":${user.data.toString("utf8")},"type":"broadcast"${meta}}`;
   return `{"topic":${JSON.stringify(topic)},"event":"broadcast","payload":${payload},"ref":null}`;
 }
+
+/** One outgoing message, encoded at most once per protocol version however many receive it. */
+export class Outgoing {
+  private readonly cache = new Map<Vsn, string | Buffer | null>();
+  constructor(private readonly make: (vsn: Vsn) => string | Buffer | null) {}
+  for(vsn: Vsn): string | Buffer | null {
+    if (!this.cache.has(vsn)) this.cache.set(vsn, this.make(vsn));
+    return this.cache.get(vsn)!;
+  }
+}
+
+/** A user broadcast on `topic`, in each version's own framing. */
+export function userBroadcast(topic: string, user: UserPayload): Outgoing {
+  return new Outgoing((vsn) => (vsn === 2 ? encodeUserBroadcastV2(topic, user) : encodeUserBroadcastV1(topic, user)));
+}
+
+export const REALTIME_PREFIX = "realtime:";
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);

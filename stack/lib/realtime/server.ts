@@ -2,9 +2,8 @@
 // Phoenix channels over WebSocket (vsn 1.0.0 and 2.0.0), broadcast (client to clients, the HTTP
 // broadcast API, and from the database through realtime.messages), presence, and private channels
 // authorized by the project's RLS policies on realtime.messages. One process, for development and
-// CI; production runs on Supabase's Realtime cluster with the same SQL.
-import fs from "node:fs";
-import path from "node:path";
+// CI; production runs on Supabase's Realtime cluster with the same SQL. The options live in
+// options.ts, the API keys in api-keys.ts and the HTTP broadcast API in http-api.ts.
 import type http from "node:http";
 import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
@@ -12,7 +11,9 @@ import { isDeepStrictEqual } from "node:util";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import postgres from "postgres";
 import type { Keys } from "../instance.js";
-import { STACK_SQL_DIR } from "../paths.js";
+import { ApiKeys, type ApiKey } from "./api-keys.js";
+import { BroadcastApi } from "./http-api.js";
+import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from "./options.js";
 import {
   checkToken,
   DatabaseUnavailable,
@@ -32,84 +33,14 @@ import {
   decode,
   encodeMessage,
   encodeReply,
-  encodeUserBroadcastV1,
-  encodeUserBroadcastV2,
+  isPlainObject,
+  Outgoing,
   ProtocolError,
+  REALTIME_PREFIX,
+  userBroadcast,
   type Inbound,
-  type UserPayload,
   type Vsn,
 } from "./protocol.js";
-
-export interface RealtimeOptions {
-  /** A connection that sends nothing (not even a heartbeat) for this long is dropped (Phoenix: 60 s). */
-  heartbeatTimeoutMs: number;
-  /** Realtime waits this long before answering a refused join (CHANNEL_ERROR_BACKOFF_MS, 5 s). */
-  channelErrorBackoffMs: number;
-  /** Largest broadcast or presence payload (max_payload_size_in_kb, 3,000 KB), plus Realtime's 500-byte allowance. */
-  maxPayloadKb: number;
-  /** Messages a connection may send per second before its channels are closed (Realtime's default is 100/s per project). */
-  maxEventsPerSecond: number;
-  /** Channels one connection may join (max_channels_per_client, 100). */
-  maxChannelsPerClient: number;
-  /** Presence calls per channel per window (CLIENT_PRESENCE_MAX_CALLS 5, CLIENT_PRESENCE_WINDOW_MS 30 s). */
-  clientPresenceMaxCalls: number;
-  clientPresenceWindowMs: number;
-  /** Rows of realtime.messages older than this are deleted (Supabase drops daily partitions after 72 h). */
-  retentionHours: number;
-}
-
-export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
-  heartbeatTimeoutMs: 60_000,
-  channelErrorBackoffMs: 5_000,
-  maxPayloadKb: 3_000,
-  maxEventsPerSecond: 100,
-  maxChannelsPerClient: 100,
-  clientPresenceMaxCalls: 5,
-  clientPresenceWindowMs: 30_000,
-  retentionHours: 72,
-};
-
-const ENV_NAMES: Record<keyof RealtimeOptions, string> = {
-  heartbeatTimeoutMs: "REALTIME_HEARTBEAT_TIMEOUT_MS",
-  channelErrorBackoffMs: "REALTIME_CHANNEL_ERROR_BACKOFF_MS",
-  maxPayloadKb: "REALTIME_MAX_PAYLOAD_KB",
-  maxEventsPerSecond: "REALTIME_MAX_EVENTS_PER_SECOND",
-  maxChannelsPerClient: "REALTIME_MAX_CHANNELS_PER_CLIENT",
-  clientPresenceMaxCalls: "REALTIME_CLIENT_PRESENCE_MAX_CALLS",
-  clientPresenceWindowMs: "REALTIME_CLIENT_PRESENCE_WINDOW_MS",
-  retentionHours: "REALTIME_RETENTION_HOURS",
-};
-
-/** Supabase's defaults, each overridable by an environment variable (tests shorten the timeouts). */
-export function realtimeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RealtimeOptions {
-  const out = { ...DEFAULT_REALTIME_OPTIONS };
-  for (const [k, name] of Object.entries(ENV_NAMES) as Array<[keyof RealtimeOptions, string]>) {
-    const v = env[name];
-    if (v === undefined || v === "") continue;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
-    out[k] = n;
-  }
-  return out;
-}
-
-/** Applies stack/sql/03-realtime.sql; idempotent, so databases made before it get it too. */
-export async function ensureRealtimeSchema(dbUrl: string): Promise<void> {
-  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
-  try {
-    const text = fs.readFileSync(path.join(STACK_SQL_DIR, "03-realtime.sql"), "utf8");
-    await sql.begin((tx) => tx.unsafe(text));
-  } finally {
-    await sql.end();
-  }
-}
-
-/** An API key as the gateway resolves it: the four keys `npm run status` prints. */
-interface ApiKey {
-  type: "publishable" | "secret";
-  token: string;
-  claims: Claims;
-}
 
 interface Connection {
   ws: WebSocket;
@@ -151,39 +82,21 @@ interface Channel {
   closed: boolean;
 }
 
-/** One outgoing message, encoded at most once per protocol version however many receive it. */
-class Outgoing {
-  private readonly cache = new Map<Vsn, string | Buffer | null>();
-  constructor(private readonly make: (vsn: Vsn) => string | Buffer | null) {}
-  for(vsn: Vsn): string | Buffer | null {
-    if (!this.cache.has(vsn)) this.cache.set(vsn, this.make(vsn));
-    return this.cache.get(vsn)!;
-  }
-}
-
 interface ReplayedMessage {
   id: string;
   event: string;
   payload: unknown;
 }
 
-const REALTIME_PREFIX = "realtime:";
 const NOTIFY_CHANNEL = "realtime:local_messages";
 const roomOf = (priv: boolean, sub: string) => `${priv ? "private" : "public"}:${sub}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
 const flag = (v: unknown) => v === true || v === "true";
 
 function rawToBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
-}
-
-function json(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) {
-  const text = body === undefined ? "" : JSON.stringify(body);
-  res.writeHead(status, { "access-control-allow-origin": "*", ...(text ? { "content-type": "application/json" } : {}), ...headers });
-  res.end(text);
 }
 
 export class RealtimeServer {
@@ -194,6 +107,8 @@ export class RealtimeServer {
   private readonly rooms = new Map<string, Set<Channel>>();
   private readonly presence = new PresenceRegistry<Channel>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly apiKeys: ApiKeys;
+  private readonly api: BroadcastApi;
   private databaseQueue: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
 
@@ -205,6 +120,15 @@ export class RealtimeServer {
   ) {
     this.sql = postgres(dbUrl, { max: 4, onnotice: () => {}, idle_timeout: 60 });
     this.listener = postgres(dbUrl, { max: 1, onnotice: () => {} });
+    this.apiKeys = new ApiKeys(keys);
+    this.api = new BroadcastApi({
+      apiKeys: this.apiKeys,
+      jwtSecret: keys.jwtSecret,
+      sql: this.sql,
+      log,
+      payloadLimit: this.payloadLimit,
+      deliver: (priv, sub, out) => this.deliver(priv, sub, out),
+    });
   }
 
   private get payloadLimit() {
@@ -250,31 +174,6 @@ export class RealtimeServer {
       this.log(`cleaning realtime.messages failed: ${(e as Error).message}`);
     }
   }
-
-  // --- API keys -----------------------------------------------------------------------------
-
-  private resolveApiKey(key: string): ApiKey | null {
-    if (key === this.keys.publishableKey) return { type: "publishable", token: key, claims: { role: "anon", iss: "supabase" } };
-    if (key === this.keys.secretKey) return { type: "secret", token: key, claims: { role: "service_role", iss: "supabase" } };
-    const check = checkToken(key, this.keys.jwtSecret);
-    if (check.ok && check.claims.role === "anon") return { type: "publishable", token: key, claims: check.claims };
-    if (check.ok && check.claims.role === "service_role") return { type: "secret", token: key, claims: check.claims };
-    return null;
-  }
-
-  /** The gateway's answers for a missing or wrong key, as on Supabase (and lite, for REST). */
-  private apiKeyRefusal(req: http.IncomingMessage, given: string | null): { status: number; body: Record<string, string>; key?: ApiKey } {
-    if (!given) {
-      return { status: 401, body: { message: "No API key found in request", hint: "No `apikey` request header or url param was found." } };
-    }
-    const key = this.resolveApiKey(given);
-    if (!key) return { status: 401, body: { message: "Invalid API key", hint: "Double check your Supabase `apikey`" } };
-    if (key.type === "secret" && /^\s*Mozilla\s*\/\s*5\s*\.\s*0/i.test(req.headers["user-agent"] ?? "")) {
-      return { status: 401, body: { message: "Forbidden use of secret API key in browser" } };
-    }
-    return { status: 200, body: {}, key };
-  }
-
   // --- WebSocket ----------------------------------------------------------------------------
 
   /** `GET /realtime/v1/websocket?apikey=…&vsn=…` upgraded by the gateway. */
@@ -290,7 +189,7 @@ export class RealtimeServer {
     };
     const headerKey = req.headers["apikey"] ?? req.headers["x-api-key"];
     const given = url.searchParams.get("apikey") ?? (typeof headerKey === "string" ? headerKey : null);
-    const auth = this.apiKeyRefusal(req, given);
+    const auth = this.apiKeys.check(req, given);
     if (!auth.key) return refuse(auth.status, auth.body);
     // Phoenix answers a protocol version it cannot serve with a bare 403.
     if (vsn === null) return refuse(403, undefined);
@@ -682,7 +581,7 @@ export class RealtimeServer {
     if (msg.user) {
       const user = msg.user;
       size = user.data.length + Buffer.byteLength(user.event);
-      out = this.userBroadcast(ch.topic, { ...user, meta: null });
+      out = userBroadcast(ch.topic, { ...user, meta: null });
     } else {
       const text = JSON.stringify(msg.payload ?? null);
       size = Buffer.byteLength(text);
@@ -694,10 +593,6 @@ export class RealtimeServer {
     }
     this.fanout(ch.room, out, ch.self ? null : ch, (member) => !member.private || member.policies.broadcast.read === true);
     if (ch.ack) this.reply(ch.conn, ch.joinRef, msg.ref, ch.topic, "ok", {});
-  }
-
-  private userBroadcast(topic: string, user: UserPayload): Outgoing {
-    return new Outgoing((vsn) => (vsn === 2 ? encodeUserBroadcastV2(topic, user) : encodeUserBroadcastV1(topic, user)));
   }
 
   private fanout(room: string, out: Outgoing, except: Channel | null, allowed: (member: Channel) => boolean): void {
@@ -784,127 +679,11 @@ export class RealtimeServer {
     const data = Buffer.from(JSON.stringify(row.payload));
     if (data.length > this.payloadLimit) return this.log(`UnableToBroadcastChanges: :payload_size_exceeded (message ${row.id})`);
     const sub = String(row.topic);
-    this.deliver(row.private === true, sub, this.userBroadcast(`${REALTIME_PREFIX}${sub}`, { event: String(row.event), encoding: "json", data, meta: { id: row.id } }), row.id);
+    this.deliver(row.private === true, sub, userBroadcast(`${REALTIME_PREFIX}${sub}`, { event: String(row.event), encoding: "json", data, meta: { id: row.id } }), row.id);
   }
 
-  // --- HTTP broadcast API -------------------------------------------------------------------
-
-  /** `POST /realtime/v1/api/broadcast` (batch) and `POST /realtime/v1/api/broadcast/<topic>/events/<event>`. */
-  async handleHttp(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const single = /^\/realtime\/v1\/api\/broadcast\/([^/]+)\/events\/([^/]+)$/.exec(url.pathname);
-    const batch = url.pathname === "/realtime/v1/api/broadcast";
-    if (req.method !== "POST" || (!single && !batch)) return json(res, 404, { message: "no Route matched with those values" });
-
-    if (single) {
-      const type = req.headers["content-type"];
-      if (type && !/^application\/(json|octet-stream)\s*(;|$)/i.test(type)) {
-        return json(res, 415, { error: "Unsupported Media Type. Use application/json or application/octet-stream" });
-      }
-    }
-    const headerKey = req.headers["apikey"];
-    const auth = this.apiKeyRefusal(req, typeof headerKey === "string" ? headerKey : url.searchParams.get("apikey"));
-    if (!auth.key) return json(res, auth.status, auth.body);
-    let claims = auth.key.claims;
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
-    if (bearer && !bearer.startsWith("sb_") && bearer !== auth.key.token) {
-      const check = checkToken(bearer, this.keys.jwtSecret);
-      if (!check.ok) return json(res, 401, { message: "Unauthorized" });
-      claims = check.claims;
-    }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
-    const mayWrite = async (topic: string) => (await writeAccess(this.sql, { topic, claims, headers }, ["broadcast"], this.log)).broadcast === true;
-
-    try {
-      if (single) return await this.broadcastOne(req, res, body, url, decodeURIComponent(single[1]!), decodeURIComponent(single[2]!), mayWrite);
-      return await this.broadcastBatch(res, body, mayWrite);
-    } catch (e) {
-      if (e instanceof PolicyError) return json(res, 422, { message: "RLS policy error" });
-      if (!(e instanceof DatabaseUnavailable)) throw e;
-      return json(res, 422, { message: "Tenant database unavailable" });
-    }
-  }
-
-  private async broadcastOne(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    body: Buffer,
-    url: URL,
-    topic: string,
-    event: string,
-    mayWrite: (topic: string) => Promise<boolean>,
-  ): Promise<void> {
-    const priv = url.searchParams.get("private") === "true";
-    const binary = /^application\/octet-stream/i.test(req.headers["content-type"] ?? "");
-    let user: UserPayload;
-    if (binary) {
-      user = { event, encoding: "binary", data: body, meta: null };
-    } else {
-      let parsed: unknown = {};
-      if (body.length > 0) {
-        try {
-          parsed = JSON.parse(body.toString("utf8"));
-        } catch {
-          return json(res, 400, { message: "Malformed JSON body" });
-        }
-      }
-      // Like Plug's JSON parser: a body that is not an object arrives wrapped as {"_json": …}.
-      const payload = isPlainObject(parsed) ? parsed : { _json: parsed };
-      user = { event, encoding: "json", data: Buffer.from(JSON.stringify(payload)), meta: null };
-    }
-    if (user.data.length > this.payloadLimit) return json(res, 422, { errors: { payload: ["Payload size exceeds tenant limit"] } });
-    if (priv && !(await mayWrite(topic))) return json(res, 403, { message: "Unauthorized" });
-    this.deliver(priv, topic, this.userBroadcast(`${REALTIME_PREFIX}${topic}`, user));
-    json(res, 202, undefined);
-  }
-
-  private async broadcastBatch(res: http.ServerResponse, body: Buffer, mayWrite: (topic: string) => Promise<boolean>): Promise<void> {
-    let parsed: unknown;
-    try {
-      parsed = body.length ? JSON.parse(body.toString("utf8")) : {};
-    } catch {
-      return json(res, 400, { message: "Malformed JSON body" });
-    }
-    const list = isPlainObject(parsed) ? parsed.messages : undefined;
-    if (!Array.isArray(list) || list.length === 0) return json(res, 422, { errors: { messages: ["can't be blank"] } });
-    type Message = { topic: string; event: string; payload: Record<string, unknown>; private: boolean; id?: string };
-    const messages: Message[] = [];
-    const errors = list.map((m) => {
-      const e: Record<string, string[]> = {};
-      if (!isPlainObject(m)) return { messages: ["is invalid"] };
-      for (const field of ["topic", "event"] as const) {
-        if (m[field] === undefined || m[field] === null || m[field] === "") e[field] = ["can't be blank"];
-        else if (typeof m[field] !== "string") e[field] = ["is invalid"];
-      }
-      if (m.payload === undefined || m.payload === null) e.payload = ["can't be blank"];
-      else if (!isPlainObject(m.payload)) e.payload = ["is invalid"];
-      else if (Buffer.byteLength(JSON.stringify(m.payload)) > this.payloadLimit) e.payload = ["Payload size exceeds tenant limit"];
-      if (m.private !== undefined && m.private !== null && typeof m.private !== "boolean") e.private = ["is invalid"];
-      if (Object.keys(e).length === 0) {
-        messages.push({ topic: m.topic as string, event: m.event as string, payload: m.payload as Record<string, unknown>, private: m.private === true, id: typeof m.id === "string" ? m.id : undefined });
-      }
-      return e;
-    });
-    if (errors.some((e) => Object.keys(e).length > 0)) return json(res, 422, { errors: { messages: errors } });
-
-    const asBroadcast = (m: Message) => {
-      const payload = { payload: m.payload, event: m.event, type: "broadcast", ...(m.id ? { meta: { id: m.id } } : {}) };
-      const topic = `${REALTIME_PREFIX}${m.topic}`;
-      return new Outgoing((vsn) => encodeMessage(vsn, topic, "broadcast", payload, null));
-    };
-    for (const m of messages) if (!m.private) this.deliver(false, m.topic, asBroadcast(m));
-    // Private messages go out only on topics the caller may write to; the others (a failing policy
-    // too) are dropped, still 202.
-    const privateTopics = [...new Set(messages.filter((m) => m.private).map((m) => m.topic))];
-    for (const topic of privateTopics) {
-      const allowed = await mayWrite(topic).catch((e: unknown) => {
-        if (e instanceof PolicyError) return false;
-        throw e;
-      });
-      if (!allowed) continue;
-      for (const m of messages) if (m.private && m.topic === topic) this.deliver(true, topic, asBroadcast(m));
-    }
-    json(res, 202, undefined);
+  /** The HTTP broadcast API, for the gateway. */
+  handleHttp(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    return this.api.handle(req, res, body);
   }
 }
