@@ -7,8 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { denoBinary, functionNames } from "../stack/lib/functions.js";
-import { DENO_DIR, FUNCTIONS_DIR, ROOT } from "../stack/lib/paths.js";
+import { cacheFunctionDependencies } from "../stack/lib/functions.js";
+import { ROOT } from "../stack/lib/paths.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -60,13 +60,10 @@ const lib = faketimeLibrary();
 
 // Downloads need the real clock: years ahead, every TLS certificate looks expired. The Edge
 // Functions' npm: packages are fetched into the Deno cache now, before the clock moves.
-const cached = spawnSync(denoBinary(), ["cache", "--quiet", "--node-modules-dir=none", ...functionNames().map((n) => path.join(FUNCTIONS_DIR, n, "index.ts"))], {
-  cwd: ROOT,
-  stdio: "inherit",
-  env: { ...process.env, DENO_DIR, DENO_NO_PACKAGE_JSON: "1", DENO_TLS_CA_STORE: "system,mozilla" },
-});
-if (cached.status !== 0) {
-  console.error("error: the Edge Functions' dependencies could not be fetched into the Deno cache");
+try {
+  await cacheFunctionDependencies();
+} catch (e) {
+  console.error(`error: ${(e as Error).message}`);
   process.exit(1);
 }
 const shmBefore = new Set(fs.readdirSync("/dev/shm"));

@@ -1,9 +1,11 @@
 // Runs before `npm start`, `npm test` and `npm run db:reset`: on a fresh clone (or after the
-// lockfile changed) installs the npm packages, so no step is done by hand.
+// lockfile changed) installs the npm packages, so no step is done by hand, and makes sure the
+// postgres.js fixes (patch-postgres.mjs) are in place.
 import fs from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { patchPackages } from "./patch-postgres.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const installed = path.join(root, "node_modules", ".package-lock.json");
@@ -17,3 +19,5 @@ if (stale) {
     process.exit(1);
   }
 }
+// Also when the packages were installed without running scripts (`npm install --ignore-scripts`).
+patchPackages([path.join(root, "node_modules", "postgres")]);

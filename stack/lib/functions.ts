@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { spawn, type ChildProcess } from "node:child_process";
+import { denoCopies, patchPackages } from "../bin/patch-postgres.mjs";
 import { apiUrl, dbUrl, freePort, type Instance, type Keys } from "./instance.js";
 import { StackError } from "./errors.js";
 import { DENO_DIR, FUNCTIONS_DIR, ROOT } from "./paths.js";
@@ -20,6 +21,26 @@ export function functionNames(): string[] {
     .filter((d) => d.isDirectory() && !d.name.startsWith("_") && !d.name.startsWith("."))
     .filter((d) => fs.existsSync(path.join(FUNCTIONS_DIR, d.name, "index.ts")))
     .map((d) => d.name);
+}
+
+/**
+ * Fetches the functions' npm: packages into the stack's Deno cache, as `deno cache` does, then
+ * applies stack/bin/patch-postgres.mjs to the postgres.js kept there. Downloads need the real
+ * clock (a moved one makes every TLS certificate look expired): `npm run test:clock` calls this
+ * before it moves the clock.
+ */
+export async function cacheFunctionDependencies(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const entries = functionNames().map((n) => path.join(FUNCTIONS_DIR, n, "index.ts"));
+  const child = spawn(denoBinary(), ["cache", "--quiet", "--node-modules-dir=none", HOST, ...entries], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...env, DENO_DIR, DENO_NO_PACKAGE_JSON: "1", DENO_TLS_CA_STORE: "system,mozilla", NO_COLOR: "1" },
+  });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new StackError(`The Edge Functions' dependencies could not be fetched into the Deno cache: ${stderr.trim().split("\n").pop() ?? `deno exited with ${code}`}`);
+  patchPackages(denoCopies(DENO_DIR));
 }
 
 /** The `push` function's secrets, made per data folder like the other keys. */
@@ -48,6 +69,7 @@ export class FunctionsRuntime {
   constructor(private i: Instance, private keys: Keys) {}
 
   async startAll(): Promise<void> {
+    await cacheFunctionDependencies(this.env());
     await Promise.all([...this.names].map((n) => this.worker(n)));
   }
 
