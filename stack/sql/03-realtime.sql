@@ -108,9 +108,9 @@ begin
   if new.event is null or new.payload is null or new.private is null then
     return null;
   end if;
-  note := json_build_object('id', new.id, 'topic', new.topic, 'event', new.event, 'private', new.private, 'payload', new.payload)::text;
+  note := json_build_object('id', new.id, 'inserted_at', new.inserted_at, 'topic', new.topic, 'event', new.event, 'private', new.private, 'payload', new.payload)::text;
   if octet_length(note) > 7000 then
-    note := json_build_object('id', new.id)::text;
+    note := json_build_object('id', new.id, 'inserted_at', new.inserted_at)::text;
   end if;
   perform pg_notify('realtime:local_messages', note);
   return null;

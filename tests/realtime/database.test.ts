@@ -129,6 +129,36 @@ test("a rolled-back realtime.send() never arrives: the next committed message is
   assert.deepEqual(inbox.items.map((x) => x.event), ["committed"]);
 });
 
+test("messages committed while the server's listening connection is away arrive once it is back, each once", async () => {
+  const topic = uniqueTopic("db-gap");
+  const inbox = new Inbox();
+  await joined(rtClient().channel(topic).on("broadcast", { event: "*" }, inbox.push));
+  const send = (n: number, db: typeof sql = sql) => db`select realtime.send(${sql.json({ n })}, 'tick', ${topic}, false)`;
+  await send(0);
+  await inbox.count(1);
+
+  // A transaction that starts before the cut and commits during it: its message is stamped earlier.
+  const tx = await sql.reserve();
+  try {
+    await tx`begin`;
+    await send(1, tx);
+    const cut = await sql`select pg_terminate_backend(pid) from pg_stat_activity
+                          where backend_type = 'client backend' and query = 'listen "realtime:local_messages"'`;
+    assert.equal(cut.length, 1, "the server listens on one connection");
+    await tx`commit`;
+  } finally {
+    tx.release();
+  }
+  for (let n = 2; n <= 9; n++) await send(n);
+  await inbox.count(10, 30_000);
+  // Once back, the NOTIFY path carries on, and nothing comes twice.
+  await send(10);
+  await inbox.count(11, 10_000);
+  await sleep(1_000);
+  const received = inbox.items.map((m) => m.payload.n as number);
+  assert.deepEqual([...received].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], `received ${received.join(",")}`);
+});
+
 test("private by default: only the private topic's members with broadcast read access receive it", async () => {
   const topic = uniqueTopic("db-private");
   const member = new Inbox();

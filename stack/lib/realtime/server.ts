@@ -29,6 +29,7 @@ import {
   type Policies,
 } from "./authorize.js";
 import { PresenceRegistry, type PresenceDiff } from "./presence.js";
+import { SentLog } from "./sent-log.js";
 import {
   decode,
   encodeMessage,
@@ -82,6 +83,16 @@ interface Channel {
   closed: boolean;
 }
 
+/** A row of realtime.messages as the NOTIFY carries it (only id and inserted_at when large). */
+interface DatabaseMessage {
+  id: string;
+  inserted_at: string;
+  topic?: string;
+  event?: string;
+  private?: boolean;
+  payload?: unknown;
+}
+
 interface ReplayedMessage {
   id: string;
   event: string;
@@ -109,6 +120,7 @@ export class RealtimeServer {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly apiKeys: ApiKeys;
   private readonly api: BroadcastApi;
+  private readonly sent = new SentLog();
   private databaseQueue: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
 
@@ -136,7 +148,15 @@ export class RealtimeServer {
   }
 
   async start(): Promise<void> {
-    await this.listener.listen(NOTIFY_CHANNEL, (note) => this.onNotify(note));
+    const [{ now }] = await this.sql<[{ now: string }]>`select to_json(localtimestamp) #>> '{}' as now`;
+    this.sent.startAt(now);
+    let first = true;
+    // Called again each time the listening connection comes back (a database restart, a dropped
+    // connection): what was committed meanwhile is read from the table.
+    await this.listener.listen(NOTIFY_CHANNEL, (note) => this.onNotify(note), () => {
+      if (!first) this.enqueueDatabaseWork(() => this.catchUp());
+      first = false;
+    });
     await this.cleanup();
     const sweep = setInterval(() => this.dropSilentConnections(), Math.max(50, Math.min(1000, this.opts.heartbeatTimeoutMs / 4)));
     const hourly = setInterval(() => void this.cleanup(), 3_600_000);
@@ -664,22 +684,38 @@ export class RealtimeServer {
   // --- Database broadcasts ------------------------------------------------------------------
 
   private onNotify(note: string): void {
-    // In commit order, even when a large message has to be read back first.
-    this.databaseQueue = this.databaseQueue.then(() => this.deliverFromDatabase(note)).catch((e) => this.log(`UnableToBroadcastChanges: ${(e as Error).message}`));
+    this.enqueueDatabaseWork(() => this.deliverFromDatabase(JSON.parse(note) as DatabaseMessage));
   }
 
-  private async deliverFromDatabase(note: string): Promise<void> {
-    let row = JSON.parse(note) as { id: string; topic?: string; event?: string; private?: boolean; payload?: unknown };
+  /** In commit order, even when a large message has to be read back first. */
+  private enqueueDatabaseWork(work: () => Promise<void>): void {
+    this.databaseQueue = this.databaseQueue.then(work).catch((e) => this.log(`UnableToBroadcastChanges: ${(e as Error).message}`));
+  }
+
+  private async deliverFromDatabase(note: DatabaseMessage): Promise<void> {
+    let row = note;
     if (row.topic === undefined) {
-      const [full] = await this.sql<Array<{ id: string; topic: string; event: string; private: boolean; payload: unknown }>>`
-        select id, topic, event, private, payload from realtime.messages where id = ${row.id}`;
+      const [full] = await this.sql<DatabaseMessage[]>`
+        select id, to_json(inserted_at) #>> '{}' as inserted_at, topic, event, private, payload from realtime.messages where id = ${row.id}`;
       if (!full) return;
       row = full;
     }
+    if (!this.sent.record(row.id, row.inserted_at)) return;
     const data = Buffer.from(JSON.stringify(row.payload));
     if (data.length > this.payloadLimit) return this.log(`UnableToBroadcastChanges: :payload_size_exceeded (message ${row.id})`);
     const sub = String(row.topic);
     this.deliver(row.private === true, sub, userBroadcast(`${REALTIME_PREFIX}${sub}`, { event: String(row.event), encoding: "json", data, meta: { id: row.id } }), row.id);
+  }
+
+  /** Delivers the messages committed while the listening connection was away, each once. */
+  private async catchUp(): Promise<void> {
+    const since = this.sent.catchUpFrom();
+    if (since === null) return;
+    const rows = await this.sql<DatabaseMessage[]>`
+      select id, to_json(inserted_at) #>> '{}' as inserted_at, topic, event, private, payload from realtime.messages
+      where inserted_at >= ${since}::timestamp and event is not null and payload is not null and private is not null
+      order by inserted_at, id`;
+    for (const row of rows) await this.deliverFromDatabase(row);
   }
 
   /** The HTTP broadcast API, for the gateway. */
