@@ -50,6 +50,45 @@ drop trigger if exists http_request_queued on net.http_request_queue;
 create trigger http_request_queued after insert on net.http_request_queue
   for each row execute function net.notify_request_queued();
 
+-- pg_net percent-encodes each key and value (curl_easy_escape): every UTF-8 byte but A-Z, a-z,
+-- 0-9 and "-._~".
+create or replace function net.url_encode(value text) returns text
+language sql immutable strict
+set search_path = ''
+as $$
+  select coalesce(string_agg(
+    case when b between 48 and 57 or b between 65 and 90 or b between 97 and 122 or b in (45, 46, 95, 126)
+      then chr(b) else '%' || upper(lpad(to_hex(b), 2, '0')) end, '' order by i), '')
+  from (select i, get_byte(convert_to(value, 'UTF8'), i) as b
+        from generate_series(0, octet_length(convert_to(value, 'UTF8')) - 1) as i) as bytes
+$$;
+comment on function net.url_encode(text) is 'Local stand-in for pg_net: percent-encodes a query-string key or value as curl_easy_escape does.';
+
+-- The one queueing step behind net.http_get and net.http_post: params become the URL's query string.
+create or replace function net.queue_request(
+  method text,
+  url text,
+  params jsonb,
+  headers jsonb,
+  body jsonb,
+  timeout_milliseconds integer
+) returns bigint
+language sql
+set search_path = ''
+as $$
+  insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
+  select queue_request.method,
+    queue_request.url || coalesce(
+      (select case when position('?' in queue_request.url) > 0 then '&' else '?' end ||
+              string_agg(net.url_encode(key) || '=' || net.url_encode(value), '&')
+       from jsonb_each_text(coalesce(queue_request.params, '{}'::jsonb))), ''),
+    coalesce(queue_request.headers, '{}'::jsonb),
+    queue_request.body,
+    coalesce(queue_request.timeout_milliseconds, 5000)
+  returning id
+$$;
+comment on function net.queue_request(text, text, jsonb, jsonb, jsonb, integer) is 'Local stand-in for pg_net: queues one request (params URL-encoded into the query string) for the stack''s listener; returns its id.';
+
 create or replace function net.http_post(
   url text,
   body jsonb default '{}'::jsonb,
@@ -57,22 +96,10 @@ create or replace function net.http_post(
   headers jsonb default '{"Content-Type": "application/json"}'::jsonb,
   timeout_milliseconds integer default 5000
 ) returns bigint
-language plpgsql security definer
+language sql security definer
 set search_path = ''
 as $$
-declare
-  target text := url;
-  request_id bigint;
-begin
-  if params is not null and params <> '{}'::jsonb then
-    target := target || case when position('?' in target) > 0 then '&' else '?' end ||
-      (select string_agg(format('%s=%s', key, value), '&') from jsonb_each_text(params));
-  end if;
-  insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  values ('POST', target, coalesce(headers, '{}'::jsonb), body, coalesce(timeout_milliseconds, 5000))
-  returning id into request_id;
-  return request_id;
-end
+  select net.queue_request('POST', url, params, headers, body, timeout_milliseconds)
 $$;
 comment on function net.http_post(text, jsonb, jsonb, jsonb, integer) is 'Local stand-in for pg_net''s net.http_post: queues a JSON POST sent after commit; returns the request id.';
 
@@ -82,25 +109,14 @@ create or replace function net.http_get(
   headers jsonb default '{}'::jsonb,
   timeout_milliseconds integer default 5000
 ) returns bigint
-language plpgsql security definer
+language sql security definer
 set search_path = ''
 as $$
-declare
-  target text := url;
-  request_id bigint;
-begin
-  if params is not null and params <> '{}'::jsonb then
-    target := target || case when position('?' in target) > 0 then '&' else '?' end ||
-      (select string_agg(format('%s=%s', key, value), '&') from jsonb_each_text(params));
-  end if;
-  insert into net.http_request_queue (method, url, headers, timeout_milliseconds)
-  values ('GET', target, coalesce(headers, '{}'::jsonb), coalesce(timeout_milliseconds, 5000))
-  returning id into request_id;
-  return request_id;
-end
+  select net.queue_request('GET', url, params, headers, null, timeout_milliseconds)
 $$;
 comment on function net.http_get(text, jsonb, jsonb, integer) is 'Local stand-in for pg_net''s net.http_get: queues a GET sent after commit; returns the request id.';
 
+revoke all on function net.url_encode(text), net.queue_request(text, text, jsonb, jsonb, jsonb, integer) from public;
 revoke all on function net.http_post(text, jsonb, jsonb, jsonb, integer), net.http_get(text, jsonb, jsonb, integer) from public;
 grant execute on function net.http_post(text, jsonb, jsonb, jsonb, integer), net.http_get(text, jsonb, jsonb, integer) to postgres, service_role;
 

@@ -93,6 +93,36 @@ create unique index notifications_rider_near_once_idx on public.notifications (u
 -- A job taken or gone ends the alerts every rider near it was sent.
 create index notifications_job_ready_unread_idx on public.notifications ((data ->> 'order_id')) where kind = 'job_ready' and read_at is null;
 
+-- Marking read ---------------------------------------------------------------------------------------
+
+-- The one way notifications are marked read: an answered order, a taken job, a read chat and the
+-- person's own mark_notifications_read. Each argument left null matches everything. It runs with
+-- its caller's rights (the triggers run as the owner; the RPC under the caller's row-level
+-- security), so it needs no security definer of its own.
+create function private.read_notifications(recipient uuid, kind text, order_id uuid, conversation_id uuid, ids uuid[])
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+  marked integer;
+begin
+  update public.notifications n set read_at = now()
+  where n.read_at is null
+    and (recipient is null or n.user_id = recipient)
+    and (read_notifications.kind is null or n.kind = read_notifications.kind)
+    and (read_notifications.order_id is null or n.data ->> 'order_id' = read_notifications.order_id::text)
+    and (read_notifications.conversation_id is null
+         or n.data ->> 'conversation_id' = read_notifications.conversation_id::text)
+    and (ids is null or n.id = any (ids));
+  get diagnostics marked = row_count;
+  return marked;
+end
+$$;
+comment on function private.read_notifications(uuid, text, uuid, uuid, uuid[]) is 'Marks unread notifications read, narrowed by recipient, kind, the order or conversation in their data and ids (null: any); returns how many changed. Runs with its caller''s rights.';
+revoke execute on function private.read_notifications(uuid, text, uuid, uuid, uuid[]) from public;
+grant execute on function private.read_notifications(uuid, text, uuid, uuid, uuid[]) to authenticated;
+
 -- Writing a notification --------------------------------------------------------------------------
 
 -- One notification in the recipient's language (English when their language lacks the text).
@@ -226,8 +256,7 @@ declare
 begin
   if new.status is distinct from old.status then
     if old.status = 'pending' then
-      update public.notifications n set read_at = now()
-      where n.user_id = merchant and n.kind = 'new_order' and n.read_at is null and n.data ->> 'order_id' = new.id::text;
+      perform private.read_notifications(merchant, 'new_order', new.id, null, null);
     end if;
     case new.status
       when 'accepted' then
@@ -262,8 +291,7 @@ begin
   if is_open and not was_open then
     perform private.notify_job_ready(new);
   elsif was_open and not is_open then
-    update public.notifications n set read_at = now()
-    where n.kind = 'job_ready' and n.read_at is null and n.data ->> 'order_id' = new.id::text;
+    perform private.read_notifications(null, 'job_ready', new.id, null, null);
   end if;
   return null;
 end
@@ -317,9 +345,7 @@ set search_path = ''
 as $$
 begin
   new.last_read_at := now();
-  update public.notifications n set read_at = now()
-  where n.user_id = new.user_id and n.kind = 'chat_message' and n.read_at is null
-    and n.data ->> 'conversation_id' = new.conversation_id::text;
+  perform private.read_notifications(new.user_id, 'chat_message', null, new.conversation_id, null);
   return new;
 end
 $$;
@@ -430,12 +456,9 @@ create function public.mark_notifications_read(ids uuid[] default null) returns 
 language sql
 set search_path = ''
 as $$
-  with marked as (
-    update public.notifications n set read_at = now()
-    where n.user_id = (select auth.uid()) and n.read_at is null and (ids is null or n.id = any (ids))
-    returning 1
-  )
-  select count(*)::integer from marked
+  -- Without a caller nothing is marked: a null recipient would mean everyone's.
+  select case when (select auth.uid()) is null then 0
+              else private.read_notifications((select auth.uid()), null, null, null, ids) end
 $$;
 comment on function public.mark_notifications_read(uuid[]) is 'Marks the caller''s notifications read: those listed, or all with no argument. Returns how many changed; runs under the caller''s row-level security.';
 revoke execute on function public.mark_notifications_read(uuid[]) from public, anon;

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { describe, test } from "node:test";
 import { signJwt } from "../../stack/lib/jwt.js";
 import { env, PASSWORD, signUp } from "../support/env.js";
-import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, phone, screen, signIn, t, waitForPath } from "./browser.js";
 
 
 describe("who may open which area", () => {
@@ -11,9 +11,7 @@ describe("who may open which area", () => {
     const { email } = await signUp("customer", "ui-nosy");
     const context = await phone();
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, email, PASSWORD);
-    await waitForPath(page, "/customer");
+    await signIn(page, email, "/customer");
 
     const response = await page.goto(`${appUrl}/merchant`);
     assert.equal(response?.status(), 403);

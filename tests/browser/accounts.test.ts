@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { db, PASSWORD, signUp, uniqueEmail } from "../support/env.js";
-import { appUrl, fillSignIn, fillSignUp, phone, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { appUrl, fillSignIn, fillSignUp, phone, screen, signIn, t, waitForAsync, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -130,9 +130,7 @@ describe("accounts in the browser", () => {
     await sql`update public.profiles set status = 'suspended', status_reason = 'Documents expired' where id = ${userId}`;
     const context = await phone();
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, email, PASSWORD);
-    await waitForPath(page, "/merchant");
+    await signIn(page, email, "/merchant");
     const notice = page.getByRole("alert").filter({ hasText: t.areas.suspended.title });
     await notice.getByText(t.areas.suspended.body).waitFor();
     await notice.getByText(t.areas.suspended.reason("Documents expired")).waitFor();
@@ -151,9 +149,7 @@ describe("accounts in the browser", () => {
     await sql`update public.profiles set role = 'admin' where id = ${userId}`;
     const context = await phone();
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, email, PASSWORD);
-    await waitForPath(page, "/admin");
+    await signIn(page, email, "/admin");
     await page.getByRole("heading", { level: 1, name: t.areas.admin.title }).waitFor();
     await screen(page, "admin");
     await context.close();

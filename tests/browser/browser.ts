@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { ROOT } from "../../stack/lib/paths.js";
 import { CHROMIUM } from "../support/chromium.js";
+import { PASSWORD } from "../support/env.js";
 import { t } from "../../app/src/lib/i18n/index.js";
 import type { Role } from "../../app/src/lib/accounts/roles.js";
 
@@ -72,6 +73,14 @@ export async function fillSignIn(page: Page, email: string, password: string): P
   await page.getByLabel(t.fields.email).fill(email);
   await page.getByLabel(t.fields.password).fill(password);
   await page.getByRole("button", { name: t.signIn.submit }).click();
+}
+
+/** Signs a test account in on the page and waits until it reaches its area's home; returns the page. */
+export async function signIn(page: Page, email: string, home: string): Promise<Page> {
+  await page.goto(`${appUrl}/sign-in`);
+  await fillSignIn(page, email, PASSWORD);
+  await waitForPath(page, home);
+  return page;
 }
 
 /** Waits until the page shows the path (client-side navigations included). */

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { db, PASSWORD } from "../support/env.js";
+import { db } from "../support/env.js";
 import { openShop, orderRequest, person, placeOrder, stockOf } from "../support/orders.js";
-import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, phone, screen, signIn, t } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -19,9 +19,7 @@ describe("cancelling a pending order", () => {
     // The merchant watches the orders screen.
     const merchantContext = await phone();
     const merchant = await merchantContext.newPage();
-    await merchant.goto(`${appUrl}/sign-in`);
-    await fillSignIn(merchant, shop.merchant.email, PASSWORD);
-    await waitForPath(merchant, "/merchant");
+    await signIn(merchant, shop.merchant.email, "/merchant");
     await merchant.goto(`${appUrl}/merchant/orders`);
     await merchant.getByText(t.merchant.orders.live).waitFor();
     const ref = order.id.slice(0, 8).toUpperCase();
@@ -29,9 +27,7 @@ describe("cancelling a pending order", () => {
 
     const context = await phone();
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, customer.email, PASSWORD);
-    await waitForPath(page, "/customer");
+    await signIn(page, customer.email, "/customer");
     await page.goto(`${appUrl}/customer/orders/${order.id}`);
     const status = page.getByTestId("order-status");
     await status.getByText(o.statuses.pending, { exact: true }).waitFor();

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { db, PASSWORD } from "../support/env.js";
+import { db } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt } from "../support/orders.js";
-import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, phone, screen, signIn, t, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -11,14 +11,7 @@ after(() => sql.end());
 const o = t.shop.orders;
 const a = o.again;
 
-async function signedIn(email: string): Promise<Page> {
-  const context = await phone();
-  const page = await context.newPage();
-  await page.goto(`${appUrl}/sign-in`);
-  await fillSignIn(page, email, PASSWORD);
-  await waitForPath(page, "/customer");
-  return page;
-}
+const signedIn = async (email: string): Promise<Page> => signIn(await (await phone()).newPage(), email, "/customer");
 
 /** The cart page's text, once the device's cart is read. */
 async function cartText(page: Page): Promise<string> {

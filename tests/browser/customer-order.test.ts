@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { db, PASSWORD } from "../support/env.js";
+import { db } from "../support/env.js";
 import { NEAR, openShop, orderRequest, person, placeOrder, riderAt, STORE_POINT } from "../support/orders.js";
-import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, phone, screen, signIn, t } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -30,9 +30,7 @@ describe("the customer's order page", () => {
 
     const context = await phone();
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, customer.email, PASSWORD);
-    await waitForPath(page, "/customer");
+    await signIn(page, customer.email, "/customer");
     await page.goto(`${appUrl}/customer/orders/${order.id}`);
     const status = page.getByTestId("order-status");
     await status.getByText(o.statuses.pending, { exact: true }).waitFor();

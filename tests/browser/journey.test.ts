@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, test } from "node:test";
 import type { Locator } from "playwright-core";
-import { db, PASSWORD } from "../support/env.js";
+import { db } from "../support/env.js";
 import { openShop, person } from "../support/orders.js";
-import { addToCart, appUrl, fillSignIn, outboxShows, phone, screen, t, waitForPath } from "./browser.js";
+import { addToCart, appUrl, outboxShows, phone, screen, signIn, t, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -35,9 +35,7 @@ test("a customer orders, the store accepts it live, a rider claims, shares their
     const context = await phone();
     await setUp?.(context);
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, email, PASSWORD);
-    await waitForPath(page, home);
+    await signIn(page, email, home);
     return { context, page };
   };
   const store = await signedIn(shop.merchant.email, "/merchant");

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { db, PASSWORD } from "../support/env.js";
+import { db } from "../support/env.js";
 import { openShop } from "../support/orders.js";
-import { appUrl, fillSignIn, outboxShows, phone, screen, t, waitForPath } from "./browser.js";
+import { outboxShows, phone, screen, signIn, t, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -22,9 +22,7 @@ describe("the merchant's inventory", () => {
     ]);
     const context = await phone();
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, shop.merchant.email, PASSWORD);
-    await waitForPath(page, "/merchant");
+    await signIn(page, shop.merchant.email, "/merchant");
     await page.getByRole("link", { name: t.merchant.nav.inventory, exact: true }).click();
     await waitForPath(page, "/merchant/inventory");
     await outboxShows(page, 0);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { db, PASSWORD } from "../support/env.js";
+import { db } from "../support/env.js";
 import { ALL_DAY, makeReady, person, placeOrder, orderRequest, riderAt, STORE_POINT, type Person } from "../support/orders.js";
-import { appUrl, fillSignIn, phone, screen, t, waitForPath } from "./browser.js";
+import { phone, screen, signIn, t, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -43,9 +43,7 @@ describe("the merchant's store", () => {
     await context.grantPermissions(["geolocation"]);
     await context.setGeolocation({ latitude: STORE_POINT.lat, longitude: STORE_POINT.lng });
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, merchant.email, PASSWORD);
-    await waitForPath(page, "/merchant");
+    await signIn(page, merchant.email, "/merchant");
     await page.getByText(h.noStore).waitFor();
     await page.getByRole("link", { name: h.setUp }).click();
     await waitForPath(page, "/merchant/store");

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { db, PASSWORD } from "../support/env.js";
+import { db } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt, STORE_POINT, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, phone, reloadThroughWorker, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { appUrl, phone, reloadThroughWorker, screen, signIn, t, waitForAsync, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -16,9 +16,7 @@ const card = (page: Page, orderId: string) => page.getByRole("article", { name: 
 async function ordersScreen(shop: Shop) {
   const context = await phone();
   const page = await context.newPage();
-  await page.goto(`${appUrl}/sign-in`);
-  await fillSignIn(page, shop.merchant.email, PASSWORD);
-  await waitForPath(page, "/merchant");
+  await signIn(page, shop.merchant.email, "/merchant");
   await page.goto(`${appUrl}/merchant/orders`);
   await page.getByText(m.live).waitFor();
   return { context, page };
@@ -35,9 +33,7 @@ describe("the merchant's orders screen", () => {
 
     const context = await phone();
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, shop.merchant.email, PASSWORD);
-    await waitForPath(page, "/merchant");
+    await signIn(page, shop.merchant.email, "/merchant");
     await page.getByRole("link", { name: t.areas.merchant.orders }).click();
     await waitForPath(page, "/merchant/orders");
     await page.getByText(m.empty).waitFor();

@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { db, PASSWORD } from "../support/env.js";
+import { db } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, outboxShows, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, outboxShows, phone, screen, signIn, t, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -25,9 +25,7 @@ async function signedIn(email: string, home: string, prepare?: (page: Page) => P
   const context = await phone();
   const page = await context.newPage();
   await prepare?.(page);
-  await page.goto(`${appUrl}/sign-in`);
-  await fillSignIn(page, email, PASSWORD);
-  await waitForPath(page, home);
+  await signIn(page, email, home);
   return page;
 }
 

@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { db, PASSWORD, uniqueEmail } from "../support/env.js";
 import { NEAR, openShop, orderRequest, person, placeOrder, type Shop } from "../support/orders.js";
-import { addToCart, appUrl, fillSignIn, fillSignUp, outboxShows, phone, reloadThroughWorker, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { addToCart, appUrl, fillSignUp, outboxShows, phone, reloadThroughWorker, screen, signIn, t, waitForAsync, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -58,9 +58,7 @@ async function onOrderPage(label: string) {
   const [chat] = await sql<{ id: string }[]>`select id from public.conversations where order_id = ${order.id} and kind = 'customer_store'`;
   const context = await phone();
   const page = await context.newPage();
-  await page.goto(`${appUrl}/sign-in`);
-  await fillSignIn(page, customer.email, PASSWORD);
-  await waitForPath(page, "/customer");
+  await signIn(page, customer.email, "/customer");
   await waitForAsync(page, async () => (await navigator.serviceWorker.getRegistration())?.active?.state === "activated");
   const url = `${appUrl}/customer/orders/${order.id}`;
   await page.goto(url);

@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
-import { db, PASSWORD } from "../support/env.js";
+import { db } from "../support/env.js";
 import { openShop, orderRequest, person, placeOrder } from "../support/orders.js";
 import { startPushService, type PushService } from "../support/push-service.js";
-import { appUrl, fillSignIn, outboxShows, phone, screen, t, waitForPath } from "./browser.js";
+import { appUrl, outboxShows, phone, screen, signIn, t, waitForPath } from "./browser.js";
 
 const sql = db();
 let push: PushService;
@@ -82,9 +82,7 @@ describe("Web Push", () => {
     const context = await phone();
     await context.grantPermissions(["notifications"], { origin: appUrl });
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, shop.merchant.email, PASSWORD);
-    await waitForPath(page, "/merchant");
+    await signIn(page, shop.merchant.email, "/merchant");
     await page.getByRole("link", { name: t.merchant.nav.inventory, exact: true }).click();
     await waitForPath(page, "/merchant/inventory");
     const deliver = await workerRegistration(context, page);
@@ -118,9 +116,7 @@ describe("Web Push", () => {
     const shop = await openShop(sql, `ui-push-ask-${randomUUID().slice(0, 6)}`, [{ sku: "DAL", price_paise: 14000, stock: 10 }]);
     const context = await phone();
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, shop.merchant.email, PASSWORD);
-    await waitForPath(page, "/merchant");
+    await signIn(page, shop.merchant.email, "/merchant");
 
     // The store is open: the offer says why, and the browser has not been asked.
     const offer = page.getByTestId("push-offer");
@@ -140,9 +136,7 @@ describe("Web Push", () => {
     // On a phone that was not asked, "Not now" is remembered for the next visit.
     const other = await phone();
     const again = await other.newPage();
-    await again.goto(`${appUrl}/sign-in`);
-    await fillSignIn(again, shop.merchant.email, PASSWORD);
-    await waitForPath(again, "/merchant");
+    await signIn(again, shop.merchant.email, "/merchant");
     await again.getByTestId("push-offer").getByRole("button", { name: t.push.notNow }).click();
     await again.getByTestId("push-offer").waitFor({ state: "detached" });
     await again.reload();
@@ -158,9 +152,7 @@ describe("Web Push", () => {
       (await sql`select muted_kinds, quiet_from::text, quiet_until::text from public.push_preferences where user_id = ${rider.userId}`)[0];
     const context = await phone();
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await fillSignIn(page, rider.email, PASSWORD);
-    await waitForPath(page, "/rider");
+    await signIn(page, rider.email, "/rider");
     await outboxShows(page, 0);
     await page.getByTestId("bell").click();
     await waitForPath(page, "/rider/notifications");

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, describe, test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
-import { db, PASSWORD } from "../support/env.js";
+import { db } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt, type Person, type ProductSpec, type Shop } from "../support/orders.js";
-import { appUrl, fillSignIn, outboxShows, phone, reloadThroughWorker, screen, t, waitForAsync, waitForPath } from "./browser.js";
+import { appUrl, outboxShows, phone, reloadThroughWorker, screen, signIn, t, waitForAsync, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -41,9 +41,7 @@ async function riderPhone(label: string): Promise<{ rider: Person; context: Brow
   await context.grantPermissions(["geolocation"], { origin: appUrl });
   await context.setGeolocation({ latitude: CORNER.lat, longitude: CORNER.lng });
   const page = await context.newPage();
-  await page.goto(`${appUrl}/sign-in`);
-  await fillSignIn(page, rider.email, PASSWORD);
-  await waitForPath(page, "/rider");
+  await signIn(page, rider.email, "/rider");
   // The outbox is open before anything is switched.
   await outboxShows(page, 0);
   return { rider, context, page };

@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { db, PASSWORD } from "../support/env.js";
+import { db } from "../support/env.js";
 import { NEAR, openShop, orderRequest, person, placeOrder } from "../support/orders.js";
-import { appUrl, fillSignIn, outboxShows, phone, screen, waitForPath } from "./browser.js";
+import { appUrl, outboxShows, phone, screen, signIn } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -23,9 +23,7 @@ async function sideways(page: Page, path: string, ready: (p: Page) => Promise<un
 
 async function signedIn(email: string, home: string): Promise<Page> {
   const page = await (await phone()).newPage();
-  await page.goto(`${appUrl}/sign-in`);
-  await fillSignIn(page, email, PASSWORD);
-  await waitForPath(page, home);
+  await signIn(page, email, home);
   await outboxShows(page, 0);
   return page;
 }

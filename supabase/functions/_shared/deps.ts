@@ -1,5 +1,4 @@
 // Every npm package the Edge Functions use, pinned in one place (npm: specifiers only).
-export { createClient, type SupabaseClient } from "npm:@supabase/supabase-js@2.119.0";
 export { z } from "npm:zod@4.6.7";
 export { default as postgres } from "npm:postgres@3.4.9";
 // @deno-types="npm:@types/web-push@3.6.4"

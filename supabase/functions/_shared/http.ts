@@ -1,4 +1,4 @@
-import { createClient, type SupabaseClient, type z } from "./deps.ts";
+import type { z } from "./deps.ts";
 
 // Edge Functions answer CORS themselves, as on Supabase.
 export const corsHeaders = {
@@ -35,14 +35,6 @@ export function fieldErrors(error: z.ZodError): Record<string, string[]> {
     else add(issue.path, issue.message);
   }
   return fields;
-}
-
-/** A client that talks to the database as the caller: their JWT, their RLS. */
-export function callerClient(req: Request): SupabaseClient {
-  return createClient(Deno.env.get("SUPABASE_URL")!, Deno.env.get("SUPABASE_ANON_KEY")!, {
-    global: { headers: { Authorization: req.headers.get("Authorization") ?? "" } },
-    auth: { persistSession: false, autoRefreshToken: false },
-  });
 }
 
 /**
