@@ -1,6 +1,6 @@
 import type http from "node:http";
 import { isUtf8 } from "node:buffer";
-import { App, type ConnectionContextOptions, type FunctionInfo, type ResolvedKey } from "@supabase/lite";
+import { App, type ConnectionContextOptions, type FunctionInfo, type IntrospectResult, type ResolvedKey } from "@supabase/lite";
 import { createPostgresConnection, type PostgresConnection } from "@supabase/lite/postgres";
 import { sql, type Kysely } from "kysely";
 import postgres from "postgres";
@@ -42,6 +42,11 @@ import { API_ROLES, signedJwtCache, unexpired, type JwtClaims, type SignedJwt } 
  *    connection is the superuser's). PostgREST connects as `authenticator`, which may become only
  *    anon, authenticated and service_role: any other role that exists is Postgres' 42501
  *    "permission denied to set role" (403), one that does not is 22023 (401), before any query.
+ * 11. Lite's schema cache holds every schema, and it matches tables by name alone in places: a
+ *    `*` inside an embed took the columns of every table of that name (`messages(*)` also read
+ *    `realtime.messages`' columns), and an embedding error named whichever schema came first.
+ *    PostgREST's cache holds only the exposed schemas (`db-schemas`), so lite is given only
+ *    those: their tables, views, columns, keys and functions.
  *
  * Speed, with the same behaviour:
  *
@@ -309,6 +314,36 @@ export interface LiteApi {
   close(): Promise<void>;
 }
 
+/** The schemas the API serves, as `db-schemas` (Supabase's `[api] schemas`). */
+export const EXPOSED_SCHEMAS: readonly string[] = ["public", "graphql_public"];
+
+/**
+ * Gap 11: the schema cache as PostgREST holds it, with only the exposed schemas' objects.
+ * Types stay whole (a column may be of an extension's type). A foreign key to a table of
+ * another schema (`auth.users`) is left out: lite knows it only by the table's name.
+ */
+export function exposedIntrospection(all: IntrospectResult, schemas: readonly string[] = EXPOSED_SCHEMAS): IntrospectResult {
+  const exposed = new Set(schemas);
+  const inExposed = <T>(items: T[] | undefined): T[] | undefined => items?.filter((x) => exposed.has((x as { schema?: string }).schema ?? ""));
+  const elsewhere = /REFERENCES ("?)([^".(]+)\1\./;
+  return {
+    ...all,
+    tables: inExposed(all.tables)!,
+    columns: inExposed(all.columns)!,
+    views: inExposed(all.views)!,
+    indexes: inExposed(all.indexes),
+    primary_keys: inExposed(all.primary_keys),
+    unique_constraints: inExposed(all.unique_constraints),
+    check_constraints: inExposed(all.check_constraints),
+    comments: inExposed(all.comments),
+    functions: inExposed(all.functions),
+    foreign_keys: inExposed(all.foreign_keys)?.filter((fk) => {
+      const ref = elsewhere.exec((fk as { fk_def?: string }).fk_def ?? "")?.[2];
+      return ref === undefined || exposed.has(ref);
+    }),
+  } as IntrospectResult;
+}
+
 /** Lite's connection to the database, with the gaps and speed-ups above that live in it. */
 export function createLiteConnection(url: string): PostgresConnection {
   const connection = createPostgresConnection({
@@ -336,6 +371,15 @@ export function createLiteConnection(url: string): PostgresConnection {
   // Gap 6: PostgREST's statuses for the database errors lite does not map.
   connection.normalizeDbError = asPostgrestError;
   contextInOneStatement(connection);
+  // Gap 11: only the exposed schemas, filtered once per schema cache.
+  const introspect = connection.introspect.bind(connection);
+  const exposedOf = new WeakMap<IntrospectResult, IntrospectResult>();
+  connection.introspect = async (options) => {
+    const all = await introspect(options);
+    let exposed = exposedOf.get(all);
+    if (!exposed) exposedOf.set(all, (exposed = exposedIntrospection(all)));
+    return exposed;
+  };
   return connection;
 }
 
@@ -355,7 +399,7 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
 
   const app = new App({
     connection,
-    api: { schemas: ["public", "graphql_public"] },
+    api: { schemas: [...EXPOSED_SCHEMAS] },
     auth: {
       enabled: true,
       jwt_secret: keys.jwtSecret,

@@ -136,10 +136,10 @@ test("gap 8: an array given for a jsonb RPC argument reaches the function as an 
 });
 
 /** Waits until REST serves `path` (the stack reloads its schema cache on NOTIFY pgrst). */
-async function servedAfterReload(path: string): Promise<void> {
+async function servedAfterReload(path: string, key = env.anonKey): Promise<void> {
   await sql`notify pgrst, 'reload schema'`;
   for (let i = 0; i < 100; i++) {
-    const res = await fetch(`${env.apiUrl}/rest/v1/${path}`, { headers: { apikey: env.anonKey } });
+    const res = await fetch(`${env.apiUrl}/rest/v1/${path}`, { headers: { apikey: key } });
     if (res.status === 200) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -292,5 +292,44 @@ test("gap 10: Database Webhooks (supabase_functions.http_request) are sent after
   } finally {
     await sql.unsafe(`drop table if exists public.${table}`);
     await new Promise<void>((r) => receiver.close(() => r()));
+  }
+});
+
+/** A request to REST with the service role key. */
+function serviceRest(path: string, init: RequestInit & { prefer?: string } = {}): Promise<Response> {
+  const headers: Record<string, string> = { apikey: env.serviceRoleKey, "content-type": "application/json" };
+  if (init.prefer) headers.prefer = init.prefer;
+  return fetch(`${env.apiUrl}/rest/v1/${path}`, { ...init, headers });
+}
+
+test("gap 11: a `*` embed reads the exposed schema's table, not a same-named one elsewhere", async () => {
+  // public.messages shares its name with realtime.messages, which has a `topic` column.
+  const res = await serviceRest("conversations?select=*,messages(*)&limit=1");
+  assert.equal(res.status, 200, await res.clone().text());
+  // A table of the same name in an unexposed schema, with columns the public one lacks.
+  await sql.unsafe(`
+    create table public.gap_rooms (id int primary key);
+    create table public.gap_notes (id int primary key, room_id int references public.gap_rooms, body text);
+    create table private.gap_notes (id int primary key, hidden text);
+    grant select on public.gap_rooms, public.gap_notes to service_role;
+    insert into public.gap_rooms values (1);
+    insert into public.gap_notes values (1, 1, 'hello');`);
+  try {
+    await servedAfterReload("gap_rooms?select=id", env.serviceRoleKey);
+    const embedded = await serviceRest("gap_rooms?select=*,gap_notes(*)");
+    assert.equal(embedded.status, 200, await embedded.clone().text());
+    assert.deepEqual(await embedded.json(), [{ id: 1, gap_notes: [{ id: 1, room_id: 1, body: "hello" }] }]);
+    // An embedding error names the schema searched, as PostgREST's does.
+    const missing = await serviceRest("gap_rooms?select=*,nothing_here(*)");
+    assert.equal(missing.status, 400);
+    assert.deepEqual(await missing.json(), {
+      code: "PGRST200",
+      details: "Searched for a foreign key relationship between 'gap_rooms' and 'nothing_here' in the schema 'public', but no matches were found.",
+      hint: null,
+      message: "Could not find a relationship between 'gap_rooms' and 'nothing_here' in the schema cache",
+    });
+  } finally {
+    await sql.unsafe("drop table public.gap_notes, private.gap_notes, public.gap_rooms");
+    await sql`notify pgrst, 'reload schema'`;
   }
 });
