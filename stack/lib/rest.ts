@@ -1,6 +1,6 @@
 import type http from "node:http";
 import { isUtf8 } from "node:buffer";
-import { App, type ConnectionContextOptions, type FunctionInfo, type IntrospectResult, type ResolvedKey } from "@supabase/lite";
+import { App, type AnyAST, type ConnectionContextOptions, type FunctionInfo, type IntrospectResult, type ResolvedKey } from "@supabase/lite";
 import { createPostgresConnection, type PostgresConnection } from "@supabase/lite/postgres";
 import { sql, type Kysely } from "kysely";
 import postgres from "postgres";
@@ -30,8 +30,8 @@ import { API_ROLES, signedJwtCache, unexpired, type JwtClaims, type SignedJwt } 
  *    one built from the catalog (openapi.ts).
  * 8. Lite writes a json/jsonb RPC argument that is an object or array as JSON text, and its
  *    postgres driver then encodes that text again: the function would get a JSON string, not
- *    the array. Text goes to Postgres as it is here, anything else is encoded once. One case
- *    still differs: an argument that is itself a JSON string is read as JSON text.
+ *    the array. Text goes to Postgres as it is here, anything else is encoded once (a JSON
+ *    string argument is marked first: gap 12).
  * 9. Lite returns a `numeric` that is not already in a number's shortest form as a string
  *    ("4.0", "1.50"), floats' NaN and infinities as null, and `bytea` as a byte array object.
  *    PostgREST writes values with Postgres' to_json: numbers as JSON numbers, NaN and the
@@ -47,6 +47,11 @@ import { API_ROLES, signedJwtCache, unexpired, type JwtClaims, type SignedJwt } 
  *    `realtime.messages`' columns), and an embedding error named whichever schema came first.
  *    PostgREST's cache holds only the exposed schemas (`db-schemas`), so lite is given only
  *    those: their tables, views, columns, keys and functions.
+ * 12. Lite reads a string given for a json/jsonb column as JSON text (`"{\"a\":1}"` was stored as
+ *    an object, `""` and `"plain"` were refused), and, with gap 8's driver, a string given for a
+ *    json/jsonb RPC argument too; a boolean for a jsonb column was refused. PostgREST stores the
+ *    JSON it is given. Such values are marked once lite has parsed the request
+ *    (`keepJsonValues`) and written as JSON.
  *
  * Speed, with the same behaviour:
  *
@@ -296,6 +301,52 @@ function toJson(value: unknown): string {
     return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? Number.parseInt(v.toString(), 10) : v));
   }
 }
+/**
+ * Gap 12: a value given for a json/jsonb column or argument. Lite passes it through as a value
+ * (or, for an argument, encodes it with JSON.stringify, which writes the value), and the driver
+ * encodes it once: a string as the JSON string it is, a boolean as JSON (not as a Postgres
+ * boolean, which a jsonb column refuses).
+ */
+export class JsonValue {
+  constructor(readonly value: unknown) {}
+  toJSON(): unknown {
+    return this.value;
+  }
+}
+
+const isJsonType = (type: string | undefined): boolean => /^jsonb?$/i.test((type ?? "").trim());
+const marked = (v: unknown): unknown => (v === null || v === undefined ? v : new JsonValue(v));
+
+/**
+ * Gap 12: marks the values a request gives for json/jsonb columns (insert, update, upsert) and
+ * for a POST RPC call's json/jsonb arguments, so they are written as the JSON they are.
+ */
+export function keepJsonValues(ast: AnyAST, schema: IntrospectResult): AnyAST {
+  const a = ast as { type?: string; schema?: string; from?: string; values?: unknown; function?: string; args?: unknown; httpMethod?: string };
+  const ns = a.schema ?? "public";
+  if (["insert", "update", "upsert", "put"].includes(a.type ?? "") && a.from && a.values && typeof a.values === "object") {
+    const json = schema.columns.filter((c) => c.table === a.from && (c.schema ?? "public") === ns && isJsonType(c.pg_type ?? c.type)).map((c) => c.name);
+    if (!json.length) return ast;
+    const row = (r: unknown): unknown => {
+      if (!r || typeof r !== "object" || Array.isArray(r)) return r;
+      const out: Record<string, unknown> = { ...(r as Record<string, unknown>) };
+      for (const name of json) if (name in out) out[name] = marked(out[name]);
+      return out;
+    };
+    return { ...a, values: Array.isArray(a.values) ? a.values.map(row) : row(a.values) } as AnyAST;
+  }
+  if (a.type === "rpc" && a.httpMethod === "POST" && a.function && a.args && typeof a.args === "object" && !Array.isArray(a.args)) {
+    const candidates = (schema.functions ?? []).filter((f) => f.schema === ns && f.name === a.function);
+    const args = { ...(a.args as Record<string, unknown>) };
+    for (const name of Object.keys(args)) {
+      const types = candidates.filter((f) => f.arg_names.includes(name)).map((f) => f.arg_types[f.arg_names.indexOf(name)]);
+      if (types.length && types.every(isJsonType)) args[name] = marked(args[name]);
+    }
+    return { ...a, args } as AnyAST;
+  }
+  return ast;
+}
+
 /** Gap 8: JSON text as it is, any other value encoded. */
 const jsonOnce = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 
@@ -380,6 +431,9 @@ export function createLiteConnection(url: string): PostgresConnection {
     if (!exposed) exposedOf.set(all, (exposed = exposedIntrospection(all)));
     return exposed;
   };
+  // Gap 12: JSON values written as the JSON they are.
+  const onAst = connection.onPostgrestAST.bind(connection);
+  connection.onPostgrestAST = async (ast) => keepJsonValues(await onAst(ast), await connection.introspect({ useCache: true }));
   return connection;
 }
 

@@ -333,3 +333,34 @@ test("gap 11: a `*` embed reads the exposed schema's table, not a same-named one
     await sql`notify pgrst, 'reload schema'`;
   }
 });
+
+test("gap 12: a JSON string written to a json/jsonb column or argument stays a string", async () => {
+  await sql.unsafe(`
+    create table public.gap_json (id int primary key, jb jsonb, j json);
+    grant select, insert, update on public.gap_json to service_role;
+    create function public.gap_json_kind(value jsonb) returns text language sql as 'select jsonb_typeof(value) || '' '' || value::text';
+    grant execute on function public.gap_json_kind(jsonb) to service_role;`);
+  try {
+    await servedAfterReload("gap_json?select=id", env.serviceRoleKey);
+    const values: unknown[] = ['{"a":1}', "", "plain", { a: 1 }, [1, "x"], 5, true, null];
+    const insert = await serviceRest("gap_json", { method: "POST", body: JSON.stringify(values.map((v, id) => ({ id, jb: v, j: v }))), prefer: "return=representation" });
+    assert.equal(insert.status, 201, await insert.clone().text());
+    const stored = await sql`select id, jb, j, jsonb_typeof(jb) as t from public.gap_json order by id`;
+    assert.deepEqual(stored.map((r) => r.t), ["string", "string", "string", "object", "array", "number", "boolean", null]);
+    const read = (await (await serviceRest("gap_json?order=id")).json()) as Array<{ jb: unknown; j: unknown }>;
+    assert.deepEqual(read.map((r) => r.jb), values);
+    assert.deepEqual(read.map((r) => r.j), values);
+    const patch = await serviceRest("gap_json?id=eq.3", { method: "PATCH", body: JSON.stringify({ jb: "[1]" }), prefer: "return=representation" });
+    assert.deepEqual(await patch.json(), [{ id: 3, jb: "[1]", j: { a: 1 } }]);
+    // An RPC argument: a string is a JSON string; an object or array stays one (gap 8).
+    const kinds: string[] = [];
+    for (const value of ['{"a":1}', "", { a: [1] }, [1, 2], 5]) {
+      const res = await serviceRest("rpc/gap_json_kind", { method: "POST", body: JSON.stringify({ value }) });
+      kinds.push((await res.json()) as string);
+    }
+    assert.deepEqual(kinds, ['string "{\\"a\\":1}"', 'string ""', 'object {"a": [1]}', "array [1, 2]", "number 5"]);
+  } finally {
+    await sql.unsafe("drop function public.gap_json_kind(jsonb); drop table public.gap_json;");
+    await sql`notify pgrst, 'reload schema'`;
+  }
+});
