@@ -1,4 +1,5 @@
 import type http from "node:http";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { isUtf8 } from "node:buffer";
 import { App, type AnyAST, type ConnectionContextOptions, type FunctionInfo, type IntrospectResult, type ResolvedKey } from "@supabase/lite";
 import { createPostgresConnection, type PostgresConnection } from "@supabase/lite/postgres";
@@ -52,6 +53,9 @@ import { API_ROLES, signedJwtCache, unexpired, type JwtClaims, type SignedJwt } 
  *    json/jsonb RPC argument too; a boolean for a jsonb column was refused. PostgREST stores the
  *    JSON it is given. Such values are marked once lite has parsed the request
  *    (`keepJsonValues`) and written as JSON.
+ * 13. Lite answers `Prefer: tx=rollback` as applied but commits. Supabase lets a request ask for
+ *    a rollback (`.rollback()` in supabase-js; PostgREST's `db-tx-end = commit-allow-override`):
+ *    such a request runs as lite's forced rollback.
  *
  * Speed, with the same behaviour:
  *
@@ -353,6 +357,8 @@ const jsonOnce = (v: unknown): string => (typeof v === "string" ? v : JSON.strin
 export interface LiteApi {
   app: App<any>;
   connection: PostgresConnection;
+  /** Lite's answer to a request, with a REST request's `Prefer: tx=rollback` honoured (gap 13). */
+  fetch(request: Request, peerAddress: string | null, rest: boolean): Promise<Response>;
   /** Gap 10: PostgREST's refusal of a token naming a role other than the API's, or null. */
   roleRefusal(h: http.IncomingHttpHeaders): Promise<RestAnswer | null>;
   /** The fast path for RPC calls (see above): the answer, or null when lite must answer. */
@@ -395,6 +401,15 @@ export function exposedIntrospection(all: IntrospectResult, schemas: readonly st
   } as IntrospectResult;
 }
 
+/** Gap 13: whether a request's Prefer header asks for a rollback (the first `tx` wins, as in lite). */
+export function wantsRollback(prefer: string | undefined): boolean {
+  const tx = (prefer ?? "").split(",").map((t) => t.trim()).find((t) => t.startsWith("tx="));
+  return tx === "tx=rollback";
+}
+
+/** The REST request being served asked for a rollback (set by `fetch` below). */
+const rollbackRequested = new AsyncLocalStorage<boolean>();
+
 /** Lite's connection to the database, with the gaps and speed-ups above that live in it. */
 export function createLiteConnection(url: string): PostgresConnection {
   const connection = createPostgresConnection({
@@ -434,6 +449,10 @@ export function createLiteConnection(url: string): PostgresConnection {
   // Gap 12: JSON values written as the JSON they are.
   const onAst = connection.onPostgrestAST.bind(connection);
   connection.onPostgrestAST = async (ast) => keepJsonValues(await onAst(ast), await connection.introspect({ useCache: true }));
+  // Gap 13: a request that asked for a rollback runs as lite's forced rollback.
+  const withContext = connection.withContext.bind(connection);
+  connection.withContext = (vars, fn, opts) =>
+    withContext(vars, fn, rollbackRequested.getStore() && !opts?.transaction ? { ...opts, forceRollback: true } : opts);
   return connection;
 }
 
@@ -541,9 +560,13 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
     });
   }
 
+  const fetch = (request: Request, peerAddress: string | null, rest: boolean): Promise<Response> =>
+    rollbackRequested.run(rest && wantsRollback(request.headers.get("prefer") ?? undefined), () => app.fetch(request, { peerAddress }));
+
   return {
     app,
     connection,
+    fetch,
     roleRefusal,
     rpc,
     listenForSchemaReloads,

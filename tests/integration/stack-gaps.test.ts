@@ -364,3 +364,38 @@ test("gap 12: a JSON string written to a json/jsonb column or argument stays a s
     await sql`notify pgrst, 'reload schema'`;
   }
 });
+
+test("gap 13: Prefer: tx=rollback answers as committed would and changes nothing", async () => {
+  await sql.unsafe(`
+    create table public.gap_dry_run (id int primary key, note text);
+    grant select, insert, update, delete on public.gap_dry_run to service_role;
+    insert into public.gap_dry_run values (1, 'kept');
+    create function public.gap_dry_run_add(n int) returns int language sql as 'insert into public.gap_dry_run values (n, ''rpc'') returning id';
+    grant execute on function public.gap_dry_run_add(int) to service_role;`);
+  try {
+    await servedAfterReload("gap_dry_run?select=id", env.serviceRoleKey);
+    const rows = async () => (await sql`select id, note from public.gap_dry_run order by id`).map((r) => ({ ...r }));
+    const insert = await serviceRest("gap_dry_run", { method: "POST", body: JSON.stringify({ id: 2, note: "dry" }), prefer: "return=representation, tx=rollback" });
+    assert.equal(insert.status, 201);
+    assert.match(insert.headers.get("preference-applied") ?? "", /tx=rollback/);
+    assert.deepEqual(await insert.json(), [{ id: 2, note: "dry" }]);
+    const update = await serviceRest("gap_dry_run?id=eq.1", { method: "PATCH", body: JSON.stringify({ note: "changed" }), prefer: "tx=rollback" });
+    assert.equal(update.status, 204);
+    const remove = await serviceRest("gap_dry_run?id=eq.1", { method: "DELETE", prefer: "tx=rollback" });
+    assert.equal(remove.status, 204);
+    const call = await serviceRest("rpc/gap_dry_run_add", { method: "POST", body: JSON.stringify({ n: 3 }), prefer: "tx=rollback" });
+    assert.deepEqual([call.status, await call.json()], [200, 3]);
+    // supabase-js' .rollback() sends the same preference.
+    const { data, error } = await client(env.serviceRoleKey).from("gap_dry_run" as never).insert({ id: 4, note: "js" } as never).select().rollback();
+    assert.equal(error, null);
+    assert.deepEqual(data, [{ id: 4, note: "js" }]);
+    assert.deepEqual(await rows(), [{ id: 1, note: "kept" }]);
+    // Without it, or with tx=commit, the write stays.
+    const commit = await serviceRest("gap_dry_run", { method: "POST", body: JSON.stringify({ id: 5, note: "real" }), prefer: "tx=commit" });
+    assert.equal(commit.status, 201);
+    assert.deepEqual(await rows(), [{ id: 1, note: "kept" }, { id: 5, note: "real" }]);
+  } finally {
+    await sql.unsafe("drop function public.gap_dry_run_add(int); drop table public.gap_dry_run;");
+    await sql`notify pgrst, 'reload schema'`;
+  }
+});
