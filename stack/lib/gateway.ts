@@ -152,7 +152,7 @@ export function createGateway(parts: GatewayParts): http.Server {
     const url = `http://127.0.0.1:${instance.apiPort}${req.url}`;
     const hasBody = body.length > 0 && req.method !== "GET" && req.method !== "HEAD";
     const request = new Request(url, { method: req.method, headers: webHeaders(req.headers), body: hasBody ? new Uint8Array(body) : undefined });
-    const response = await lite.app.fetch(request, { peerAddress: req.socket.remoteAddress ?? null });
+    const response = await lite.fetch(request, req.socket.remoteAddress ?? null, path.startsWith("/rest/"));
     // Lite decides who may read the OpenAPI description (the secret key only, as on Supabase);
     // the document itself comes from the catalog (openapi.ts).
     const openApi = req.method === "GET" && /^\/rest\/v1\/?$/.test(path) && response.status === 200;

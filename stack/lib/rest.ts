@@ -1,6 +1,7 @@
 import type http from "node:http";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { isUtf8 } from "node:buffer";
-import { App, type ConnectionContextOptions, type FunctionInfo, type ResolvedKey } from "@supabase/lite";
+import { App, type AnyAST, type ConnectionContextOptions, type FunctionInfo, type IntrospectResult, type ResolvedKey } from "@supabase/lite";
 import { createPostgresConnection, type PostgresConnection } from "@supabase/lite/postgres";
 import { sql, type Kysely } from "kysely";
 import postgres from "postgres";
@@ -30,8 +31,8 @@ import { API_ROLES, signedJwtCache, unexpired, type JwtClaims, type SignedJwt } 
  *    one built from the catalog (openapi.ts).
  * 8. Lite writes a json/jsonb RPC argument that is an object or array as JSON text, and its
  *    postgres driver then encodes that text again: the function would get a JSON string, not
- *    the array. Text goes to Postgres as it is here, anything else is encoded once. One case
- *    still differs: an argument that is itself a JSON string is read as JSON text.
+ *    the array. Text goes to Postgres as it is here, anything else is encoded once (a JSON
+ *    string argument is marked first: gap 12).
  * 9. Lite returns a `numeric` that is not already in a number's shortest form as a string
  *    ("4.0", "1.50"), floats' NaN and infinities as null, and `bytea` as a byte array object.
  *    PostgREST writes values with Postgres' to_json: numbers as JSON numbers, NaN and the
@@ -42,6 +43,19 @@ import { API_ROLES, signedJwtCache, unexpired, type JwtClaims, type SignedJwt } 
  *    connection is the superuser's). PostgREST connects as `authenticator`, which may become only
  *    anon, authenticated and service_role: any other role that exists is Postgres' 42501
  *    "permission denied to set role" (403), one that does not is 22023 (401), before any query.
+ * 11. Lite's schema cache holds every schema, and it matches tables by name alone in places: a
+ *    `*` inside an embed took the columns of every table of that name (`messages(*)` also read
+ *    `realtime.messages`' columns), and an embedding error named whichever schema came first.
+ *    PostgREST's cache holds only the exposed schemas (`db-schemas`), so lite is given only
+ *    those: their tables, views, columns, keys and functions.
+ * 12. Lite reads a string given for a json/jsonb column as JSON text (`"{\"a\":1}"` was stored as
+ *    an object, `""` and `"plain"` were refused), and, with gap 8's driver, a string given for a
+ *    json/jsonb RPC argument too; a boolean for a jsonb column was refused. PostgREST stores the
+ *    JSON it is given. Such values are marked once lite has parsed the request
+ *    (`keepJsonValues`) and written as JSON.
+ * 13. Lite answers `Prefer: tx=rollback` as applied but commits. Supabase lets a request ask for
+ *    a rollback (`.rollback()` in supabase-js; PostgREST's `db-tx-end = commit-allow-override`):
+ *    such a request runs as lite's forced rollback.
  *
  * Speed, with the same behaviour:
  *
@@ -291,12 +305,60 @@ function toJson(value: unknown): string {
     return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? Number.parseInt(v.toString(), 10) : v));
   }
 }
+/**
+ * Gap 12: a value given for a json/jsonb column or argument. Lite passes it through as a value
+ * (or, for an argument, encodes it with JSON.stringify, which writes the value), and the driver
+ * encodes it once: a string as the JSON string it is, a boolean as JSON (not as a Postgres
+ * boolean, which a jsonb column refuses).
+ */
+export class JsonValue {
+  constructor(readonly value: unknown) {}
+  toJSON(): unknown {
+    return this.value;
+  }
+}
+
+const isJsonType = (type: string | undefined): boolean => /^jsonb?$/i.test((type ?? "").trim());
+const marked = (v: unknown): unknown => (v === null || v === undefined ? v : new JsonValue(v));
+
+/**
+ * Gap 12: marks the values a request gives for json/jsonb columns (insert, update, upsert) and
+ * for a POST RPC call's json/jsonb arguments, so they are written as the JSON they are.
+ */
+export function keepJsonValues(ast: AnyAST, schema: IntrospectResult): AnyAST {
+  const a = ast as { type?: string; schema?: string; from?: string; values?: unknown; function?: string; args?: unknown; httpMethod?: string };
+  const ns = a.schema ?? "public";
+  if (["insert", "update", "upsert", "put"].includes(a.type ?? "") && a.from && a.values && typeof a.values === "object") {
+    const json = schema.columns.filter((c) => c.table === a.from && (c.schema ?? "public") === ns && isJsonType(c.pg_type ?? c.type)).map((c) => c.name);
+    if (!json.length) return ast;
+    const row = (r: unknown): unknown => {
+      if (!r || typeof r !== "object" || Array.isArray(r)) return r;
+      const out: Record<string, unknown> = { ...(r as Record<string, unknown>) };
+      for (const name of json) if (name in out) out[name] = marked(out[name]);
+      return out;
+    };
+    return { ...a, values: Array.isArray(a.values) ? a.values.map(row) : row(a.values) } as AnyAST;
+  }
+  if (a.type === "rpc" && a.httpMethod === "POST" && a.function && a.args && typeof a.args === "object" && !Array.isArray(a.args)) {
+    const candidates = (schema.functions ?? []).filter((f) => f.schema === ns && f.name === a.function);
+    const args = { ...(a.args as Record<string, unknown>) };
+    for (const name of Object.keys(args)) {
+      const types = candidates.filter((f) => f.arg_names.includes(name)).map((f) => f.arg_types[f.arg_names.indexOf(name)]);
+      if (types.length && types.every(isJsonType)) args[name] = marked(args[name]);
+    }
+    return { ...a, args } as AnyAST;
+  }
+  return ast;
+}
+
 /** Gap 8: JSON text as it is, any other value encoded. */
 const jsonOnce = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 
 export interface LiteApi {
   app: App<any>;
   connection: PostgresConnection;
+  /** Lite's answer to a request, with a REST request's `Prefer: tx=rollback` honoured (gap 13). */
+  fetch(request: Request, peerAddress: string | null, rest: boolean): Promise<Response>;
   /** Gap 10: PostgREST's refusal of a token naming a role other than the API's, or null. */
   roleRefusal(h: http.IncomingHttpHeaders): Promise<RestAnswer | null>;
   /** The fast path for RPC calls (see above): the answer, or null when lite must answer. */
@@ -308,6 +370,45 @@ export interface LiteApi {
   listenForSchemaReloads(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The schemas the API serves, as `db-schemas` (Supabase's `[api] schemas`). */
+export const EXPOSED_SCHEMAS: readonly string[] = ["public", "graphql_public"];
+
+/**
+ * Gap 11: the schema cache as PostgREST holds it, with only the exposed schemas' objects.
+ * Types stay whole (a column may be of an extension's type). A foreign key to a table of
+ * another schema (`auth.users`) is left out: lite knows it only by the table's name.
+ */
+export function exposedIntrospection(all: IntrospectResult, schemas: readonly string[] = EXPOSED_SCHEMAS): IntrospectResult {
+  const exposed = new Set(schemas);
+  const inExposed = <T>(items: T[] | undefined): T[] | undefined => items?.filter((x) => exposed.has((x as { schema?: string }).schema ?? ""));
+  const elsewhere = /REFERENCES ("?)([^".(]+)\1\./;
+  return {
+    ...all,
+    tables: inExposed(all.tables)!,
+    columns: inExposed(all.columns)!,
+    views: inExposed(all.views)!,
+    indexes: inExposed(all.indexes),
+    primary_keys: inExposed(all.primary_keys),
+    unique_constraints: inExposed(all.unique_constraints),
+    check_constraints: inExposed(all.check_constraints),
+    comments: inExposed(all.comments),
+    functions: inExposed(all.functions),
+    foreign_keys: inExposed(all.foreign_keys)?.filter((fk) => {
+      const ref = elsewhere.exec((fk as { fk_def?: string }).fk_def ?? "")?.[2];
+      return ref === undefined || exposed.has(ref);
+    }),
+  } as IntrospectResult;
+}
+
+/** Gap 13: whether a request's Prefer header asks for a rollback (the first `tx` wins, as in lite). */
+export function wantsRollback(prefer: string | undefined): boolean {
+  const tx = (prefer ?? "").split(",").map((t) => t.trim()).find((t) => t.startsWith("tx="));
+  return tx === "tx=rollback";
+}
+
+/** The REST request being served asked for a rollback (set by `fetch` below). */
+const rollbackRequested = new AsyncLocalStorage<boolean>();
 
 /** Lite's connection to the database, with the gaps and speed-ups above that live in it. */
 export function createLiteConnection(url: string): PostgresConnection {
@@ -336,6 +437,22 @@ export function createLiteConnection(url: string): PostgresConnection {
   // Gap 6: PostgREST's statuses for the database errors lite does not map.
   connection.normalizeDbError = asPostgrestError;
   contextInOneStatement(connection);
+  // Gap 11: only the exposed schemas, filtered once per schema cache.
+  const introspect = connection.introspect.bind(connection);
+  const exposedOf = new WeakMap<IntrospectResult, IntrospectResult>();
+  connection.introspect = async (options) => {
+    const all = await introspect(options);
+    let exposed = exposedOf.get(all);
+    if (!exposed) exposedOf.set(all, (exposed = exposedIntrospection(all)));
+    return exposed;
+  };
+  // Gap 12: JSON values written as the JSON they are.
+  const onAst = connection.onPostgrestAST.bind(connection);
+  connection.onPostgrestAST = async (ast) => keepJsonValues(await onAst(ast), await connection.introspect({ useCache: true }));
+  // Gap 13: a request that asked for a rollback runs as lite's forced rollback.
+  const withContext = connection.withContext.bind(connection);
+  connection.withContext = (vars, fn, opts) =>
+    withContext(vars, fn, rollbackRequested.getStore() && !opts?.transaction ? { ...opts, forceRollback: true } : opts);
   return connection;
 }
 
@@ -355,7 +472,7 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
 
   const app = new App({
     connection,
-    api: { schemas: ["public", "graphql_public"] },
+    api: { schemas: [...EXPOSED_SCHEMAS] },
     auth: {
       enabled: true,
       jwt_secret: keys.jwtSecret,
@@ -443,9 +560,13 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
     });
   }
 
+  const fetch = (request: Request, peerAddress: string | null, rest: boolean): Promise<Response> =>
+    rollbackRequested.run(rest && wantsRollback(request.headers.get("prefer") ?? undefined), () => app.fetch(request, { peerAddress }));
+
   return {
     app,
     connection,
+    fetch,
     roleRefusal,
     rpc,
     listenForSchemaReloads,

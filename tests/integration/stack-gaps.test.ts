@@ -136,10 +136,10 @@ test("gap 8: an array given for a jsonb RPC argument reaches the function as an 
 });
 
 /** Waits until REST serves `path` (the stack reloads its schema cache on NOTIFY pgrst). */
-async function servedAfterReload(path: string): Promise<void> {
+async function servedAfterReload(path: string, key = env.anonKey): Promise<void> {
   await sql`notify pgrst, 'reload schema'`;
   for (let i = 0; i < 100; i++) {
-    const res = await fetch(`${env.apiUrl}/rest/v1/${path}`, { headers: { apikey: env.anonKey } });
+    const res = await fetch(`${env.apiUrl}/rest/v1/${path}`, { headers: { apikey: key } });
     if (res.status === 200) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -316,5 +316,110 @@ test("gap 10: a webhook's params reach the URL percent-encoded, as pg_net sends 
     assert.equal(received[1]!.url, "/post?x=1&q=a%20b%2Bc");
   } finally {
     await new Promise<void>((r) => receiver.close(() => r()));
+  }
+});
+
+/** A request to REST with the service role key. */
+function serviceRest(path: string, init: RequestInit & { prefer?: string } = {}): Promise<Response> {
+  const headers: Record<string, string> = { apikey: env.serviceRoleKey, "content-type": "application/json" };
+  if (init.prefer) headers.prefer = init.prefer;
+  return fetch(`${env.apiUrl}/rest/v1/${path}`, { ...init, headers });
+}
+
+test("gap 11: a `*` embed reads the exposed schema's table, not a same-named one elsewhere", async () => {
+  // public.messages shares its name with realtime.messages, which has a `topic` column.
+  const res = await serviceRest("conversations?select=*,messages(*)&limit=1");
+  assert.equal(res.status, 200, await res.clone().text());
+  // A table of the same name in an unexposed schema, with columns the public one lacks.
+  await sql.unsafe(`
+    create table public.gap_rooms (id int primary key);
+    create table public.gap_notes (id int primary key, room_id int references public.gap_rooms, body text);
+    create table private.gap_notes (id int primary key, hidden text);
+    grant select on public.gap_rooms, public.gap_notes to service_role;
+    insert into public.gap_rooms values (1);
+    insert into public.gap_notes values (1, 1, 'hello');`);
+  try {
+    await servedAfterReload("gap_rooms?select=id", env.serviceRoleKey);
+    const embedded = await serviceRest("gap_rooms?select=*,gap_notes(*)");
+    assert.equal(embedded.status, 200, await embedded.clone().text());
+    assert.deepEqual(await embedded.json(), [{ id: 1, gap_notes: [{ id: 1, room_id: 1, body: "hello" }] }]);
+    // An embedding error names the schema searched, as PostgREST's does.
+    const missing = await serviceRest("gap_rooms?select=*,nothing_here(*)");
+    assert.equal(missing.status, 400);
+    assert.deepEqual(await missing.json(), {
+      code: "PGRST200",
+      details: "Searched for a foreign key relationship between 'gap_rooms' and 'nothing_here' in the schema 'public', but no matches were found.",
+      hint: null,
+      message: "Could not find a relationship between 'gap_rooms' and 'nothing_here' in the schema cache",
+    });
+  } finally {
+    await sql.unsafe("drop table public.gap_notes, private.gap_notes, public.gap_rooms");
+    await sql`notify pgrst, 'reload schema'`;
+  }
+});
+
+test("gap 12: a JSON string written to a json/jsonb column or argument stays a string", async () => {
+  await sql.unsafe(`
+    create table public.gap_json (id int primary key, jb jsonb, j json);
+    grant select, insert, update on public.gap_json to service_role;
+    create function public.gap_json_kind(value jsonb) returns text language sql as 'select jsonb_typeof(value) || '' '' || value::text';
+    grant execute on function public.gap_json_kind(jsonb) to service_role;`);
+  try {
+    await servedAfterReload("gap_json?select=id", env.serviceRoleKey);
+    const values: unknown[] = ['{"a":1}', "", "plain", { a: 1 }, [1, "x"], 5, true, null];
+    const insert = await serviceRest("gap_json", { method: "POST", body: JSON.stringify(values.map((v, id) => ({ id, jb: v, j: v }))), prefer: "return=representation" });
+    assert.equal(insert.status, 201, await insert.clone().text());
+    const stored = await sql`select id, jb, j, jsonb_typeof(jb) as t from public.gap_json order by id`;
+    assert.deepEqual(stored.map((r) => r.t), ["string", "string", "string", "object", "array", "number", "boolean", null]);
+    const read = (await (await serviceRest("gap_json?order=id")).json()) as Array<{ jb: unknown; j: unknown }>;
+    assert.deepEqual(read.map((r) => r.jb), values);
+    assert.deepEqual(read.map((r) => r.j), values);
+    const patch = await serviceRest("gap_json?id=eq.3", { method: "PATCH", body: JSON.stringify({ jb: "[1]" }), prefer: "return=representation" });
+    assert.deepEqual(await patch.json(), [{ id: 3, jb: "[1]", j: { a: 1 } }]);
+    // An RPC argument: a string is a JSON string; an object or array stays one (gap 8).
+    const kinds: string[] = [];
+    for (const value of ['{"a":1}', "", { a: [1] }, [1, 2], 5]) {
+      const res = await serviceRest("rpc/gap_json_kind", { method: "POST", body: JSON.stringify({ value }) });
+      kinds.push((await res.json()) as string);
+    }
+    assert.deepEqual(kinds, ['string "{\\"a\\":1}"', 'string ""', 'object {"a": [1]}', "array [1, 2]", "number 5"]);
+  } finally {
+    await sql.unsafe("drop function public.gap_json_kind(jsonb); drop table public.gap_json;");
+    await sql`notify pgrst, 'reload schema'`;
+  }
+});
+
+test("gap 13: Prefer: tx=rollback answers as committed would and changes nothing", async () => {
+  await sql.unsafe(`
+    create table public.gap_dry_run (id int primary key, note text);
+    grant select, insert, update, delete on public.gap_dry_run to service_role;
+    insert into public.gap_dry_run values (1, 'kept');
+    create function public.gap_dry_run_add(n int) returns int language sql as 'insert into public.gap_dry_run values (n, ''rpc'') returning id';
+    grant execute on function public.gap_dry_run_add(int) to service_role;`);
+  try {
+    await servedAfterReload("gap_dry_run?select=id", env.serviceRoleKey);
+    const rows = async () => (await sql`select id, note from public.gap_dry_run order by id`).map((r) => ({ ...r }));
+    const insert = await serviceRest("gap_dry_run", { method: "POST", body: JSON.stringify({ id: 2, note: "dry" }), prefer: "return=representation, tx=rollback" });
+    assert.equal(insert.status, 201);
+    assert.match(insert.headers.get("preference-applied") ?? "", /tx=rollback/);
+    assert.deepEqual(await insert.json(), [{ id: 2, note: "dry" }]);
+    const update = await serviceRest("gap_dry_run?id=eq.1", { method: "PATCH", body: JSON.stringify({ note: "changed" }), prefer: "tx=rollback" });
+    assert.equal(update.status, 204);
+    const remove = await serviceRest("gap_dry_run?id=eq.1", { method: "DELETE", prefer: "tx=rollback" });
+    assert.equal(remove.status, 204);
+    const call = await serviceRest("rpc/gap_dry_run_add", { method: "POST", body: JSON.stringify({ n: 3 }), prefer: "tx=rollback" });
+    assert.deepEqual([call.status, await call.json()], [200, 3]);
+    // supabase-js' .rollback() sends the same preference.
+    const { data, error } = await client(env.serviceRoleKey).from("gap_dry_run" as never).insert({ id: 4, note: "js" } as never).select().rollback();
+    assert.equal(error, null);
+    assert.deepEqual(data, [{ id: 4, note: "js" }]);
+    assert.deepEqual(await rows(), [{ id: 1, note: "kept" }]);
+    // Without it, or with tx=commit, the write stays.
+    const commit = await serviceRest("gap_dry_run", { method: "POST", body: JSON.stringify({ id: 5, note: "real" }), prefer: "tx=commit" });
+    assert.equal(commit.status, 201);
+    assert.deepEqual(await rows(), [{ id: 1, note: "kept" }, { id: 5, note: "real" }]);
+  } finally {
+    await sql.unsafe("drop function public.gap_dry_run_add(int); drop table public.gap_dry_run;");
+    await sql`notify pgrst, 'reload schema'`;
   }
 });
