@@ -15,6 +15,7 @@ import {
   NAME_PREFIXES,
   NAME_SUFFIXES,
   OPENING_HOURS,
+  REVIEW_COMMENTS,
   STORE_DESCRIPTIONS,
   SURNAMES,
   SUSPENSION_REASONS,
@@ -32,6 +33,8 @@ export const CITY_EMAIL_DOMAIN = "city.example";
 /** Up to this many shops each carries its full share of the catalogue; bigger cities a sample. */
 export const FULL_CATALOGUE_UP_TO = 5000;
 export const LARGE_CITY_PRODUCTS_PER_STORE = 8;
+/** Shops past this many get no seeded reviews (and so no rating): big cities stay quick to load. */
+export const REVIEWED_STORES_UP_TO = 5000;
 
 export interface CityOptions {
   seed: number;
@@ -69,8 +72,24 @@ export interface Store {
   status: Enums["store_status"];
   statusReason: string | null;
   approvedAt: Date | null;
-  rating: number | null;
-  ratingCount: number;
+}
+
+/**
+ * A delivered order of a city customer with its review: the store's rating comes from these, as
+ * the database keeps it. The order's item is the store's first product, chosen when loading.
+ */
+export interface SeededReview {
+  orderId: string;
+  storeId: string;
+  customerId: string;
+  riderId: string;
+  deliveryAddress: string;
+  lat: number;
+  lng: number;
+  deliveredAt: Date;
+  storeStars: number;
+  riderStars: number;
+  comment: string | null;
 }
 
 export interface RiderProfile {
@@ -100,6 +119,7 @@ export interface City {
   accounts: Account[];
   stores: Store[];
   riders: RiderProfile[];
+  reviews: SeededReview[];
   /** Generated on demand (millions of rows in a large city), always in the same order. */
   products: () => Generator<Product>;
   productCount: number;
@@ -110,7 +130,14 @@ export interface City {
  * key index instead of splitting pages all over it. Layout: seed, row kind, version 8 (custom),
  * row number, then random bits.
  */
-const KIND = { account: 1, store: 2, product: 3 } as const;
+const KIND = { account: 1, store: 2, product: 3, order: 4 } as const;
+
+/**
+ * Whether an order id (as text, in SQL) is one a seed made: version 8 with the order kind. Orders
+ * placed in the app have random (version 4) ids, so a new seed can tell the city's history from
+ * real orders.
+ */
+export const SEEDED_ORDER_ID_PATTERN = `^[0-9a-f]{8}-${KIND.order.toString(16).padStart(4, "0")}-8`;
 function cityId(seed: number, kind: number, n: number, rng: Random): string {
   const s = (seed >>> 0).toString(16).padStart(8, "0");
   const i = n.toString(16).padStart(10, "0");
@@ -159,6 +186,8 @@ export function generateCity(opts: CityOptions): City {
   const demoLocality = LOCALITIES.find((l) => l.name === DEMO_LOCALITY)!;
   const accounts: Account[] = [];
   const stores: Store[] = [];
+  /** How good each rated shop is (its customers' mean stars) and how many reviews it has had. */
+  const quality = new Map<number, { stars: number; reviews: number }>();
 
   // After the demo shops come one chemist per neighbourhood, near its centre, open around the
   // clock and stocking all a chemist may sell, as most of Pune's neighbourhoods have: so every
@@ -210,9 +239,9 @@ export function generateCity(opts: CityOptions): City {
       status,
       statusReason: status === "suspended" ? rng.pick(SUSPENSION_REASONS) : null,
       approvedAt: status === "pending" ? null : hoursAgo(now, rng.int(24, 24 * 700)),
-      rating: rated ? Math.round(Math.min(5, Math.max(2.5, 4.2 + 0.4 * rng.normal())) * 10) / 10 : null,
-      ratingCount: rated ? rng.int(3, 900) : 0,
     });
+    // Drawn last, so that nothing else about the shop depends on it.
+    if (rated) quality.set(n, { stars: Math.min(5, Math.max(2.5, 4.2 + 0.4 * rng.normal())), reviews: rng.int(1, 6) });
   }
 
   const riders: RiderProfile[] = [];
@@ -237,6 +266,35 @@ export function generateCity(opts: CityOptions): City {
 
   const customerCount = opts.stores === 0 ? 0 : Math.max(20, Math.round(opts.stores / 4));
   for (let n = 0; n < customerCount; n++) accounts.push(account(seed, accounts.length, "customer", rng));
+
+  // Each rated shop's reviews, on delivered orders of the last 60 days, from its own stream.
+  const customers = accounts.filter((a) => a.role === "customer");
+  const reviews: SeededReview[] = [];
+  for (const [s, q] of quality) {
+    if (s >= REVIEWED_STORES_UP_TO || customers.length === 0 || riders.length === 0) break;
+    const store = stores[s]!;
+    const r = Random.derive(seed ^ 0x7a7e, s);
+    const clamp = (x: number) => Math.min(5, Math.max(1, Math.round(x)));
+    for (let k = 0; k < q.reviews; k++) {
+      const storeStars = clamp(q.stars + 0.9 * r.normal());
+      const comment = r.chance(0.4)
+        ? r.pick(REVIEW_COMMENTS[storeStars >= 4 ? "good" : storeStars === 3 ? "mixed" : "bad"])
+        : null;
+      reviews.push({
+        orderId: cityId(seed, KIND.order, reviews.length, r),
+        storeId: store.id,
+        customerId: r.pick(customers).id,
+        riderId: r.pick(riders).riderId,
+        deliveryAddress: `House ${r.int(1, 300)}, ${store.address.split(", ").slice(2).join(", ")}`,
+        lat: round6(store.lat + (r.next() - 0.5) * 0.01),
+        lng: round6(store.lng + (r.next() - 0.5) * 0.01),
+        deliveredAt: hoursAgo(now, r.int(2, 24 * 60)),
+        storeStars,
+        riderStars: clamp(4.4 + 0.8 * r.normal()),
+        comment,
+      });
+    }
+  }
 
   const perStore = opts.productsPerStore ?? (opts.stores > FULL_CATALOGUE_UP_TO ? LARGE_CITY_PRODUCTS_PER_STORE : undefined);
   // Each shop draws from its own stream, so its catalogue does not depend on the shops before it.
@@ -274,5 +332,5 @@ export function generateCity(opts: CityOptions): City {
     }
   }
 
-  return { accounts, stores, riders, products, productCount: stores.reduce((n, _, s) => n + countFor(s, stream(s)), 0) };
+  return { accounts, stores, riders, reviews, products, productCount: stores.reduce((n, _, s) => n + countFor(s, stream(s)), 0) };
 }

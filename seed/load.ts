@@ -2,13 +2,14 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type postgres from "postgres";
-import { CITY_EMAIL_DOMAIN, type City } from "./city.js";
+import { CITY_EMAIL_DOMAIN, SEEDED_ORDER_ID_PATTERN, type City } from "./city.js";
 
 export interface LoadSummary {
   accounts: number;
   stores: number;
   products: number;
   riders: number;
+  reviews: number;
   seconds: number;
 }
 
@@ -43,21 +44,29 @@ async function copy<T>(tx: postgres.TransactionSql, table: string, columns: stri
 }
 
 /**
- * Removes the previous city and its shops. Products and shops go with triggers off (a million
- * audit rows would say nothing); accounts are then deleted normally, so every table that hangs
- * off auth.users, GoTrue's own included, is cleaned by its foreign keys.
+ * Removes the previous city: its seeded orders, shops and accounts. Orders, products and shops go
+ * with triggers off (a million audit rows would say nothing; foreign keys do not cascade then, so
+ * each table is named); accounts are then deleted normally, so every table that hangs off
+ * auth.users, GoTrue's own included, is cleaned by its foreign keys.
  */
 async function removeCity(tx: postgres.TransactionSql, demoMerchantId: string | null): Promise<void> {
   await tx`create temp table seeded_stores on commit drop as
            select s.id from public.stores s join auth.users u on u.id = s.owner_id
            where u.email like ${"%@" + CITY_EMAIL_DOMAIN} or u.id = ${demoMerchantId}`;
   const [orders] = await tx`select count(*)::int as n from public.orders o
-                            where o.store_id in (select id from seeded_stores)
-                               or exists (select 1 from auth.users u where u.id in (o.customer_id, o.rider_id) and u.email like ${"%@" + CITY_EMAIL_DOMAIN})`;
+                            where (o.store_id in (select id from seeded_stores)
+                                   or exists (select 1 from auth.users u where u.id in (o.customer_id, o.rider_id) and u.email like ${"%@" + CITY_EMAIL_DOMAIN}))
+                              and o.id::text !~ ${SEEDED_ORDER_ID_PATTERN}`;
   if (orders!.n > 0) {
     throw new Error(`The seeded city has ${orders!.n} orders, which a new seed would orphan. Run npm run db:reset for a clean database first.`);
   }
   await tx`set local session_replication_role = replica`;
+  await tx`create temp table seeded_orders on commit drop as
+           select o.id from public.orders o where o.store_id in (select id from seeded_stores) and o.id::text ~ ${SEEDED_ORDER_ID_PATTERN}`;
+  for (const table of ["public.reviews", "public.order_events", "public.order_items"]) {
+    await tx.unsafe(`delete from ${table} where order_id in (select id from seeded_orders)`);
+  }
+  await tx`delete from public.orders where id in (select id from seeded_orders)`;
   await tx`delete from public.products where store_id in (select id from seeded_stores)`;
   await tx`delete from public.stores where id in (select id from seeded_stores)`;
   await tx`set local session_replication_role = origin`;
@@ -79,6 +88,52 @@ async function withIndexesRebuilt<T>(tx: postgres.TransactionSql, table: string,
   const result = await load();
   for (const i of indexes) await tx.unsafe(i.def);
   return result;
+}
+
+/**
+ * The city's delivered orders, each of one item (the store's first product) with its timeline
+ * and its review; then the shops' ratings and the riders' averages, counted by the functions the
+ * database's triggers (off here) call.
+ */
+async function loadReviews(tx: postgres.TransactionSql, city: City): Promise<number> {
+  await tx`create temp table seeded_reviews (
+             order_id uuid, store_id uuid, customer_id uuid, rider_id uuid, delivery_address text,
+             delivery_location extensions.geography, delivered_at timestamptz, store_stars smallint,
+             rider_stars smallint, comment text) on commit drop`;
+  await copy(tx, "seeded_reviews", ["order_id", "store_id", "customer_id", "rider_id", "delivery_address", "delivery_location", "delivered_at",
+    "store_stars", "rider_stars", "comment"], city.reviews, (r) => [
+    r.orderId, r.storeId, r.customerId, r.riderId, r.deliveryAddress, point(r.lat, r.lng), r.deliveredAt, r.storeStars, r.riderStars, r.comment,
+  ]);
+  // Placed 35 minutes before delivery; a store without products gets no order.
+  await tx`insert into public.orders (id, customer_id, store_id, rider_id, status, subtotal_paise, delivery_fee_paise, total_paise,
+                                      delivery_address, delivery_location, delivery_distance_m, created_at, updated_at)
+           select r.order_id, r.customer_id, r.store_id, r.rider_id, 'delivered', p.price_paise, f.fee, p.price_paise + f.fee,
+                  r.delivery_address, r.delivery_location, d.m, r.delivered_at - interval '35 minutes', r.delivered_at
+           from seeded_reviews r
+           join public.stores s on s.id = r.store_id
+           cross join lateral (select * from public.products p where p.store_id = r.store_id order by p.id limit 1) p
+           cross join lateral (select round(extensions.st_distance(s.location, r.delivery_location))::integer as m) d
+           cross join lateral (select private.delivery_fee_paise(d.m) as fee) f`;
+  await tx`insert into public.order_items (order_id, product_id, sku, product_name, unit, unit_price_paise, quantity)
+           select o.id, p.id, p.sku, p.name, p.unit, p.price_paise, 1
+           from public.orders o join seeded_reviews r on r.order_id = o.id
+           cross join lateral (select * from public.products p where p.store_id = o.store_id order by p.id limit 1) p`;
+  await tx`insert into public.order_events (order_id, status, previous_status, actor_id, created_at)
+           select o.id, e.status::public.order_status, e.previous::public.order_status,
+                  case e.actor when 'customer' then o.customer_id when 'rider' then o.rider_id else s.owner_id end,
+                  o.updated_at - e.before
+           from public.orders o join seeded_reviews r on r.order_id = o.id join public.stores s on s.id = o.store_id
+           cross join (values ('pending', null, 'customer', interval '35 minutes'), ('accepted', 'pending', 'merchant', interval '33 minutes'),
+                              ('preparing', 'accepted', 'merchant', interval '32 minutes'), ('ready', 'preparing', 'merchant', interval '22 minutes'),
+                              ('picked_up', 'ready', 'rider', interval '15 minutes'), ('delivered', 'picked_up', 'rider', interval '0 minutes'))
+             as e (status, previous, actor, before)`;
+  const reviews = await tx`insert into public.reviews (order_id, customer_id, store_id, rider_id, store_stars, rider_stars, comment, created_at)
+                           select r.order_id, r.customer_id, r.store_id, r.rider_id, r.store_stars, r.rider_stars, r.comment,
+                                  r.delivered_at + interval '20 minutes'
+                           from seeded_reviews r where exists (select 1 from public.orders o where o.id = r.order_id)`;
+  await tx`select private.refresh_store_rating(store_id) from (select distinct store_id from seeded_reviews) r`;
+  await tx`select private.refresh_rider_rating(rider_id) from (select distinct rider_id from seeded_reviews) r`;
+  return reviews.count;
 }
 
 /**
@@ -135,11 +190,11 @@ export async function loadCity(
       tx,
       "public.stores",
       ["id", "owner_id", "name", "category", "description", "phone", "address", "location", "delivery_radius_m", "opening_hours", "temporarily_closed",
-        "reopens_at", "preparation_minutes", "status", "status_reason", "approved_at", "rating", "rating_count"],
+        "reopens_at", "preparation_minutes", "status", "status_reason", "approved_at"],
       city.stores,
       (s) => [
         s.id, s.ownerId, s.name, s.category, s.description, s.phone, s.address, point(s.lat, s.lng), s.deliveryRadiusM, s.openingHours,
-        s.temporarilyClosed, s.reopensAt, s.preparationMinutes, s.status, s.statusReason, s.approvedAt, s.rating, s.ratingCount,
+        s.temporarilyClosed, s.reopensAt, s.preparationMinutes, s.status, s.statusReason, s.approvedAt,
       ],
     ));
     log(`Loading ${city.productCount} products...`);
@@ -153,10 +208,12 @@ export async function loadCity(
     // The words search learns from products (a statement trigger, off here); the city's
     // products share a few hundred distinct word lists.
     await tx`select private.add_search_words(array(select distinct w from (select distinct search_words from public.products) p cross join unnest(p.search_words) as w))`;
-    return { accounts, stores, products, riders: city.riders.length };
+    log(`Loading ${city.reviews.length} delivered orders and their reviews...`);
+    const reviews = await loadReviews(tx, city);
+    return { accounts, stores, products, riders: city.riders.length, reviews };
   });
   // Fresh statistics, so the planner picks the spatial indexes at once.
   log("Analysing...");
-  await sql`analyze public.stores, public.products, public.rider_profiles, public.profiles`;
+  await sql`analyze public.stores, public.products, public.rider_profiles, public.profiles, public.orders, public.reviews`;
   return { ...summary, seconds: (Date.now() - started) / 1000 };
 }

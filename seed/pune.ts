@@ -197,3 +197,26 @@ export const VEHICLES = [
   ["electric_scooter", 20],
   ["bicycle", 5],
 ] as const;
+
+/** What customers write when they rate an order, by how it went (most write nothing). */
+export const REVIEW_COMMENTS = {
+  good: [
+    "Fresh vegetables and quick delivery.",
+    "Bhaiya delivered in 15 minutes, very polite.",
+    "Everything as ordered, well packed.",
+    "Best kirana in the area, always has what I need.",
+    "Milk was cold and fresh. Thank you!",
+    "Good quality atta and dal, fair prices.",
+  ],
+  mixed: [
+    "Delivery was late but the items were fine.",
+    "One item was missing, rest okay.",
+    "Okay, but the tomatoes were a bit soft.",
+    "Packing could be better.",
+  ],
+  bad: [
+    "Took over an hour. Ice cream had melted.",
+    "Wrong brand sent without asking.",
+    "Items close to expiry date.",
+  ],
+} as const;

@@ -327,9 +327,9 @@ grant execute on function private.eta_minutes(integer, double precision) to anon
 -- share the name `category` with the argument.
 create type public.nearby_store as (
   id uuid, name text, category public.store_category, distance_m double precision,
-  eta_minutes integer, is_open boolean, rating numeric
+  eta_minutes integer, is_open boolean, rating numeric, rating_count integer
 );
-comment on type public.nearby_store is 'A store found by nearby_stores: distance in metres, ETA in minutes, open now or not.';
+comment on type public.nearby_store is 'A store found by nearby_stores: distance in metres, ETA in minutes, open now or not, its rating (null until rated) and how many reviews it is made of.';
 
 -- The discovery queries run as security definer, from private: PostGIS operators are not
 -- leakproof, so under row-level security PostgreSQL applies the policies first and cannot use
@@ -368,7 +368,7 @@ declare
   -- sorting them. Distances are on the sphere, as the index measures them, so order and
   -- distance_m agree.
   nearest cursor for
-    select s.id, s.name, s.category, s.rating, s.preparation_minutes, s.delivery_radius_m,
+    select s.id, s.name, s.category, s.rating, s.rating_count, s.preparation_minutes, s.delivery_radius_m,
            extensions.st_distance(s.location, here, false) as distance_m, public.is_open(s) as is_open
     from public.stores s
     where s.status = 'approved'
@@ -391,7 +391,8 @@ begin
       or (find_nearby_stores.category is not null and store.category <> find_nearby_stores.category)
       or (open_now and not store.is_open);
     return next (store.id, store.name, store.category, store.distance_m,
-                 private.eta_minutes(store.preparation_minutes, store.distance_m), store.is_open, store.rating)::public.nearby_store;
+                 private.eta_minutes(store.preparation_minutes, store.distance_m), store.is_open, store.rating,
+                 store.rating_count)::public.nearby_store;
     found := found + 1;
     exit when found = max_results;
   end loop;
@@ -443,7 +444,8 @@ create function private.find_products(
   query text, lat double precision, lng double precision, radius_m integer, max_results integer
 ) returns table (
   product_id uuid, product_name text, price_paise integer, in_stock boolean,
-  store_id uuid, store_name text, distance_m double precision, rank real
+  store_id uuid, store_name text, distance_m double precision, rank real,
+  store_rating numeric, store_rating_count integer
 )
 language plpgsql stable security definer
 set search_path = ''
@@ -475,7 +477,8 @@ begin
   select p.id, p.name, p.price_paise, true, sh.id, sh.name, sh.distance_m,
          (r.relevance
           * (0.85 + 0.15 * shape.value)
-          * (1 - 0.1 * sh.distance_m / greatest(radius_m, 1)))::real
+          * (1 - 0.1 * sh.distance_m / greatest(radius_m, 1)))::real,
+         sh.rating, sh.rating_count
   from private.find_nearby_stores(lat, lng, radius_m, private.search_store_limit(), null, true) sh
   cross join wanted
   join public.products p
@@ -514,7 +517,8 @@ create function public.search_products(
   max_results integer default 20
 ) returns table (
   product_id uuid, product_name text, price_paise integer, in_stock boolean,
-  store_id uuid, store_name text, distance_m double precision, rank real
+  store_id uuid, store_name text, distance_m double precision, rank real,
+  store_rating numeric, store_rating_count integer
 )
 language sql stable
 set search_path = ''
@@ -522,6 +526,6 @@ as $$
   select * from private.find_products(query, lat, lng, radius_m, max_results)
 $$;
 comment on function public.search_products(text, double precision, double precision, integer, integer) is
-  'In-stock products of the 50 nearest open stores that deliver to (lat, lng) within radius_m, matching every word of the query (exactly, as the start of a word, through a synonym or misspelt), best match first: name matches before misspellings before description matches, each by how well the name fits and by distance.';
+  'In-stock products of the 50 nearest open stores that deliver to (lat, lng) within radius_m, matching every word of the query (exactly, as the start of a word, through a synonym or misspelt), best match first: name matches before misspellings before description matches, each by how well the name fits and by distance. Each row carries its store''s rating and review count.';
 revoke execute on function public.search_products(text, double precision, double precision, integer, integer) from public;
 grant execute on function public.search_products(text, double precision, double precision, integer, integer) to anon, authenticated, service_role;

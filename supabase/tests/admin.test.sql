@@ -116,12 +116,13 @@ select has_schema('admin', 'the admin schema exists');
 select views_are(
   'admin',
   array['store_applications', 'stores', 'accounts', 'orders', 'stuck_orders', 'active_riders',
-        'orders_per_hour', 'failed_jobs', 'system_activity', 'audit_trail'],
+        'orders_per_hour', 'failed_jobs', 'system_activity', 'audit_trail', 'reviews'],
   'the admin schema has exactly the expected views'
 );
 select functions_are(
   'admin',
-  array['approve_store', 'suspend_store', 'reinstate_store', 'suspend_account', 'reinstate_account', 'set_account_role'],
+  array['approve_store', 'suspend_store', 'reinstate_store', 'suspend_account', 'reinstate_account', 'set_account_role',
+        'hide_review_comment'],
   'the admin schema has exactly the expected functions'
 );
 select ok(

@@ -65,7 +65,7 @@ async function snapshot(): Promise<string> {
            (select count(*) from public.order_events) as events, (select count(*) from public.messages) as messages,
            (select count(*) from public.notifications where read_at is null) as unread,
            (select count(*) from public.push_subscriptions) as devices, (select count(*) from public.push_preferences) as preferences,
-           (select count(*) from public.stores) as stores, (select sum(stock) from public.products) as stock,
+           (select count(*) from public.stores) as stores, (select count(*) from public.reviews) as reviews, (select sum(stock) from public.products) as stock,
            (select count(*) from auth.users) as users, (select md5(string_agg(to_jsonb(p)::text, '' order by id)) from public.profiles p) as profiles,
            (select md5(string_agg(to_jsonb(r)::text, '' order by rider_id)) from public.rider_profiles r) as riders`;
   return JSON.stringify(row);

@@ -55,7 +55,7 @@ test("nearby_stores answers a visitor with the contract's columns", async () => 
   assert.equal(error, null);
   const mine = data!.find((s) => s.id === storeId);
   assert.ok(mine, "the open store 80 m away is listed");
-  assert.deepEqual(Object.keys(mine).sort(), ["category", "distance_m", "eta_minutes", "id", "is_open", "name", "rating"]);
+  assert.deepEqual(Object.keys(mine).sort(), ["category", "distance_m", "eta_minutes", "id", "is_open", "name", "rating", "rating_count"]);
   assert.equal(mine.is_open, true);
   const distance = mine.distance_m ?? Number.NaN;
   assert.ok(distance > 50 && distance < 120, `distance ${distance}`);
@@ -66,7 +66,7 @@ test("search_products finds a misspelt product over REST with the contract's col
   assert.equal(error, null);
   const hit = data!.find((p) => p.store_id === storeId);
   assert.ok(hit, "tometo finds the Tomato Hybrid");
-  assert.deepEqual(Object.keys(hit).sort(), ["distance_m", "in_stock", "price_paise", "product_id", "product_name", "rank", "store_id", "store_name"]);
+  assert.deepEqual(Object.keys(hit).sort(), ["distance_m", "in_stock", "price_paise", "product_id", "product_name", "rank", "store_id", "store_name", "store_rating", "store_rating_count"]);
   assert.equal(hit.product_name, "Tomato Hybrid");
   assert.equal(hit.in_stock, true);
 });

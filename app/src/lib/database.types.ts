@@ -600,6 +600,75 @@ export type Database = {
           },
         ];
       };
+      reviews: {
+        Row: {
+          comment: string | null;
+          comment_hidden_at: string | null;
+          created_at: string;
+          customer_id: string;
+          id: string;
+          order_id: string;
+          rider_id: string | null;
+          rider_stars: number | null;
+          store_id: string;
+          store_stars: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          comment?: string | null;
+          comment_hidden_at?: string | null;
+          created_at?: string;
+          customer_id: string;
+          id?: string;
+          order_id: string;
+          rider_id?: string | null;
+          rider_stars?: number | null;
+          store_id: string;
+          store_stars: number;
+        };
+        Update: {
+          comment?: string | null;
+          comment_hidden_at?: string | null;
+          created_at?: string;
+          customer_id?: string;
+          id?: string;
+          order_id?: string;
+          rider_id?: string | null;
+          rider_stars?: number | null;
+          store_id?: string;
+          store_stars?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "reviews_customer_id_fkey";
+            columns: ["customer_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "reviews_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: true;
+            referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "reviews_rider_id_fkey";
+            columns: ["rider_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "reviews_store_id_fkey";
+            columns: ["store_id"];
+            isOneToOne: false;
+            referencedRelation: "stores";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       rider_locations: {
         Row: {
           id: number;
@@ -646,6 +715,8 @@ export type Database = {
           is_available: boolean;
           last_seen_at: string | null;
           location: unknown;
+          rating: number | null;
+          rating_count: number;
           rider_id: string;
           updated_at: string;
           vehicle: Database["public"]["Enums"]["vehicle_type"];
@@ -657,6 +728,8 @@ export type Database = {
           is_available?: boolean;
           last_seen_at?: string | null;
           location?: unknown;
+          rating?: number | null;
+          rating_count?: number;
           rider_id: string;
           updated_at?: string;
           vehicle?: Database["public"]["Enums"]["vehicle_type"];
@@ -667,6 +740,8 @@ export type Database = {
           is_available?: boolean;
           last_seen_at?: string | null;
           location?: unknown;
+          rating?: number | null;
+          rating_count?: number;
           rider_id?: string;
           updated_at?: string;
           vehicle?: Database["public"]["Enums"]["vehicle_type"];
@@ -965,6 +1040,27 @@ export type Database = {
         Args: { items: Json; lat: number; lng: number; store_id: string };
         Returns: Json;
       };
+      rate_order: {
+        Args: { comment?: string; order_id: string; rider_stars?: number; store_stars: number };
+        Returns: {
+          comment: string | null;
+          comment_hidden_at: string | null;
+          created_at: string;
+          customer_id: string;
+          id: string;
+          order_id: string;
+          rider_id: string | null;
+          rider_stars: number | null;
+          store_id: string;
+          store_stars: number;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "reviews";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       ready_jobs: {
         Args: { max_results?: number };
         Returns: {
@@ -1067,6 +1163,8 @@ export type Database = {
           rank: number;
           store_id: string;
           store_name: string;
+          store_rating: number;
+          store_rating_count: number;
         }[];
       };
       send_message: {
@@ -1195,6 +1293,7 @@ export type Database = {
         eta_minutes: number | null;
         is_open: boolean | null;
         rating: number | null;
+        rating_count: number | null;
       };
     };
   };

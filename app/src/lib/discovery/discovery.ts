@@ -41,7 +41,7 @@ export const searchProductsInput = z.object({
 export type SearchProductsInput = z.input<typeof searchProductsInput>;
 
 // nearby_store is a composite type, so the generated type makes every field nullable; the
-// function fills them all but rating (a store nobody has rated yet).
+// function fills them all but rating (a store nobody has rated yet, with a rating_count of 0).
 const nearbyStore = z.object({
   id: z.string(),
   name: z.string(),
@@ -50,6 +50,7 @@ const nearbyStore = z.object({
   eta_minutes: z.number(),
   is_open: z.boolean(),
   rating: z.number().nullable(),
+  rating_count: z.number(),
 });
 export type NearbyStore = z.infer<typeof nearbyStore>;
 
@@ -62,7 +63,11 @@ const productHit = z.object({
   store_name: z.string(),
   distance_m: z.number(),
   rank: z.number(),
-}) satisfies z.ZodType<Functions["search_products"]["Returns"][number]>;
+  store_rating: z.number().nullable(),
+  store_rating_count: z.number(),
+  // The generated type makes every column of a `returns table` not null; a store nobody rated
+  // has no rating.
+}) satisfies z.ZodType<Omit<Functions["search_products"]["Returns"][number], "store_rating"> & { store_rating: number | null }>;
 export type ProductHit = z.infer<typeof productHit>;
 
 /**
