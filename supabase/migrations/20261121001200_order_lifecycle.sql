@@ -1,6 +1,8 @@
 -- The order state machine, enforced here for every caller: which role may move an order from
 -- which status to which, one order_events row per change, stock released when an order will not
--- be fulfilled, and the merchant's acceptance with unavailable items removed or substituted.
+-- be fulfilled, the merchant's acceptance with unavailable items removed or substituted, and a
+-- customer's request to cancel an order the store has accepted, which the store agrees to or
+-- declines.
 
 -- Every legal change and who may make it. `system` is the scheduled expiry.
 create function private.transition_allowed(from_status public.order_status, to_status public.order_status, actor text)
@@ -18,6 +20,7 @@ as $$
       ('preparing', 'ready', 'merchant'),
       ('accepted', 'cancelled', 'merchant'), ('accepted', 'cancelled', 'admin'),
       ('preparing', 'cancelled', 'merchant'), ('preparing', 'cancelled', 'admin'),
+      ('ready', 'cancelled', 'merchant'), ('ready', 'cancelled', 'admin'),
       ('ready', 'picked_up', 'rider'),
       ('picked_up', 'delivered', 'rider')
     ) as t (from_status, to_status, actor)
@@ -271,3 +274,168 @@ $$;
 comment on function public.update_order_status(uuid, public.order_status, text) is 'Moves an order on by role and state: the customer cancels while pending; the merchant marks preparing and ready or cancels (with a reason) before pickup; the current rider marks picked_up; an admin cancels before pickup. Anything else is refused with 409 invalid_transition.';
 revoke execute on function public.update_order_status(uuid, public.order_status, text) from public, anon;
 grant execute on function public.update_order_status(uuid, public.order_status, text) to authenticated, service_role;
+
+
+-- Asking the store to cancel ------------------------------------------------------------------
+
+-- Once the store has accepted, the customer cannot cancel alone: they ask, with a reason, and the
+-- store agrees (the order is cancelled) or declines with a reason (the order goes on). One request
+-- per order, written only by the functions below.
+create table public.cancellation_requests (
+  order_id uuid primary key references public.orders (id) on delete cascade,
+  reason text not null constraint cancellation_requests_reason_length check (char_length(btrim(reason)) between 1 and 500),
+  requested_at timestamptz not null default now(),
+  answer text constraint cancellation_requests_answer_known check (answer in ('agreed', 'declined')),
+  answer_reason text constraint cancellation_requests_answer_reason_length check (char_length(btrim(answer_reason)) between 1 and 200),
+  answered_at timestamptz,
+  constraint cancellation_requests_answered_together check ((answer is null) = (answered_at is null)),
+  constraint cancellation_requests_declined_with_reason check ((answer = 'declined') = (answer_reason is not null))
+);
+comment on table public.cancellation_requests is 'A customer''s request to cancel an order its store has accepted, and the store''s answer: agreed (the order was cancelled) or declined with a reason. One per order; written by request_cancellation, agree_to_cancellation and decline_cancellation.';
+comment on column public.cancellation_requests.reason is 'Why the customer asks (1 to 500 characters).';
+comment on column public.cancellation_requests.answer is 'null while the store has not answered; agreed or declined.';
+comment on column public.cancellation_requests.answer_reason is 'Why the store declined (1 to 200 characters); null otherwise.';
+
+revoke all on table public.cancellation_requests from anon, authenticated;
+grant select on table public.cancellation_requests to authenticated;
+grant all on table public.cancellation_requests to service_role;
+
+alter table public.cancellation_requests enable row level security;
+
+create policy "Whoever reads an order reads its cancellation request" on public.cancellation_requests
+  for select to authenticated
+  using (exists (select 1 from public.orders o where o.id = cancellation_requests.order_id));
+
+-- The customer asks while the order is accepted, preparing or ready: before that they cancel it
+-- themselves, once the rider has it it is too late.
+create function private.request_cancellation(order_id uuid, reason text) returns public.cancellation_requests
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  o public.orders := private.order_for_change(order_id, '{customer}');
+  asked public.cancellation_requests;
+begin
+  reason := nullif(btrim(reason), '');
+  if reason is null or char_length(reason) > 500 then
+    raise exception 'the reason must be 1 to 500 characters' using errcode = '22023';
+  end if;
+  case
+    when o.status = 'pending' then
+      perform private.refuse(409, 'cancel_it_yourself', 'The store has not accepted this order yet: cancel it yourself.',
+        jsonb_build_object('order_id', o.id, 'status', o.status));
+    when o.status in ('picked_up', 'delivered') then
+      perform private.refuse(409, 'already_picked_up', 'The rider has already picked this order up: it can no longer be cancelled.',
+        jsonb_build_object('order_id', o.id, 'status', o.status));
+    when o.status not in ('accepted', 'preparing', 'ready') then
+      perform private.refuse(409, 'invalid_transition', format('This order is already %s.', o.status),
+        jsonb_build_object('order_id', o.id, 'status', o.status, 'requested', 'cancelled'));
+    else
+      null;
+  end case;
+  insert into public.cancellation_requests (order_id, reason) values (o.id, request_cancellation.reason)
+  on conflict do nothing
+  returning * into asked;
+  if not found then
+    perform private.refuse(409, 'cancellation_already_requested', 'You have already asked the store to cancel this order.',
+      jsonb_build_object('order_id', o.id));
+  end if;
+  return asked;
+end
+$$;
+comment on function private.request_cancellation(uuid, text) is 'request_cancellation for the API.';
+revoke execute on function private.request_cancellation(uuid, text) from public;
+grant execute on function private.request_cancellation(uuid, text) to authenticated, service_role;
+
+create function public.request_cancellation(order_id uuid, reason text) returns public.cancellation_requests
+language sql
+set search_path = ''
+as $$
+  select private.request_cancellation(order_id, reason)
+$$;
+comment on function public.request_cancellation(uuid, text) is 'The customer asks the store to cancel an order it has accepted (accepted, preparing or ready), with a reason of 1 to 500 characters; once per order. 409 cancel_it_yourself while pending, already_picked_up once the rider has it, cancellation_already_requested the second time.';
+revoke execute on function public.request_cancellation(uuid, text) from public, anon;
+grant execute on function public.request_cancellation(uuid, text) to authenticated, service_role;
+
+-- The store's open request on the order, locked for the answer; 409 when there is none.
+create function private.open_cancellation_request(o public.orders) returns public.cancellation_requests
+language plpgsql
+set search_path = ''
+as $$
+declare
+  asked public.cancellation_requests;
+begin
+  select * into asked from public.cancellation_requests r where r.order_id = o.id for update;
+  if not found or asked.answer is not null then
+    perform private.refuse(409, 'no_open_cancellation_request',
+      case when found then format('This request was already %s.', asked.answer) else 'The customer has not asked to cancel this order.' end,
+      jsonb_build_object('order_id', o.id, 'answer', asked.answer));
+  end if;
+  return asked;
+end
+$$;
+comment on function private.open_cancellation_request(public.orders) is 'Locks and returns the unanswered cancellation request of an order; refuses with 409 no_open_cancellation_request otherwise.';
+revoke execute on function private.open_cancellation_request(public.orders) from public;
+
+create function private.agree_to_cancellation(order_id uuid) returns public.orders
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  o public.orders := private.order_for_change(order_id, '{merchant}');
+  asked public.cancellation_requests := private.open_cancellation_request(o);
+begin
+  if o.status in ('picked_up', 'delivered') then
+    perform private.refuse(409, 'already_picked_up', 'The rider has already picked this order up: it can no longer be cancelled.',
+      jsonb_build_object('order_id', o.id, 'status', o.status));
+  end if;
+  update public.cancellation_requests set answer = 'agreed', answered_at = now() where cancellation_requests.order_id = o.id;
+  return private.move_order(o, 'cancelled', 'merchant', left('At the customer''s request: ' || asked.reason, 500));
+end
+$$;
+comment on function private.agree_to_cancellation(uuid) is 'agree_to_cancellation for the API.';
+revoke execute on function private.agree_to_cancellation(uuid) from public;
+grant execute on function private.agree_to_cancellation(uuid) to authenticated, service_role;
+
+create function public.agree_to_cancellation(order_id uuid) returns public.orders
+language sql
+set search_path = ''
+as $$
+  select private.agree_to_cancellation(order_id)
+$$;
+comment on function public.agree_to_cancellation(uuid) is 'The store''s merchant agrees to the customer''s open cancellation request: the order is cancelled (its reason names the customer''s) and its stock released. 409 no_open_cancellation_request without one, already_picked_up once the rider has the order.';
+revoke execute on function public.agree_to_cancellation(uuid) from public, anon;
+grant execute on function public.agree_to_cancellation(uuid) to authenticated, service_role;
+
+create function private.decline_cancellation(order_id uuid, reason text) returns public.cancellation_requests
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  o public.orders := private.order_for_change(order_id, '{merchant}');
+  answered public.cancellation_requests;
+begin
+  reason := nullif(btrim(reason), '');
+  if reason is null or char_length(reason) > 200 then
+    raise exception 'the reason must be 1 to 200 characters' using errcode = '22023';
+  end if;
+  perform private.open_cancellation_request(o);
+  update public.cancellation_requests r set answer = 'declined', answer_reason = decline_cancellation.reason, answered_at = now()
+  where r.order_id = o.id
+  returning * into answered;
+  return answered;
+end
+$$;
+comment on function private.decline_cancellation(uuid, text) is 'decline_cancellation for the API.';
+revoke execute on function private.decline_cancellation(uuid, text) from public;
+grant execute on function private.decline_cancellation(uuid, text) to authenticated, service_role;
+
+create function public.decline_cancellation(order_id uuid, reason text) returns public.cancellation_requests
+language sql
+set search_path = ''
+as $$
+  select private.decline_cancellation(order_id, reason)
+$$;
+comment on function public.decline_cancellation(uuid, text) is 'The store''s merchant declines the customer''s open cancellation request with a reason of 1 to 200 characters; the order goes on. 409 no_open_cancellation_request without one.';
+revoke execute on function public.decline_cancellation(uuid, text) from public, anon;
+grant execute on function public.decline_cancellation(uuid, text) to authenticated, service_role;

@@ -292,6 +292,25 @@ revoke execute on function private.announce_order_change() from public;
 create trigger orders_announce_order_change after update of status, rider_id on public.orders
   for each row execute function private.announce_order_change();
 
+-- A request to cancel and the store's answer reach the order's and the store's topics.
+create function private.announce_cancellation_request() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  request jsonb := to_jsonb(new);
+begin
+  perform realtime.send(request, 'cancellation_request', 'order:' || new.order_id, true);
+  perform realtime.send(request, 'cancellation_request', 'store:' || (select o.store_id from public.orders o where o.id = new.order_id), true);
+  return null;
+end
+$$;
+comment on function private.announce_cancellation_request() is 'Trigger: sends a cancellation request, asked or answered, to order:<id> and store:<id>.';
+revoke execute on function private.announce_cancellation_request() from public;
+
+create trigger cancellation_requests_announce after insert or update on public.cancellation_requests
+  for each row execute function private.announce_cancellation_request();
+
 -- Who receives the order, store and rider topics ------------------------------------------------
 
 -- order:<id> for the order's customer, its store's merchant, its assigned rider and admins;

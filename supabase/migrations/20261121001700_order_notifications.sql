@@ -1,6 +1,6 @@
 -- Notifications written by the database in the same transaction as what they tell: a merchant
--- hears of new orders, cancellations, riders coming and going and chat; a customer of every step
--- of their order, the rider closing in and chat; a rider of ready jobs near them, jobs given to
+-- hears of new orders, cancellations and requests to cancel, riders coming and going and chat; a customer of every step
+-- of their order and the store's answer to a request to cancel, the rider closing in and chat; a rider of ready jobs near them, jobs given to
 -- them or taken from them, cancellations and chat. Nobody is told of their own action. Texts come in the recipient's language from
 -- private.notification_texts; each row reaches its owner live on the private topic user:<id>.
 
@@ -79,7 +79,16 @@ insert into private.notification_texts (template, language, title, body) values
   ('job_unassigned', 'mr', 'काम दुसऱ्या रायडरला दिले', '{store} ने ही ऑर्डर दुसऱ्या रायडरला दिली.'),
   ('job_ready', 'en', 'Job near you', '{store} has an order ready for pickup, {distance} from you.'),
   ('job_ready', 'hi', 'आपके पास काम', '{store} पर ऑर्डर पिकअप के लिए तैयार है, आपसे {distance} दूर।'),
-  ('job_ready', 'mr', 'तुमच्या जवळ काम', '{store} येथे ऑर्डर पिकअपसाठी तयार आहे, तुमच्यापासून {distance} अंतरावर.');
+  ('job_ready', 'mr', 'तुमच्या जवळ काम', '{store} येथे ऑर्डर पिकअपसाठी तयार आहे, तुमच्यापासून {distance} अंतरावर.'),
+  ('cancellation_requested', 'en', 'Customer asks to cancel', 'The customer asks {store} to cancel their order: {reason}'),
+  ('cancellation_requested', 'hi', 'ग्राहक रद्द करना चाहता है', 'ग्राहक {store} से अपना ऑर्डर रद्द करने को कह रहा है: {reason}'),
+  ('cancellation_requested', 'mr', 'ग्राहक रद्द करू इच्छितो', 'ग्राहक {store} ला आपली ऑर्डर रद्द करण्यास सांगत आहे: {reason}'),
+  ('cancellation_agreed', 'en', 'Order cancelled', '{store} cancelled your order as you asked; nothing is charged.'),
+  ('cancellation_agreed', 'hi', 'ऑर्डर रद्द', '{store} ने आपके कहने पर ऑर्डर रद्द कर दिया; कोई पैसा नहीं लिया जाएगा।'),
+  ('cancellation_agreed', 'mr', 'ऑर्डर रद्द', '{store} ने तुमच्या विनंतीनुसार ऑर्डर रद्द केली; कोणतेही पैसे घेतले जाणार नाहीत.'),
+  ('cancellation_declined', 'en', 'Order not cancelled', '{store} cannot cancel your order: {reason}'),
+  ('cancellation_declined', 'hi', 'ऑर्डर रद्द नहीं हुआ', '{store} आपका ऑर्डर रद्द नहीं कर सकता: {reason}'),
+  ('cancellation_declined', 'mr', 'ऑर्डर रद्द झाली नाही', '{store} तुमची ऑर्डर रद्द करू शकत नाही: {reason}');
 
 -- Notifications: a link to open, an index for the unread count, one "near" per order ----------
 
@@ -269,7 +278,10 @@ begin
         if new.customer_id = (select auth.uid()) then
           perform private.notify_order(new, 'merchant', merchant, 'order_cancelled', 'order_cancelled_by_customer');
         else
-          perform private.notify_order(new, 'customer', new.customer_id, 'order_cancelled', 'order_cancelled');
+          -- At the customer's own request: told that the store agreed, not why it cancelled.
+          perform private.notify_order(new, 'customer', new.customer_id, 'order_cancelled',
+            case when exists (select 1 from public.cancellation_requests r where r.order_id = new.id and r.answer = 'agreed')
+              then 'cancellation_agreed' else 'order_cancelled' end);
           perform private.notify_order(new, 'merchant', merchant, 'order_cancelled', 'order_cancelled');
           perform private.notify_order(new, 'rider', new.rider_id, 'order_cancelled', 'order_cancelled');
         end if;
@@ -301,6 +313,32 @@ revoke execute on function private.notify_order_change() from public;
 
 create trigger orders_notify_order_change after update of status, rider_id on public.orders
   for each row execute function private.notify_order_change();
+
+-- Asking the store to cancel: the merchant hears of the request, the customer of a refusal (an
+-- agreement is the order's cancellation, told above).
+create function private.notify_cancellation_request() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  o public.orders;
+begin
+  select * into o from public.orders x where x.id = new.order_id;
+  if tg_op = 'INSERT' then
+    perform private.notify_order(o, 'merchant', (select s.owner_id from public.stores s where s.id = o.store_id),
+      'cancellation_requested', 'cancellation_requested', jsonb_build_object('reason', new.reason));
+  elsif new.answer = 'declined' and old.answer is null then
+    perform private.notify_order(o, 'customer', o.customer_id, 'cancellation_declined', 'cancellation_declined',
+      jsonb_build_object('reason', new.answer_reason));
+  end if;
+  return null;
+end
+$$;
+comment on function private.notify_cancellation_request() is 'Trigger on cancellation_requests: tells the store''s merchant of a customer''s request to cancel, and the customer of the store declining it.';
+revoke execute on function private.notify_cancellation_request() from public;
+
+create trigger cancellation_requests_notify after insert or update of answer on public.cancellation_requests
+  for each row execute function private.notify_cancellation_request();
 
 -- The rider closing in ----------------------------------------------------------------------------
 

@@ -2,11 +2,12 @@
 -- deliver_order) and the expiry job: every move every persona may try on an order in every
 -- status, then each legal move made for real (one order_events row each, with the previous
 -- status, the actor and the note; stock released when an order ends unfulfilled and kept when
--- it is delivered), then acceptance with unavailable items removed or substituted. Uses the
+-- it is delivered), then acceptance with unavailable items removed or substituted, then a
+-- customer asking the store to cancel and the store agreeing or declining, per persona. Uses the
 -- helpers from 000_test_helpers.sql.
 begin;
 
-select plan(745);
+select plan(819);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
@@ -206,7 +207,10 @@ from (values
   ('substituted', '[{"product": "atta", "quantity": 2, "if_unavailable": "substitute"}, {"product": "atta_small", "quantity": 1, "if_unavailable": "substitute"},
                     {"product": "ghee", "quantity": 1}, {"product": "rice", "quantity": 1}]'),
   ('no_fair_substitute', '[{"product": "ghee", "quantity": 1, "if_unavailable": "substitute"}, {"product": "rice", "quantity": 4}]'),
-  ('all_unavailable', '[{"product": "atta_small", "quantity": 1}, {"product": "rice", "quantity": 1}]')
+  ('all_unavailable', '[{"product": "atta_small", "quantity": 1}, {"product": "rice", "quantity": 1}]'),
+  ('request_agreed', '[{"product": "poha", "quantity": 2}]'),
+  ('request_declined', '[{"product": "rice", "quantity": 1}]'),
+  ('request_picked_up', '[{"product": "rice", "quantity": 1}]')
 ) as o (name, items)
 order by o.name;
 
@@ -242,6 +246,7 @@ insert into legal values
   ('merchant', 'ready', 'preparing'),
   ('merchant', 'cancel', 'accepted'), ('admin', 'cancel', 'accepted'),
   ('merchant', 'cancel', 'preparing'), ('admin', 'cancel', 'preparing'),
+  ('merchant', 'cancel', 'ready'), ('admin', 'cancel', 'ready'),
   ('rider', 'pick_up', 'ready'),
   ('rider', 'deliver', 'picked_up');
 
@@ -542,6 +547,156 @@ select is(
 );
 select is(pg_temp.stock_change(), '{"atta_small": 1, "rice": 1, "wheat_atta": 2}'::jsonb,
   'cancelling releases the substitute and the available items, but not the items found unavailable');
+
+-- ---------------------------------------------------------------------------------------------
+-- Asking the store to cancel: the customer asks once the store has accepted and before the
+-- rider has the order; only the store's merchant agrees or declines.
+-- ---------------------------------------------------------------------------------------------
+
+-- The customer: who may ask, when, and with what.
+select is(
+  pg_temp.try_as('customer', format('select public.request_cancellation(%L, ''Ordered twice by mistake'')', pg_temp.order_id('matrix_' || x.status))),
+  x.expected,
+  format('the customer %s an order that is %s%s', case when x.expected = 'ok' then 'may ask the store to cancel' else 'cannot ask to cancel' end,
+         x.status, case when x.expected <> 'ok' then ': ' || x.expected else '' end))
+from (values ('pending', '409 cancel_it_yourself'), ('accepted', 'ok'), ('preparing', 'ok'), ('ready', 'ok'),
+             ('picked_up', '409 already_picked_up'), ('delivered', '409 already_picked_up'),
+             ('rejected', '409 invalid_transition'), ('cancelled', '409 invalid_transition'), ('expired', '409 invalid_transition')) as x (status, expected);
+select is(
+  pg_temp.try_as('customer', format('select public.request_cancellation(%L, %L)', pg_temp.order_id('matrix_accepted'), r.reason)),
+  '22023', 'the customer cannot ask to cancel with ' || r.what || ': 22023')
+from (values ('no reason', null), ('a blank reason', '   '), ('a reason of 501 characters', repeat('x', 501))) as r (what, reason);
+select is(
+  pg_temp.try_as('customer', 'insert into public.cancellation_requests (order_id, reason) select id, ''Sneaky'' from fixtures where name = ''matrix_accepted'''),
+  '42501',
+  'the customer cannot write a request into the table directly: 42501');
+
+-- Everyone else: asking for someone else's order is 404, as if it did not exist.
+select is(
+  pg_temp.try_as(p.name, format('select public.request_cancellation(%L, ''Not mine'')', pg_temp.order_id('matrix_accepted'))),
+  '404 order_not_found', p.called || ' cannot ask to cancel the customer''s accepted order: 404 order_not_found')
+from personas p where p.name in ('merchant', 'rider', 'admin', 'stranger', 'other_merchant', 'other_rider');
+
+-- Agreeing: the customer asks, the store agrees, the order is cancelled and its stock released.
+select is(pg_temp.run_as('merchant', format('select public.accept_order(%L)', pg_temp.order_id(o))), 'ok', 'the merchant accepts order ' || o)
+from unnest(array['request_agreed', 'request_declined', 'request_picked_up']) o;
+select is(
+  pg_temp.try_as('merchant', format('select public.agree_to_cancellation(%L)', pg_temp.order_id('request_agreed'))),
+  '409 no_open_cancellation_request', 'the merchant cannot agree to a cancellation nobody asked for: 409 no_open_cancellation_request');
+select is(
+  pg_temp.run_as('customer', format('select public.request_cancellation(%L, ''  Bought it at the market instead  '')', pg_temp.order_id('request_agreed'))),
+  'ok', 'the customer asks the store to cancel the accepted order, with a reason');
+select is(pg_temp.new_events(), '{}'::text[], 'asking changes no status: no event');
+select results_eq(
+  $$select reason, answer, answer_reason, answered_at from public.cancellation_requests where order_id = pg_temp.order_id('request_agreed')$$,
+  $$values ('Bought it at the market instead', null::text, null::text, null::timestamptz)$$,
+  'the request is kept with the trimmed reason, unanswered');
+select is(
+  pg_temp.run_as('customer', format('select public.request_cancellation(%L, ''Please, again'')', pg_temp.order_id('request_agreed'))),
+  '409 cancellation_already_requested', 'asking twice is refused: 409 cancellation_already_requested');
+select results_eq(
+  $$select count(*)::int, min(reason) from public.cancellation_requests where order_id = pg_temp.order_id('request_agreed')$$,
+  $$values (1, 'Bought it at the market instead')$$,
+  'the second ask changed nothing: still the one request with the first reason');
+select results_eq(
+  $$select title, body from public.notifications
+    where user_id = (select id from personas where name = 'merchant') and kind = 'cancellation_requested' and data ->> 'order_id' = pg_temp.order_id('request_agreed')::text$$,
+  $$values ('Customer asks to cancel', 'The customer asks Sharma Kirana to cancel their order: Bought it at the market instead')$$,
+  'the merchant is told of the request, with its reason');
+
+-- Reading it: whoever reads the order.
+select is(
+  pg_temp.try_as(p.name, format($f$do $x$ begin if (select count(*) from public.cancellation_requests where order_id = %L) <> %s then raise 'saw otherwise'; end if; end $x$$f$,
+                                pg_temp.order_id('request_agreed'), v.sees)),
+  'ok', format('%s sees %s request on the order', p.called, case when v.sees = 1 then 'the' else 'no' end))
+from (values ('customer', 1), ('merchant', 1), ('admin', 1), ('stranger', 0), ('other_merchant', 0), ('other_rider', 0)) as v (name, sees)
+join personas p using (name);
+
+select is(
+  pg_temp.try_as(p.name, format('select public.agree_to_cancellation(%L)', pg_temp.order_id('request_agreed'))),
+  '404 order_not_found', p.called || ' cannot agree to the customer''s request: 404 order_not_found')
+from personas p where p.name in ('customer', 'rider', 'admin', 'stranger', 'other_merchant', 'suspended_merchant');
+select is(
+  pg_temp.try_as(p.name, format('select public.decline_cancellation(%L, ''No'')', pg_temp.order_id('request_agreed'))),
+  '404 order_not_found', p.called || ' cannot decline the customer''s request: 404 order_not_found')
+from personas p where p.name in ('customer', 'rider', 'admin', 'stranger', 'other_merchant', 'suspended_merchant');
+
+select is(
+  pg_temp.run_as('merchant', format('select public.agree_to_cancellation(%L)', pg_temp.order_id('request_agreed'))),
+  'ok', 'the merchant agrees to the customer''s request');
+select is(pg_temp.new_events(), array['cancelled (was accepted) by merchant: At the customer''s request: Bought it at the market instead'],
+  'one event: cancelled by the merchant, at the customer''s request with their reason');
+select is(pg_temp.stock_change(), '{"poha": 2}'::jsonb, 'agreeing releases the 2 poha reserved');
+select results_eq(
+  $$select o.status::text, r.answer, r.answered_at is not null from public.orders o join public.cancellation_requests r on r.order_id = o.id
+    where o.id = pg_temp.order_id('request_agreed')$$,
+  $$values ('cancelled', 'agreed', true)$$,
+  'the order is cancelled and the request answered: agreed');
+select results_eq(
+  $$select title, body from public.notifications
+    where user_id = (select id from personas where name = 'customer') and kind = 'order_cancelled' and data ->> 'order_id' = pg_temp.order_id('request_agreed')::text$$,
+  $$values ('Order cancelled', 'Sharma Kirana cancelled your order as you asked; nothing is charged.')$$,
+  'the customer is told the store agreed');
+select is(
+  pg_temp.run_as('merchant', format('select public.agree_to_cancellation(%L)', pg_temp.order_id('request_agreed'))),
+  '409 no_open_cancellation_request', 'agreeing twice is refused: 409 no_open_cancellation_request');
+select is(pg_temp.new_events(), '{}'::text[], 'and writes nothing');
+
+-- Declining: the store says why, the order goes on.
+select is(
+  pg_temp.run_as('customer', format('select public.request_cancellation(%L, ''Wrong address'')', pg_temp.order_id('request_declined'))),
+  'ok', 'the customer asks the store to cancel another accepted order');
+select is(
+  pg_temp.run_as('merchant', format('select public.decline_cancellation(%L, %L)', pg_temp.order_id('request_declined'), r.reason)),
+  '22023', 'the merchant cannot decline with ' || r.what || ': 22023')
+from (values ('no reason', null), ('a blank reason', ' '), ('a reason of 201 characters', repeat('x', 201))) as r (what, reason);
+select is(
+  pg_temp.run_as('merchant', format('select public.decline_cancellation(%L, ''  Already packed and handed over  '')', pg_temp.order_id('request_declined'))),
+  'ok', 'the merchant declines with a reason');
+select is(pg_temp.new_events(), '{}'::text[], 'declining changes no status: no event');
+select is(pg_temp.stock_change(), '{}'::jsonb, 'declining releases nothing');
+select results_eq(
+  $$select o.status::text, r.answer, r.answer_reason from public.orders o join public.cancellation_requests r on r.order_id = o.id
+    where o.id = pg_temp.order_id('request_declined')$$,
+  $$values ('accepted', 'declined', 'Already packed and handed over')$$,
+  'the order is still accepted; the request is declined with the trimmed reason');
+select results_eq(
+  $$select title, body from public.notifications
+    where user_id = (select id from personas where name = 'customer') and kind = 'cancellation_declined' and data ->> 'order_id' = pg_temp.order_id('request_declined')::text$$,
+  $$values ('Order not cancelled', 'Sharma Kirana cannot cancel your order: Already packed and handed over')$$,
+  'the customer is told the store declined, and why');
+select is(
+  pg_temp.run_as(a.persona, format(a.sql, pg_temp.order_id('request_declined'))), a.expected, a.what)
+from (values
+  ('customer', 'select public.request_cancellation(%L, ''Please'')', '409 cancellation_already_requested', 'the customer cannot ask again after a refusal: 409 cancellation_already_requested'),
+  ('merchant', 'select public.agree_to_cancellation(%L)', '409 no_open_cancellation_request', 'the merchant cannot agree after declining: 409 no_open_cancellation_request'),
+  ('merchant', 'select public.decline_cancellation(%L, ''Again'')', '409 no_open_cancellation_request', 'nor decline twice: 409 no_open_cancellation_request')
+) as a (persona, sql, expected, what);
+
+-- Too late: asked while ready, then the rider picked the order up.
+select is(pg_temp.run_as('merchant', format('select public.update_order_status(%L, %L)', pg_temp.order_id('request_picked_up'), s)), 'ok', 'the merchant marks the order ' || s)
+from unnest(array['preparing', 'ready']) s;
+update public.orders set rider_id = (select id from personas where name = 'rider') where id = pg_temp.order_id('request_picked_up');
+select is(
+  pg_temp.run_as('customer', format('select public.request_cancellation(%L, ''Changed my mind'')', pg_temp.order_id('request_picked_up'))),
+  'ok', 'the customer asks to cancel an order that is ready');
+select is(pg_temp.run_as('rider', format('select public.update_order_status(%L, ''picked_up'')', pg_temp.order_id('request_picked_up'))), 'ok',
+  'the rider picks the order up before the store answers');
+select is(
+  pg_temp.run_as('merchant', format('select public.agree_to_cancellation(%L)', pg_temp.order_id('request_picked_up'))),
+  '409 already_picked_up', 'the merchant cannot agree once the rider has the order: 409 already_picked_up');
+select is(pg_temp.new_events(), '{}'::text[], 'the refused agreement wrote no event');
+select results_eq(
+  $$select o.status::text, r.answer from public.orders o join public.cancellation_requests r on r.order_id = o.id
+    where o.id = pg_temp.order_id('request_picked_up')$$,
+  $$values ('picked_up', null::text)$$,
+  'the order stays picked up, the request unanswered');
+
+-- The order's and the store's topics hear of each request and answer.
+select is(
+  (select count(*)::int from realtime.messages m where m.event = 'cancellation_request' and m.payload ->> 'order_id' = pg_temp.order_id('request_declined')::text
+     and m.topic in ('order:' || pg_temp.order_id('request_declined'), 'store:' || pg_temp.order_id('store'))),
+  4, 'the request and its refusal each reached order:<id> and store:<id>');
 
 select * from finish();
 rollback;

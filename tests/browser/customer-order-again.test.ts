@@ -3,7 +3,7 @@ import { after, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { db } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt } from "../support/orders.js";
-import { appUrl, phone, screen, signIn, t, waitForPath } from "./browser.js";
+import { addToCart, appUrl, phone, screen, signIn, t, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -57,7 +57,7 @@ describe("ordering a past order again", () => {
     await page.context().close();
   });
 
-  test("Buy again from a delivered order fills the cart", async () => {
+  test("Buy again from a delivered order asks before replacing a cart that holds products, then fills it", async () => {
     const shop = await openShop(sql, "ui-buy-again", [{ sku: "MILK", price_paise: 3000, stock: 10 }]);
     const customer = await person("customer", "ui-buy-again-customer");
     const order = await placeOrder(customer, orderRequest(shop, [["MILK", 4]]));
@@ -74,16 +74,35 @@ describe("ordering a past order again", () => {
     const delivered = await rider.supabase.rpc("deliver_order", { order_id: order.id, handover_code: code });
     assert.equal(delivered.error, null, delivered.error?.message);
 
+    // Meanwhile the customer has put another store's tea in the cart.
+    const other = await openShop(sql, "ui-buy-again-other", [{ sku: "TEA", price_paise: 5000, stock: 10 }]);
     const page = await signedIn(customer.email);
+    await page.goto(`${appUrl}/customer/stores/${other.storeId}`);
+    await addToCart(page, "Product TEA", 1);
+
     await page.goto(`${appUrl}/customer/orders/${order.id}`);
     await page.getByTestId("order-status").getByText(o.statuses.delivered, { exact: true }).waitFor();
     assert.equal(await page.getByTestId("order-outcome").count(), 0);
+    // Asked first, as adding another store's product is; keeping the cart changes nothing.
     await page.getByRole("button", { name: a.buyAgain }).click();
+    const asking = page.getByRole("alertdialog", { name: t.shop.store.otherStoreTitle });
+    await asking.getByText(a.cartHolds("ui-buy-again-other Kirana")).waitFor();
+    await screen(page, "customer-buy-again-ask");
+    await asking.getByRole("button", { name: t.shop.store.keepCart }).click();
+    await asking.waitFor({ state: "detached" });
+    assert.equal(await page.getByText(a.done("ui-buy-again Kirana")).count(), 0);
+    const stored = await page.evaluate(() => localStorage.getItem("kirana.cart") ?? "");
+    assert.match(stored, /Product TEA/);
+    assert.doesNotMatch(stored, /Product MILK/);
+
+    await page.getByRole("button", { name: a.buyAgain }).click();
+    await asking.getByRole("button", { name: t.shop.store.clearAndAdd }).click();
     await page.getByText(a.done("ui-buy-again Kirana")).waitFor();
     assert.equal(await page.getByTestId("again-changes").count(), 0, "nothing changed");
     await screen(page, "customer-buy-again");
     const cart = await cartText(page);
     assert.match(cart, /Product MILK/);
+    assert.doesNotMatch(cart, /Product TEA/);
     assert.ok(cart.includes(t.money(4 * 3000)), cart);
     await page.context().close();
   });

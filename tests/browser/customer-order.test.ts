@@ -65,7 +65,10 @@ describe("the customer's order page", () => {
     await page.waitForFunction((before) => document.querySelector('[data-testid="rider-age"]')?.textContent !== before, shownAge);
     await page.getByTestId("eta").getByText(/^Arrives in about \d+ min$/).waitFor();
 
-    // Picked up, the rider moves towards the door: the marker moves.
+    // Before pickup there is no code to show.
+    assert.equal(await page.getByTestId("handover-code").count(), 0);
+
+    // Picked up, the rider moves towards the door: the marker moves and the code appears.
     const pickedUp = await rider.supabase.rpc("update_order_status", { order_id: order.id, status: "picked_up" });
     assert.equal(pickedUp.error, null, pickedUp.error?.message);
     await status.getByText(o.statuses.picked_up, { exact: true }).waitFor();
@@ -75,6 +78,10 @@ describe("the customer's order page", () => {
     assert.equal(moved.error, null, moved.error?.message);
     await page.waitForFunction((was) => document.querySelector('[data-marker="rider"]')?.getAttribute("transform") !== was, before);
     await page.getByTestId("handover-code").waitFor();
+    // Where the order is comes first, then the code; the timeline and the items below.
+    const top = async (name: string) => (await page.getByRole("heading", { name, exact: true }).boundingBox())!.y;
+    const tops = [await top(o.live.title), await top(o.handover), await top(o.timeline), await top(o.items)];
+    assert.deepEqual([...tops].sort((a, b) => a - b), tops, "live, code, timeline, items from the top");
     await screen(page, "customer-order-live");
 
     // The store writes; the customer reads it and answers, and the answer reaches the database.

@@ -163,8 +163,10 @@ describe("the customer shops in the browser", () => {
     await page.getByRole("button", { name: t.shop.checkout.place }).dblclick();
     await page.waitForURL((u) => u.pathname.startsWith("/customer/orders/"));
     const orderId = new URL(page.url()).pathname.split("/").pop()!;
-    await page.getByTestId("handover-code").filter({ hasText: /^\d{4}$/ }).waitFor();
+    await page.getByTestId("order-status").filter({ hasText: t.shop.orders.statuses.pending }).waitFor();
     await page.getByRole("list").filter({ hasText: t.shop.orders.statuses.pending }).first().waitFor();
+    // The handover code waits until a rider is on the way.
+    assert.equal(await page.getByTestId("handover-code").count(), 0);
     assert.deepEqual(await orderIdsOf(userId), [orderId]);
     const [order] = await sql<{ total_paise: number; if_unavailable: string[] }[]>`
       select o.total_paise, array_agg(i.if_unavailable::text order by i.product_name) as if_unavailable
@@ -209,7 +211,7 @@ describe("the customer shops in the browser", () => {
     await page.getByRole("table").getByRole("row", { name: /Alphonso Mango 1 ₹90\.00/ }).waitFor();
     await page.getByRole("button", { name: t.shop.checkout.place }).click();
     await page.waitForURL((u) => u.pathname.startsWith("/customer/orders/"));
-    await page.getByTestId("handover-code").waitFor();
+    await page.getByTestId("order-status").waitFor();
     const ids = await orderIdsOf(userId);
     assert.equal(ids.length, 1);
     const items = await sql`select quantity from public.order_items where order_id = ${ids[0]!}`;

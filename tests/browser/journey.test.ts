@@ -68,8 +68,6 @@ test("a customer orders, the store accepts it live, a rider claims, shares their
   await c.getByRole("button", { name: t.shop.checkout.place }).click();
   await c.waitForURL((u) => u.pathname.startsWith("/customer/orders/"));
   const orderId = new URL(c.url()).pathname.split("/").pop()!;
-  const code = (await c.getByTestId("handover-code").textContent())!.trim();
-  assert.match(code, /^\d{4}$/);
   const status = c.getByTestId("order-status");
   await status.filter({ hasText: t.shop.orders.statuses.pending }).waitFor();
   await c.getByText(t.shop.orders.live.noRider).waitFor();
@@ -105,6 +103,9 @@ test("a customer orders, the store accepts it live, a rider claims, shares their
   await r.getByRole("button", { name: t.rider.job.pickup }).click();
   await r.getByTestId("sharing").filter({ hasText: t.rider.job.sharing }).waitFor();
   await status.filter({ hasText: t.shop.orders.statuses.picked_up }).waitFor();
+  // With the rider on the way, the customer's page shows the code to tell at the door.
+  const code = (await c.getByTestId("handover-code").textContent())!.trim();
+  assert.match(code, /^\d{4}$/);
 
   // The customer sees the rider on the map, how old the position is, and the ETA.
   const map = c.getByRole("img", { name: t.shop.orders.live.mapTitle });

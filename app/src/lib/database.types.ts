@@ -45,6 +45,42 @@ export type Database = {
         };
         Relationships: [];
       };
+      cancellation_requests: {
+        Row: {
+          answer: string | null;
+          answer_reason: string | null;
+          answered_at: string | null;
+          order_id: string;
+          reason: string;
+          requested_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          answer?: string | null;
+          answer_reason?: string | null;
+          answered_at?: string | null;
+          order_id: string;
+          reason: string;
+          requested_at?: string;
+        };
+        Update: {
+          answer?: string | null;
+          answer_reason?: string | null;
+          answered_at?: string | null;
+          order_id?: string;
+          reason?: string;
+          requested_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "cancellation_requests_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: true;
+            referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       conversation_members: {
         Row: {
           conversation_id: string;
@@ -897,6 +933,34 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      agree_to_cancellation: {
+        Args: { order_id: string };
+        Returns: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_distance_m: number | null;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          small_order_fee_paise: number;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       assign_rider: {
         Args: { order_id: string; rider_id: string };
         Returns: {
@@ -949,6 +1013,23 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      decline_cancellation: {
+        Args: { order_id: string; reason: string };
+        Returns: {
+          answer: string | null;
+          answer_reason: string | null;
+          answered_at: string | null;
+          order_id: string;
+          reason: string;
+          requested_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "cancellation_requests";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1133,6 +1214,23 @@ export type Database = {
         };
       };
       report_location: { Args: { lat: number; lng: number; order_id: string }; Returns: Json };
+      request_cancellation: {
+        Args: { order_id: string; reason: string };
+        Returns: {
+          answer: string | null;
+          answer_reason: string | null;
+          answered_at: string | null;
+          order_id: string;
+          reason: string;
+          requested_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "cancellation_requests";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       save_push_subscription: {
         Args: { auth: string; device_label?: string; endpoint: string; p256dh: string };
         Returns: {

@@ -207,7 +207,7 @@ export async function checkout(supabase: Client, request: OrderRequest, idempote
 }
 
 const myOrderSelect =
-  "id, status, status_reason, store_id, rider_id, subtotal_paise, delivery_fee_paise, small_order_fee_paise, total_paise, delivery_address, notes, created_at, updated_at, store:stores(name), order_items(id, product_id, sku, product_name, unit, unit_price_paise, quantity, line_total_paise, if_unavailable, unavailable, substitute_for)";
+  "id, status, status_reason, store_id, rider_id, subtotal_paise, delivery_fee_paise, small_order_fee_paise, total_paise, delivery_address, notes, created_at, updated_at, store:stores(name), order_items(id, product_id, sku, product_name, unit, unit_price_paise, quantity, line_total_paise, if_unavailable, unavailable, substitute_for), cancellation_request:cancellation_requests(reason, requested_at, answer, answer_reason, answered_at)";
 
 /**
  * The orders the signed-in user may see (a customer's own, a merchant's stores', a rider's
@@ -277,4 +277,43 @@ export async function cancelOrder(supabase: Client, orderId: string, reason?: st
   return dataOf(
     await supabase.rpc("update_order_status", { order_id: id, status: "cancelled", ...(note ? { note } : {}) }),
   );
+}
+
+/** The longest reason a store gives for declining a request to cancel (cancellation_requests_answer_reason_length). */
+export const DECLINE_MAX = 200;
+
+/** Why the customer asks the store to cancel: required once the store has accepted. */
+export const cancellationReason = z.string().trim().min(1).max(REASON_MAX);
+/** Why the store declines. */
+export const declineReason = z.string().trim().min(1).max(DECLINE_MAX);
+
+/** A request to cancel as the order's topics carry it (a row of cancellation_requests). */
+export const cancellationRequestSchema = z.object({
+  order_id: z.string(),
+  reason: z.string(),
+  requested_at: z.string(),
+  answer: z.enum(["agreed", "declined"]).nullable(),
+  answer_reason: z.string().nullable(),
+  answered_at: z.string().nullable(),
+});
+export type CancellationRequest = z.infer<typeof cancellationRequestSchema>;
+
+/** The states in which the customer asks the store to cancel, rather than cancelling alone. */
+export const ASK_TO_CANCEL_STATUSES = ["accepted", "preparing", "ready"] as const satisfies readonly OrderStatus[];
+
+/** The customer asks the store to cancel an order it has accepted (409 once picked up, or the second time). */
+export async function requestCancellation(supabase: Client, orderId: string, reason: string) {
+  const id = z.uuid().parse(orderId);
+  return dataOf(await supabase.rpc("request_cancellation", { order_id: id, reason: cancellationReason.parse(reason) }));
+}
+
+/** The store's merchant agrees to the customer's open request: the order is cancelled. */
+export async function agreeToCancellation(supabase: Client, orderId: string) {
+  return dataOf(await supabase.rpc("agree_to_cancellation", { order_id: z.uuid().parse(orderId) }));
+}
+
+/** The store's merchant declines the customer's open request with a reason; the order goes on. */
+export async function declineCancellation(supabase: Client, orderId: string, reason: string) {
+  const id = z.uuid().parse(orderId);
+  return dataOf(await supabase.rpc("decline_cancellation", { order_id: id, reason: declineReason.parse(reason) }));
 }

@@ -4,7 +4,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
 import { drainWhenOnline, Outbox, requestBackgroundSync, type OutboxItem } from "./outbox.js";
 import { pendingCookie } from "./pending-cookie.js";
-import { availabilitySender, cancelSender, checkoutSender, deliverySender, inventorySender, messageSender, pickupSender } from "./senders.js";
+import { availabilitySender, cancelRequestSender, cancelSender, checkoutSender, deliverySender, inventorySender, messageSender, pickupSender } from "./senders.js";
 
 class DeviceOutbox {
   outbox = $state<Outbox | undefined>();
@@ -46,6 +46,7 @@ export async function start(supabase: SupabaseClient<Database>, userId: string, 
       pickup: pickupSender(supabase),
       delivery: deliverySender(supabase),
       cancel: cancelSender(supabase),
+      cancel_request: cancelRequestSender(supabase),
     },
     locks: navigator.locks,
     online: () => navigator.onLine,

@@ -6,7 +6,7 @@ import { setAvailability } from "../deliveries/shift.js";
 import { t } from "../i18n/index.js";
 import { updateProduct, type ProductUpdate } from "../inventory/inventory.js";
 import type { Point } from "../maps/geo.js";
-import { cancelOrder, checkout } from "../orders/orders.js";
+import { cancelOrder, checkout, requestCancellation } from "../orders/orders.js";
 import { Refused } from "../orders/refusal.js";
 import type { SendOutcome, Sender } from "./outbox.js";
 
@@ -167,6 +167,27 @@ export function cancelSender(supabase: Client): Sender {
       return { ok: true, result: await cancelOrder(supabase, orderId, reason) };
     } catch (error) {
       return alreadyAt(error, ["cancelled"]) ? { ok: true, result: null } : outcomeOf(error);
+    }
+  };
+}
+
+/** A customer asking the store to cancel an accepted order, with their reason. */
+export interface CancelRequestPayload {
+  orderId: string;
+  reason: string;
+}
+
+/**
+ * Asking to cancel: done also when a replay (or a second tap) finds the request made already; an
+ * order the rider picked up meanwhile needs the customer.
+ */
+export function cancelRequestSender(supabase: Client): Sender {
+  return async (item): Promise<SendOutcome> => {
+    const { orderId, reason } = item.payload as CancelRequestPayload;
+    try {
+      return { ok: true, result: await requestCancellation(supabase, orderId, reason) };
+    } catch (error) {
+      return error instanceof Refused && error.code === "cancellation_already_requested" ? { ok: true, result: null } : outcomeOf(error);
     }
   };
 }

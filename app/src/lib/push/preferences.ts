@@ -10,8 +10,8 @@ type Client = SupabaseClient<Database>;
 
 /** The kinds of notification the database writes for each role (see order_notifications.sql). */
 export const pushKinds = {
-  customer: ["order_accepted", "order_rejected", "order_ready", "order_picked_up", "rider_near", "order_delivered", "order_expired", "order_cancelled", "chat_message"],
-  merchant: ["new_order", "order_cancelled", "rider_assigned", "rider_released", "chat_message"],
+  customer: ["order_accepted", "order_rejected", "order_ready", "order_picked_up", "rider_near", "order_delivered", "order_expired", "order_cancelled", "cancellation_declined", "chat_message"],
+  merchant: ["new_order", "order_cancelled", "cancellation_requested", "rider_assigned", "rider_released", "chat_message"],
   rider: ["job_ready", "job_assigned", "job_unassigned", "order_cancelled", "chat_message"],
 } as const satisfies Partial<Record<Role, readonly string[]>>;
 export type PushKind = (typeof pushKinds)[keyof typeof pushKinds][number];

@@ -1,6 +1,7 @@
 import type { RealtimeChannel, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Database } from "../database.types.js";
+import { cancellationRequestSchema, type CancellationRequest } from "../orders/orders.js";
 
 type OrderStatus = Database["public"]["Enums"]["order_status"];
 
@@ -55,6 +56,7 @@ export function positionAgeSeconds(view: OrderView, now: Date = new Date()): num
 export class OrderFeed {
   readonly #supabase: SupabaseClient<Database>;
   readonly #listeners = new Set<(view: OrderView) => void>();
+  readonly #requestListeners = new Set<(request: CancellationRequest) => void>();
   #channel: RealtimeChannel | null = null;
   /** Events that arrive before the first state has loaded, applied once it has. */
   #early: Array<() => void> = [];
@@ -71,6 +73,12 @@ export class OrderFeed {
   onChange(listener: (view: OrderView) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** The customer's request to cancel, as it is made and answered. */
+  onCancellationRequest(listener: (request: CancellationRequest) => void): () => void {
+    this.#requestListeners.add(listener);
+    return () => this.#requestListeners.delete(listener);
   }
 
   #update(change: Partial<OrderView>): void {
@@ -91,6 +99,10 @@ export class OrderFeed {
       .on("broadcast", { event: "rider_location" }, ({ payload }) => {
         const at = riderLocation.safeParse(payload);
         if (at.success) this.#whenLoaded(() => this.#riderMoved(at.data));
+      })
+      .on("broadcast", { event: "cancellation_request" }, ({ payload }) => {
+        const request = cancellationRequestSchema.safeParse(payload);
+        if (request.success) for (const listener of this.#requestListeners) listener(request.data);
       });
     await new Promise<void>((resolve, reject) => {
       channel.subscribe((status, error) => {

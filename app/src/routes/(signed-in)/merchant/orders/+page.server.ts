@@ -2,7 +2,7 @@ import { fail } from "@sveltejs/kit";
 import { z } from "zod";
 import { acceptOrder, assignRider, rejectOrder, setStatus, suggestRiders } from "$lib/deliveries/deliveries";
 import { t } from "$lib/i18n";
-import { openStoreOrders, REASON_MAX, type OrderSummary } from "$lib/orders/orders";
+import { agreeToCancellation, declineCancellation, DECLINE_MAX, openStoreOrders, REASON_MAX, type OrderSummary } from "$lib/orders/orders";
 import { Refused } from "$lib/orders/refusal";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -32,6 +32,10 @@ async function riderNames(supabase: App.Locals["supabase"], orders: OrderSummary
 const orderId = z.uuid();
 const rejection = z.object({
   reason: z.string().trim().min(1, t.merchant.orders.reasonRequired).max(REASON_MAX, t.merchant.orders.reasonTooLong),
+});
+
+const declining = z.object({
+  reason: z.string().trim().min(1, t.merchant.orders.cancelRequest.declineRequired).max(DECLINE_MAX, t.merchant.orders.cancelRequest.declineTooLong),
 });
 
 type Done = keyof typeof t.merchant.orders.done;
@@ -95,4 +99,15 @@ export const actions: Actions = {
     return run(parsed.data.order_id, "assigned", (id) => assignRider(locals.supabase, id, parsed.data.rider_id));
   },
   ready: async ({ request, locals }) => run((await request.formData()).get("order_id"), "ready", (id) => setStatus(locals.supabase, id, "ready")),
+  agreeCancel: async ({ request, locals }) =>
+    run((await request.formData()).get("order_id"), "cancelAgreed", (id) => agreeToCancellation(locals.supabase, id)),
+  declineCancel: async ({ request, locals }) => {
+    const form = await request.formData();
+    const id = String(form.get("order_id") ?? "");
+    const checked = declining.safeParse({ reason: form.get("reason") ?? "" });
+    if (!checked.success) {
+      return fail(400, { orderId: id, declineError: checked.error.issues[0]?.message ?? t.merchant.orders.cancelRequest.declineRequired, declineReason: String(form.get("reason") ?? "") });
+    }
+    return run(id, "cancelDeclined", (ok) => declineCancellation(locals.supabase, ok, checked.data.reason));
+  },
 };

@@ -1,9 +1,10 @@
-// The store's private topic: new orders with their items, and status changes of its orders.
+// The store's private topic: new orders with their items, status changes of its orders and its
+// customers' requests to cancel.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { SvelteMap } from "svelte/reactivity";
 import { z } from "zod";
 import { Constants, type Database } from "$lib/database.types";
-import { placedOrderSchema, type OrderSummary, type PlacedOrder } from "$lib/orders/orders";
+import { cancellationRequestSchema, placedOrderSchema, type CancellationRequest, type OrderSummary, type PlacedOrder } from "$lib/orders/orders";
 
 const orderChanged = z.object({
   order_id: z.string(),
@@ -32,12 +33,15 @@ export function summaryOf(o: PlacedOrder, storeName: string): OrderSummary {
     updated_at: o.updated_at,
     store: { name: storeName },
     order_items: o.items,
+    cancellation_request: null,
   };
 }
 
 export interface StoreFeedHandlers {
   newOrder(order: PlacedOrder): void;
   changed(change: OrderChange): void;
+  /** A customer asked to cancel, or the store answered. */
+  cancellationRequest(request: CancellationRequest): void;
   /** Joined (again): anything missed while away should be loaded. */
   joined(): void;
   left(): void;
@@ -54,6 +58,10 @@ export function followStore(supabase: SupabaseClient<Database>, storeId: string,
     .on("broadcast", { event: "order_changed" }, ({ payload }) => {
       const change = orderChanged.safeParse(payload);
       if (change.success) on.changed(change.data);
+    })
+    .on("broadcast", { event: "cancellation_request" }, ({ payload }) => {
+      const request = cancellationRequestSchema.safeParse(payload);
+      if (request.success) on.cancellationRequest(request.data);
     })
     .subscribe((status) => {
       if (status === "SUBSCRIBED") on.joined();
@@ -92,4 +100,14 @@ export class LiveOrders {
     }
     return [...byId.values()].filter((o) => open.has(o.status)).sort((a, b) => b.created_at.localeCompare(a.created_at));
   }
+}
+
+/** Joins `order:<id>` for its page: `changed` on each status change and request to cancel. */
+export function followOrder(supabase: SupabaseClient<Database>, orderId: string, changed: () => void): () => void {
+  const channel = supabase
+    .channel(`order:${orderId}`, { config: { private: true } })
+    .on("broadcast", { event: "order_changed" }, changed)
+    .on("broadcast", { event: "cancellation_request" }, changed)
+    .subscribe();
+  return () => void supabase.removeChannel(channel);
 }

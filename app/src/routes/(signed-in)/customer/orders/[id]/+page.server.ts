@@ -5,7 +5,6 @@ import { t } from "$lib/i18n";
 import { getOrder, handoverCode, orderTimeline } from "$lib/orders/orders";
 import type { PageServerLoad } from "./$types";
 
-// The code exists while the order is on its way to the door.
 const FINISHED = new Set(["delivered", "rejected", "cancelled", "expired"]);
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -15,7 +14,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const finished = FINISHED.has(order.status);
   const [timeline, code, chats] = await Promise.all([
     orderTimeline(locals.supabase, order.id),
-    finished ? Promise.resolve(null) : handoverCode(locals.supabase, order.id).catch(() => null),
+    // The code matters once the rider is on the way to the door, not before.
+    order.status === "picked_up" ? handoverCode(locals.supabase, order.id).catch(() => null) : Promise.resolve(null),
     // With the store from the start, with the rider once there is one.
     orderConversations(locals.supabase, order.id, "customer"),
   ]);

@@ -13,3 +13,6 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   // The store's chats of the order: with the customer from the start, with a rider once there is one.
   return { order, chats: await orderConversations(locals.supabase, order.id, "store") };
 };
+
+// The order's page answers a request to cancel as its card on the orders screen does.
+export { actions } from "../+page.server";
