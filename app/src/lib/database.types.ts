@@ -5,6 +5,57 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      addresses: {
+        Row: {
+          created_at: string;
+          customer_id: string;
+          house: string;
+          id: string;
+          is_default: boolean;
+          label: Database["public"]["Enums"]["address_label"];
+          landmark: string | null;
+          location: unknown;
+          phone: string;
+          street: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          customer_id?: string;
+          house: string;
+          id?: string;
+          is_default?: boolean;
+          label?: Database["public"]["Enums"]["address_label"];
+          landmark?: string | null;
+          location: unknown;
+          phone: string;
+          street: string;
+          updated_at?: string;
+        };
+        Update: {
+          created_at?: string;
+          customer_id?: string;
+          house?: string;
+          id?: string;
+          is_default?: boolean;
+          label?: Database["public"]["Enums"]["address_label"];
+          landmark?: string | null;
+          location?: unknown;
+          phone?: string;
+          street?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "addresses_customer_id_fkey";
+            columns: ["customer_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       audit_log: {
         Row: {
           action: string;
@@ -347,6 +398,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -367,6 +419,7 @@ export type Database = {
           delivery_distance_m?: number | null;
           delivery_fee_paise?: number;
           delivery_location: unknown;
+          delivery_phone?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -386,6 +439,7 @@ export type Database = {
           delivery_distance_m?: number | null;
           delivery_fee_paise?: number;
           delivery_location?: unknown;
+          delivery_phone?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -421,6 +475,31 @@ export type Database = {
             referencedColumns: ["id"];
           },
         ];
+      };
+      places: {
+        Row: {
+          id: number;
+          kind: string;
+          location: unknown;
+          name: string;
+          pin_code: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          id?: never;
+          kind: string;
+          location: unknown;
+          name: string;
+          pin_code?: string | null;
+        };
+        Update: {
+          id?: never;
+          kind?: string;
+          location?: unknown;
+          name?: string;
+          pin_code?: string | null;
+        };
+        Relationships: [];
       };
       products: {
         Row: {
@@ -791,7 +870,52 @@ export type Database = {
       };
     };
     Views: {
-      [_ in never]: never;
+      my_addresses: {
+        Row: {
+          created_at: string;
+          house: string;
+          id: string;
+          is_default: boolean;
+          label: Database["public"]["Enums"]["address_label"];
+          landmark: string | null;
+          lat: number | null;
+          line: string | null;
+          lng: number | null;
+          phone: string;
+          street: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string | null;
+          house?: string | null;
+          id?: string | null;
+          is_default?: boolean | null;
+          label?: Database["public"]["Enums"]["address_label"] | null;
+          landmark?: string | null;
+          lat?: never;
+          line?: never;
+          lng?: never;
+          phone?: string | null;
+          street?: string | null;
+          updated_at?: string | null;
+        };
+        Update: {
+          created_at?: string | null;
+          house?: string | null;
+          id?: string | null;
+          is_default?: boolean | null;
+          label?: Database["public"]["Enums"]["address_label"] | null;
+          landmark?: string | null;
+          lat?: never;
+          line?: never;
+          lng?: never;
+          phone?: string | null;
+          street?: string | null;
+          updated_at?: string | null;
+        };
+        Relationships: [];
+      };
     };
     Functions: {
       accept_order: {
@@ -803,6 +927,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -831,6 +956,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -859,6 +985,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -989,6 +1116,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1017,6 +1145,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1055,6 +1184,16 @@ export type Database = {
           isOneToOne: true;
           isSetofReturn: false;
         };
+      };
+      search_places: {
+        Args: { max_results?: number; q: string };
+        Returns: {
+          kind: string;
+          lat: number;
+          lng: number;
+          name: string;
+          pin_code: string;
+        }[];
       };
       search_products: {
         Args: { lat: number; lng: number; max_results?: number; query: string; radius_m?: number };
@@ -1106,6 +1245,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1138,6 +1278,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1160,6 +1301,7 @@ export type Database = {
     };
     Enums: {
       account_status: "active" | "suspended";
+      address_label: "home" | "work" | "other";
       app_role: "customer" | "merchant" | "rider" | "admin";
       conversation_kind: "customer_store" | "customer_rider" | "store_rider";
       order_status:
@@ -1305,6 +1447,7 @@ export const Constants = {
   public: {
     Enums: {
       account_status: ["active", "suspended"],
+      address_label: ["home", "work", "other"],
       app_role: ["customer", "merchant", "rider", "admin"],
       conversation_kind: ["customer_store", "customer_rider", "store_rider"],
       order_status: [
