@@ -24,6 +24,7 @@ create table public.orders (
   payment_method public.payment_method not null default 'cod',
   delivery_address text not null constraint orders_delivery_address_length check (char_length(btrim(delivery_address)) between 5 and 300),
   delivery_location extensions.geography(point, 4326) not null,
+  delivery_phone text constraint orders_delivery_phone_format check (delivery_phone ~ '^\+?[0-9]{10,15}$'),
   delivery_distance_m integer constraint orders_delivery_distance_not_negative check (delivery_distance_m >= 0),
   notes text constraint orders_notes_length check (char_length(notes) <= 500),
   created_at timestamptz not null default now(),
@@ -37,6 +38,8 @@ comment on column public.orders.small_order_fee_paise is 'Charged when the subto
 comment on column public.orders.total_paise is 'subtotal_paise + delivery_fee_paise + small_order_fee_paise, in paise.';
 comment on column public.orders.delivery_distance_m is 'Straight-line metres from the store to the delivery point at checkout; the delivery fee is priced on it.';
 comment on column public.orders.delivery_location is 'Where to deliver (WGS 84 point).';
+comment on column public.orders.delivery_address is 'The delivery address as the customer chose it at checkout: a snapshot, unchanged when a saved address is edited later.';
+comment on column public.orders.delivery_phone is 'Who the rider calls at the door, as given at checkout (a saved address''s phone); null when none was given.';
 comment on column public.orders.updated_at is 'Last change of any kind; integrators sync with updated_at=gt.<last seen>.';
 
 revoke all on table public.orders from anon, authenticated;

@@ -258,7 +258,7 @@ revoke execute on function private.order_json(uuid) from public;
 
 -- Placing an order ----------------------------------------------------------------------------
 
--- The request a checkout sends: {store_id, items, delivery: {address, lat, lng}, notes?,
+-- The request a checkout sends: {store_id, items, delivery: {address, lat, lng, phone?}, notes?,
 -- expected_total_paise?, payment_method}. 400 (22023) for anything malformed.
 create function private.check_order_request(request jsonb) returns void
 language plpgsql immutable
@@ -282,6 +282,10 @@ begin
     raise exception 'delivery.lat and delivery.lng must be numbers' using errcode = '22023';
   end if;
   perform private.check_point((request #>> '{delivery,lat}')::double precision, (request #>> '{delivery,lng}')::double precision);
+  if request #> '{delivery,phone}' is not null and jsonb_typeof(request #> '{delivery,phone}') <> 'null'
+     and coalesce(request #>> '{delivery,phone}', '') !~ '^\+?[0-9]{10,15}$' then
+    raise exception 'delivery.phone must be 10 to 15 digits, with an optional leading +' using errcode = '22023';
+  end if;
   if request ? 'notes' and jsonb_typeof(request -> 'notes') <> 'null'
      and (jsonb_typeof(request -> 'notes') <> 'string' or char_length(request ->> 'notes') > 500) then
     raise exception 'notes must be text of at most 500 characters' using errcode = '22023';
@@ -345,12 +349,12 @@ begin
   end if;
 
   insert into public.orders (customer_id, store_id, subtotal_paise, delivery_fee_paise, small_order_fee_paise, total_paise,
-                             payment_method, delivery_address, delivery_location, delivery_distance_m, notes)
+                             payment_method, delivery_address, delivery_location, delivery_phone, delivery_distance_m, notes)
   values (customer_id, (q ->> 'store_id')::uuid, (q ->> 'subtotal_paise')::integer, (q ->> 'delivery_fee_paise')::integer,
           (q ->> 'small_order_fee_paise')::integer, (q ->> 'total_paise')::integer, 'cod', btrim(request #>> '{delivery,address}'),
           extensions.st_setsrid(extensions.st_makepoint((request #>> '{delivery,lng}')::double precision,
                                                         (request #>> '{delivery,lat}')::double precision), 4326)::extensions.geography,
-          (q ->> 'distance_m')::integer, nullif(btrim(request ->> 'notes'), ''))
+          request #>> '{delivery,phone}', (q ->> 'distance_m')::integer, nullif(btrim(request ->> 'notes'), ''))
   returning id into new_order_id;
 
   insert into public.order_items (order_id, product_id, sku, product_name, unit, unit_price_paise, quantity, if_unavailable)

@@ -5,7 +5,7 @@
 -- 000_test_helpers.sql.
 begin;
 
-select plan(102);
+select plan(103);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
@@ -411,7 +411,7 @@ select is(
   jsonb_build_object('customer_id', (select id from personas where name = 'customer'), 'store_id', (select id from fixtures where name = 'store'),
     'rider_id', null, 'status', 'pending', 'status_reason', null, 'subtotal_paise', 10000, 'delivery_fee_paise', 2000,
     'small_order_fee_paise', 0, 'total_paise', 12000, 'payment_method', 'cod', 'delivery_address', '221B Baner Road, Pune',
-    'delivery_lat', 18.525, 'delivery_lng', 73.85, 'delivery_distance_m', 556, 'notes', 'Ring the bell twice'),
+    'delivery_lat', 18.525, 'delivery_lng', 73.85, 'delivery_phone', null, 'delivery_distance_m', 556, 'notes', 'Ring the bell twice'),
   'place_order answers with the pending order at the quoted prices, the delivery point and the trimmed notes'
 );
 select results_eq(
@@ -591,6 +591,7 @@ from (values
   ('an empty item list', '[]'::jsonb, pg_temp.delivery(), 'cod', null, 'null', 'items must be a non-empty list'),
   ('a delivery without an address', jsonb_build_array(pg_temp.item('atta', 1)), pg_temp.delivery() - 'address', 'cod', null, 'null', 'delivery.address must be 5 to 300 characters'),
   ('a delivery latitude given as text', jsonb_build_array(pg_temp.item('atta', 1)), pg_temp.delivery() || '{"lat": "18.5"}', 'cod', null, 'null', 'delivery.lat and delivery.lng must be numbers'),
+  ('a delivery phone that is not a number', jsonb_build_array(pg_temp.item('atta', 1)), pg_temp.delivery() || '{"phone": "call me"}', 'cod', null, 'null', 'delivery.phone must be 10 to 15 digits, with an optional leading +'),
   ('a delivery latitude out of range', jsonb_build_array(pg_temp.item('atta', 1)), pg_temp.delivery() || '{"lat": 118.5}', 'cod', null, 'null', 'lat must be between -90 and 90, got 118.5'),
   ('a payment method other than cash on delivery', jsonb_build_array(pg_temp.item('atta', 1)), pg_temp.delivery(), 'card', null, 'null', 'payment_method must be "cod" (cash on delivery)'),
   ('notes longer than 500 characters', jsonb_build_array(pg_temp.item('atta', 1)), pg_temp.delivery(), 'cod', repeat('x', 501), 'null', 'notes must be text of at most 500 characters'),

@@ -5,6 +5,57 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      addresses: {
+        Row: {
+          created_at: string;
+          customer_id: string;
+          house: string;
+          id: string;
+          is_default: boolean;
+          label: Database["public"]["Enums"]["address_label"];
+          landmark: string | null;
+          location: unknown;
+          phone: string;
+          street: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          customer_id?: string;
+          house: string;
+          id?: string;
+          is_default?: boolean;
+          label?: Database["public"]["Enums"]["address_label"];
+          landmark?: string | null;
+          location: unknown;
+          phone: string;
+          street: string;
+          updated_at?: string;
+        };
+        Update: {
+          created_at?: string;
+          customer_id?: string;
+          house?: string;
+          id?: string;
+          is_default?: boolean;
+          label?: Database["public"]["Enums"]["address_label"];
+          landmark?: string | null;
+          location?: unknown;
+          phone?: string;
+          street?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "addresses_customer_id_fkey";
+            columns: ["customer_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       audit_log: {
         Row: {
           action: string;
@@ -383,6 +434,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -403,6 +455,7 @@ export type Database = {
           delivery_distance_m?: number | null;
           delivery_fee_paise?: number;
           delivery_location: unknown;
+          delivery_phone?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -422,6 +475,7 @@ export type Database = {
           delivery_distance_m?: number | null;
           delivery_fee_paise?: number;
           delivery_location?: unknown;
+          delivery_phone?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -457,6 +511,31 @@ export type Database = {
             referencedColumns: ["id"];
           },
         ];
+      };
+      places: {
+        Row: {
+          id: number;
+          kind: string;
+          location: unknown;
+          name: string;
+          pin_code: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          id?: never;
+          kind: string;
+          location: unknown;
+          name: string;
+          pin_code?: string | null;
+        };
+        Update: {
+          id?: never;
+          kind?: string;
+          location?: unknown;
+          name?: string;
+          pin_code?: string | null;
+        };
+        Relationships: [];
       };
       products: {
         Row: {
@@ -902,7 +981,52 @@ export type Database = {
       };
     };
     Views: {
-      [_ in never]: never;
+      my_addresses: {
+        Row: {
+          created_at: string;
+          house: string;
+          id: string;
+          is_default: boolean;
+          label: Database["public"]["Enums"]["address_label"];
+          landmark: string | null;
+          lat: number | null;
+          line: string | null;
+          lng: number | null;
+          phone: string;
+          street: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string | null;
+          house?: string | null;
+          id?: string | null;
+          is_default?: boolean | null;
+          label?: Database["public"]["Enums"]["address_label"] | null;
+          landmark?: string | null;
+          lat?: never;
+          line?: never;
+          lng?: never;
+          phone?: string | null;
+          street?: string | null;
+          updated_at?: string | null;
+        };
+        Update: {
+          created_at?: string | null;
+          house?: string | null;
+          id?: string | null;
+          is_default?: boolean | null;
+          label?: Database["public"]["Enums"]["address_label"] | null;
+          landmark?: string | null;
+          lat?: never;
+          line?: never;
+          lng?: never;
+          phone?: string | null;
+          street?: string | null;
+          updated_at?: string | null;
+        };
+        Relationships: [];
+      };
     };
     Functions: {
       accept_order: {
@@ -914,6 +1038,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -970,6 +1095,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -998,6 +1124,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1166,6 +1293,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1194,6 +1322,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1250,6 +1379,16 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      search_places: {
+        Args: { max_results?: number; q: string };
+        Returns: {
+          kind: string;
+          lat: number;
+          lng: number;
+          name: string;
+          pin_code: string;
+        }[];
+      };
       search_products: {
         Args: { lat: number; lng: number; max_results?: number; query: string; radius_m?: number };
         Returns: {
@@ -1302,6 +1441,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1334,6 +1474,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1356,6 +1497,7 @@ export type Database = {
     };
     Enums: {
       account_status: "active" | "suspended";
+      address_label: "home" | "work" | "other";
       app_role: "customer" | "merchant" | "rider" | "admin";
       conversation_kind: "customer_store" | "customer_rider" | "store_rider";
       order_status:
@@ -1502,6 +1644,7 @@ export const Constants = {
   public: {
     Enums: {
       account_status: ["active", "suspended"],
+      address_label: ["home", "work", "other"],
       app_role: ["customer", "merchant", "rider", "admin"],
       conversation_kind: ["customer_store", "customer_rider", "store_rider"],
       order_status: [

@@ -28,6 +28,8 @@ const Order = z.strictObject({
     address: z.string().refine(storableText, STORABLE_TEXT).refine((a) => a.trim().length >= 5 && a.trim().length <= 300, "Give 5 to 300 characters."),
     lat: z.number().min(-90).max(90),
     lng: z.number().min(-180).max(180),
+    // The saved address's phone, for the rider: kept on the order with the address.
+    phone: z.string().regex(/^\+?[0-9]{10,15}$/, "Give 10 to 15 digits, with an optional leading +.").optional(),
   }),
   notes: z.string().max(500).refine(storableText, STORABLE_TEXT).nullish(),
   expected_total_paise: z.int().min(0).max(999_999_999).nullish(),

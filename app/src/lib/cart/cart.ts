@@ -137,6 +137,8 @@ export const deliverySchema = z.object({
   address: z.string().refine((a) => a.trim().length >= 5 && a.trim().length <= 300, "Give 5 to 300 characters."),
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
+  /** The rider calls it at the door; a saved address always has one. */
+  phone: z.string().regex(/^\+?[0-9]{10,15}$/, "Give 10 to 15 digits, with an optional leading +.").optional(),
 });
 export type Delivery = z.infer<typeof deliverySchema>;
 
@@ -185,7 +187,7 @@ export function toOrderRequest(
   return {
     store_id: cart.store?.id ?? "",
     items: cart.lines.map((l) => ({ product_id: l.productId, quantity: l.quantity, if_unavailable: l.ifUnavailable })),
-    delivery: { address: delivery.address, lat: delivery.lat, lng: delivery.lng },
+    delivery: { address: delivery.address, lat: delivery.lat, lng: delivery.lng, ...(delivery.phone ? { phone: delivery.phone } : {}) },
     ...(options.notes !== undefined && options.notes.trim() !== "" ? { notes: options.notes } : {}),
     ...(options.expectedTotalPaise !== undefined ? { expected_total_paise: options.expectedTotalPaise } : {}),
     payment_method: "cod",

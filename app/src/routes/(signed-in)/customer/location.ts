@@ -2,6 +2,7 @@
 // the nearby stores and search results on the first request, before any script has loaded.
 import type { Cookies } from "@sveltejs/kit";
 import { z } from "zod";
+import { addressLabels, type SavedAddress } from "$lib/addresses/addresses";
 import { t } from "$lib/i18n";
 
 export const LOCATION_COOKIE = "kirana_location";
@@ -34,6 +35,8 @@ const stored = z.object({
   lng: z.number().min(-180).max(180),
   locality: z.enum(localityIds as [Locality, ...Locality[]]).optional(),
   fromDevice: z.boolean().optional(),
+  /** The saved address it came from (its label): the default address sets the location. */
+  address: z.enum(addressLabels).optional(),
 });
 export type DeliveryLocation = z.infer<typeof stored>;
 
@@ -53,8 +56,12 @@ export function keepLocation(cookies: Cookies, location: DeliveryLocation, secur
   cookies.set(LOCATION_COOKIE, JSON.stringify(location), { path: "/", maxAge: 60 * 60 * 24 * 365, sameSite: "lax", httpOnly: false, secure });
 }
 
+/** The default address as the location for discovery. */
+export const addressLocation = (a: SavedAddress): DeliveryLocation => ({ lat: a.lat, lng: a.lng, address: a.label });
+
 /** How a location is named on screen. */
 export function locationLabel(location: DeliveryLocation): string {
+  if (location.address) return t.addresses.labels[location.address];
   if (location.locality) return t.shop.localities[location.locality];
   if (location.fromDevice) return t.shop.location.myPosition;
   return t.shop.location.pointLabel(location.lat, location.lng);

@@ -28,6 +28,7 @@ export function summaryOf(o: PlacedOrder, storeName: string): OrderSummary {
     small_order_fee_paise: o.small_order_fee_paise,
     total_paise: o.total_paise,
     delivery_address: o.delivery_address,
+    delivery_phone: o.delivery_phone,
     notes: o.notes,
     created_at: o.created_at,
     updated_at: o.updated_at,
