@@ -1,9 +1,10 @@
 import { nearbyStores, type NearbyStore } from "$lib/discovery/discovery";
+import { logLoadFailure } from "$lib/server/failure";
 import { readLocation, locationLabel } from "./location";
 import { storePoints } from "./store-points";
 import type { PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ locals, cookies, url }) => {
+export const load: PageServerLoad = async ({ locals, cookies, url, route }) => {
   const location = readLocation(cookies);
   const showClosed = url.searchParams.get("closed") === "1";
   if (!location) return { location: null, showClosed, stores: [] as NearbyStore[], points: {}, failed: false };
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async ({ locals, cookies, url }) => {
     const points = await storePoints(locals.supabase, stores.map((s) => s.id));
     return { location: { ...location, label: locationLabel(location) }, showClosed, stores, points, failed: false };
   } catch (e) {
-    console.error(`nearby stores at ${location.lat},${location.lng} failed:`, e);
+    logLoadFailure(route, `nearby stores at ${location.lat},${location.lng}`, e);
     return { location: { ...location, label: locationLabel(location) }, showClosed, stores: [] as NearbyStore[], points: {}, failed: true };
   }
 };
