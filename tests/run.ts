@@ -144,19 +144,20 @@ let appBuilt = false;
 async function appTests(name: string, status: StackStatus, files: string[]): Promise<SuiteResult> {
   console.log(`\n# Starting the built app for the ${name} suite`);
   let app;
+  const appLog = path.join(RESULTS_DIR, `app-${name}.log`);
   const tiles = await startTileServer();
   try {
     ensureChromium((l) => console.log(l));
     if (!appBuilt) buildApp(path.join(RESULTS_DIR, "app-build.log"));
     appBuilt = true;
-    app = await startBuiltApp({ apiUrl: status.API_URL, anonKey: status.ANON_KEY, mapTiles: tiles.template, logFile: path.join(RESULTS_DIR, `app-${name}.log`) });
+    app = await startBuiltApp({ apiUrl: status.API_URL, anonKey: status.ANON_KEY, mapTiles: tiles.template, logFile: appLog });
   } catch (e) {
     console.log(`not ok: ${(e as Error).message}`);
     await tiles.stop();
     return { name, passed: 0, failed: 1 };
   }
   try {
-    return await nodeTests(name, files, { ...stackEnv(status), APP_URL: app.url, MAP_TILES: tiles.template });
+    return await nodeTests(name, files, { ...stackEnv(status), APP_URL: app.url, APP_LOG: appLog, MAP_TILES: tiles.template });
   } finally {
     await app.stop();
     await tiles.stop();

@@ -17,6 +17,8 @@ declare global {
       message: string;
       /** Where the error page sends a signed-in person back to: their own area. */
       home?: string;
+      /** The short id an unexpected error is logged under, for the person to quote. */
+      id?: string;
     }
   }
 }

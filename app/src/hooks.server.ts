@@ -1,11 +1,12 @@
 import { createServerClient } from "@supabase/ssr";
-import { redirect, type Handle } from "@sveltejs/kit";
+import { redirect, type Handle, type HandleServerError } from "@sveltejs/kit";
 import { sequence } from "@sveltejs/kit/hooks";
 import { areaOf } from "$lib/accounts/roles";
 import { loadAccount, type Account } from "$lib/accounts/session";
 import type { Database } from "$lib/database.types";
 import { t } from "$lib/i18n";
 import { compress } from "$lib/server/compress";
+import { logServerError } from "$lib/server/failure";
 import { supabaseConfig } from "$lib/supabase/config";
 
 const supabase: Handle = async ({ event, resolve }) => {
@@ -48,3 +49,12 @@ const areas: Handle = async ({ event, resolve }) => {
 const compressed: Handle = async ({ event, resolve }) => compress(event.request, await resolve(event));
 
 export const handle = sequence(compressed, supabase, areas);
+
+/**
+ * An unexpected error (a load or action that threw): logged with its route, status and a short
+ * id; the person gets a plain message and that id to quote. A missing page (404) is no fault.
+ */
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+  if (status < 500) return { message };
+  return { message: t.errors.generic, id: logServerError(event, status, error) };
+};

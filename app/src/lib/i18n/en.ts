@@ -814,6 +814,7 @@ export const en = {
     goHome: "Go to your area",
     notFound: "This page does not exist.",
     generic: "Something went wrong. Please try again.",
+    reference: (id: string) => `If it keeps happening, tell us this code: ${id}`,
     backHome: "Back to the start",
     unreachable: "The server could not be reached. Check your connection and try again.",
   },

@@ -4,17 +4,24 @@
 import { fail, redirect, type Actions, type ServerLoadEvent } from "@sveltejs/kit";
 import { z } from "zod";
 import { myNotifications, markRead, openNotification, type Notification } from "./notifications.js";
+import { logLoadFailure } from "../server/failure.js";
 import { alertsFields, alertsForm, myPushPreferences, noPreferences, pushKinds, savePushPreferences } from "../push/preferences.js";
 
 /** The role's alert kinds are chosen on its page; other roles have none. */
 const alertsRole = (role: string) => (role in pushKinds ? (role as keyof typeof pushKinds) : null);
 
-export const load = async ({ locals }: ServerLoadEvent) => {
+export const load = async ({ locals, route }: ServerLoadEvent) => {
   const { profile } = await locals.safeGetSession();
   const role = alertsRole(profile!.role);
   const [notifications, preferences] = await Promise.all([
-    myNotifications(locals.supabase, profile!.id).catch(() => null),
-    myPushPreferences(locals.supabase, profile!.id).catch(() => noPreferences),
+    myNotifications(locals.supabase, profile!.id).catch((e) => {
+      logLoadFailure(route, "the notifications", e);
+      return null;
+    }),
+    myPushPreferences(locals.supabase, profile!.id).catch((e) => {
+      logLoadFailure(route, "the alert choices", e);
+      return noPreferences;
+    }),
   ]);
   return {
     notifications: notifications ?? ([] as Notification[]),

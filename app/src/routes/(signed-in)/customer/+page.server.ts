@@ -1,10 +1,11 @@
 import { listAddresses } from "$lib/addresses/addresses";
 import { nearbyStores, type NearbyStore } from "$lib/discovery/discovery";
+import { logLoadFailure } from "$lib/server/failure";
 import { addressLocation, keepLocation, readLocation, locationLabel } from "./location";
 import { storePoints } from "./store-points";
 import type { PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ locals, cookies, url }) => {
+export const load: PageServerLoad = async ({ locals, cookies, url, route }) => {
   let location = readLocation(cookies);
   // No location chosen on this device yet: the default address is where to look.
   if (!location) {
@@ -21,7 +22,7 @@ export const load: PageServerLoad = async ({ locals, cookies, url }) => {
     const points = await storePoints(locals.supabase, stores.map((s) => s.id));
     return { location: { ...location, label: locationLabel(location) }, showClosed, stores, points, failed: false };
   } catch (e) {
-    console.error(`nearby stores at ${location.lat},${location.lng} failed:`, e);
+    logLoadFailure(route, `nearby stores at ${location.lat},${location.lng}`, e);
     return { location: { ...location, label: locationLabel(location) }, showClosed, stores: [] as NearbyStore[], points: {}, failed: true };
   }
 };

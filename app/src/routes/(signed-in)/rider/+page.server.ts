@@ -4,15 +4,17 @@ import { claim, readyJobs, type ReadyJob } from "$lib/deliveries/deliveries";
 import { currentJob, myShift } from "$lib/deliveries/shift";
 import { t } from "$lib/i18n";
 import { Refused } from "$lib/orders/refusal";
+import { logLoadFailure } from "$lib/server/failure";
 import type { Actions, PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, route }) => {
   const { profile } = await locals.safeGetSession();
   try {
     const [shift, job] = await Promise.all([myShift(locals.supabase, profile!.id), currentJob(locals.supabase, profile!.id)]);
     const jobs = shift.available && !job ? await readyJobs(locals.supabase) : [];
     return { shift, job, jobs, failed: false };
-  } catch {
+  } catch (e) {
+    logLoadFailure(route, "the shift and jobs", e);
     return { shift: { available: false, lastSeenAt: null }, job: null, jobs: [] as ReadyJob[], failed: true };
   }
 };

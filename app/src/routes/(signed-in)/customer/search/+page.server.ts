@@ -1,8 +1,9 @@
 import { searchProducts, searchQuery, type ProductHit } from "$lib/discovery/discovery";
+import { logLoadFailure } from "$lib/server/failure";
 import { readLocation } from "../location";
 import type { PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ locals, cookies, url }) => {
+export const load: PageServerLoad = async ({ locals, cookies, url, route }) => {
   const q = url.searchParams.get("q");
   const location = readLocation(cookies);
   const none = { q: q ?? "", hasLocation: location !== null, hits: null as ProductHit[] | null, invalid: undefined as string | undefined, failed: false };
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async ({ locals, cookies, url }) => {
   try {
     return { ...none, hits: await searchProducts(locals.supabase, { query: checked.data, lat: location.lat, lng: location.lng }) };
   } catch (e) {
-    console.error(`search "${checked.data}" failed:`, e);
+    logLoadFailure(route, `search "${checked.data}"`, e);
     return { ...none, failed: true };
   }
 };

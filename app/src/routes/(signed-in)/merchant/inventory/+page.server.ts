@@ -5,6 +5,7 @@ import { t } from "$lib/i18n";
 import { shelfFor } from "$lib/catalogue/shelf";
 import { importInventory, parseInventoryCsv, productEditForm, stockList, updateProduct } from "$lib/inventory/inventory";
 import { Refused } from "$lib/orders/refusal";
+import { logLoadFailure } from "$lib/server/failure";
 import { myStore } from "$lib/stores/store";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -15,13 +16,14 @@ const editForm = productEditForm({ price: i.priceInvalid, stock: i.stockInvalid 
 // from ./products as the merchant scrolls, jumps or filters.
 /** A product's edit form is about 16 elements, so fewer to a page than on the store page. */
 const STOCK_PAGE = 20;
-export const load: PageServerLoad = async ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url, route }) => {
   const { profile } = await locals.safeGetSession();
   try {
     const store = await myStore(locals.supabase, profile!.id);
     if (!store) return { store: null, shelf: null, failed: false };
     return { store: { id: store.id, name: store.name }, shelf: shelfFor(await stockList(locals.supabase, store.id), url, STOCK_PAGE), failed: false };
-  } catch {
+  } catch (e) {
+    logLoadFailure(route, "the store's stock", e);
     return { store: null, shelf: null, failed: true };
   }
 };

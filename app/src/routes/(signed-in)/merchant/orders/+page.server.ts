@@ -4,9 +4,10 @@ import { acceptOrder, assignRider, rejectOrder, setStatus, suggestRiders } from 
 import { t } from "$lib/i18n";
 import { agreeToCancellation, declineCancellation, DECLINE_MAX, openStoreOrders, REASON_MAX, type OrderSummary } from "$lib/orders/orders";
 import { Refused } from "$lib/orders/refusal";
+import { logLoadFailure } from "$lib/server/failure";
 import type { Actions, PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, route }) => {
   const { profile } = await locals.safeGetSession();
   try {
     const [stores, orders] = await Promise.all([
@@ -15,7 +16,8 @@ export const load: PageServerLoad = async ({ locals }) => {
     ]);
     if (stores.error) throw stores.error;
     return { stores: stores.data, orders, riders: await riderNames(locals.supabase, orders), failed: false };
-  } catch {
+  } catch (e) {
+    logLoadFailure(route, "the stores and their open orders", e);
     return { stores: [] as { id: string; name: string }[], orders: [] as OrderSummary[], riders: {} as Record<string, string>, failed: true };
   }
 };
