@@ -733,6 +733,7 @@ export const en = {
     goHome: "Go to your area",
     notFound: "This page does not exist.",
     generic: "Something went wrong. Please try again.",
+    tooManyAttempts: "Too many attempts, try again in a minute.",
     backHome: "Back to the start",
     unreachable: "The server could not be reached. Check your connection and try again.",
   },
