@@ -399,3 +399,56 @@ test("gap 13: Prefer: tx=rollback answers as committed would and changes nothing
     await sql`notify pgrst, 'reload schema'`;
   }
 });
+
+test("gap 14: the Auth admin API serves the service role and refuses other keys as GoTrue does", async () => {
+  // Anyone else: GoTrue's 403 not_admin, or 401 without a token.
+  const customer = await signUp("customer", "not-admin");
+  for (const other of [client(), client(env.publishableKey), customer.supabase]) {
+    const { error } = await other.auth.admin.listUsers();
+    assert.deepEqual([error?.status, error?.code], [403, "not_admin"]);
+  }
+  const bare = await fetch(`${env.apiUrl}/auth/v1/admin/users`, { headers: { apikey: env.anonKey } });
+  assert.deepEqual([bare.status, (await bare.json()).error_code], [401, "no_authorization"]);
+
+  for (const key of [env.serviceRoleKey, env.secretKey]) {
+    const admin = client(key).auth.admin;
+    const email = uniqueEmail("admin-made");
+    const created = await admin.createUser({ email, password: "long-enough-password", email_confirm: true, user_metadata: { role: "customer", full_name: "Made By Admin" } });
+    assert.equal(created.error, null);
+    const id = created.data.user!.id;
+    assert.equal(created.data.user!.email, email);
+    assert.ok(created.data.user!.email_confirmed_at);
+    // A user like one who signed up: a profile from the metadata, and a password that signs in.
+    const [profile] = await sql`select role, full_name from public.profiles where id = ${id}`;
+    assert.deepEqual({ ...profile }, { role: "customer", full_name: "Made By Admin" });
+    assert.equal((await client().auth.signInWithPassword({ email, password: "long-enough-password" })).error, null);
+    const again = await admin.createUser({ email, password: "long-enough-password" });
+    assert.deepEqual([again.error?.status, again.error?.code], [422, "email_exists"]);
+
+    const got = await admin.getUserById(id);
+    assert.equal(got.data.user?.id, id);
+    const listed = await admin.listUsers({ page: 1, perPage: 1 });
+    assert.equal(listed.data.users.length, 1);
+    assert.ok((listed.data as { total?: number }).total! >= 2);
+
+    const updated = await admin.updateUserById(id, { password: "another-long-password", user_metadata: { full_name: "Renamed" }, app_metadata: { plan: "test" } });
+    assert.equal(updated.error, null);
+    assert.deepEqual(updated.data.user!.user_metadata, { role: "customer", full_name: "Renamed" });
+    assert.equal(updated.data.user!.app_metadata.plan, "test");
+    assert.equal((await client().auth.signInWithPassword({ email, password: "another-long-password" })).error, null);
+
+    // A magic link's token signs the person in through /verify.
+    const link = await admin.generateLink({ type: "magiclink", email });
+    assert.equal(link.error, null);
+    assert.match(link.data.properties!.action_link, /\/auth\/v1\/verify\?token=/);
+    const verified = await client().auth.verifyOtp({ token_hash: link.data.properties!.hashed_token, type: "magiclink" });
+    assert.equal(verified.error, null);
+    assert.equal(verified.data.user?.id, id);
+    const unknown = await admin.generateLink({ type: "recovery", email: uniqueEmail("nobody") });
+    assert.deepEqual([unknown.error?.status, unknown.error?.code], [404, "user_not_found"]);
+
+    assert.equal((await admin.deleteUser(id)).error, null);
+    const gone = await admin.getUserById(id);
+    assert.deepEqual([gone.error?.status, gone.error?.code], [404, "user_not_found"]);
+  }
+});
