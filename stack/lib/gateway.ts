@@ -4,6 +4,7 @@ import postgres from "postgres";
 import type { ProjectConfig } from "./config.js";
 import type { FunctionsRuntime } from "./functions.js";
 import { dbUrl, type Instance, type Keys } from "./instance.js";
+import { createAuthAdmin } from "./auth-admin.js";
 import { verifyJwt } from "./jwt.js";
 import { buildOpenApi } from "./openapi.js";
 import { authLimitOf, authRateLimits } from "./ratelimit.js";
@@ -134,14 +135,16 @@ export function routePath(target: string): string | null {
  * `/functions/v1/<name>` to the function's Deno process, `/realtime/v1` (the WebSocket and the
  * broadcast API) to the local Realtime server, each routed on the path lite decodes (routePath).
  * Auth requests meet Supabase Auth's rate limits (ratelimit.ts), the body checks lite lacks
- * (authInputRefusal) and the Before User Created hook here first; REST requests, the refusal of
- * roles outside the API's (rest.ts).
+ * (authInputRefusal), the Before User Created hook and the admin API (auth-admin.ts) here
+ * first; REST requests, the refusal of roles outside the API's (rest.ts).
  */
 export function createGateway(parts: GatewayParts): http.Server {
   const { instance, keys, config, lite, functions, realtime } = parts;
   const sql = postgres(dbUrl(instance), { max: 2, onnotice: () => {} });
   // Lite has no rate limits: Supabase Auth's, per client address, from config.toml.
   const allowAuth = authRateLimits(config.authRateLimits);
+  // Lite has no admin API: GoTrue's, for the service role (auth-admin.ts).
+  const authAdmin = createAuthAdmin(sql, keys, config);
 
   async function toLite(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, path: string) {
     const answer = (path.startsWith("/rest/") ? await lite.roleRefusal(req.headers) : null) ?? (await lite.rpc(req, body));
@@ -254,6 +257,8 @@ export function createGateway(parts: GatewayParts): http.Server {
         const refusal = authInputRefusal(body) ?? (req.method === "POST" && p === "/auth/v1/signup" ? await beforeUserCreated(body, req) : null);
         if (refusal) return json(res, refusal.status, refusal.body, CORS);
       }
+      const admin = service === "auth" ? await authAdmin(req.method ?? "GET", p, url, req.headers, body, `http://${req.headers.host ?? `127.0.0.1:${instance.apiPort}`}`) : null;
+      if (admin) return json(res, admin.status, admin.body, { ...CORS, ...admin.headers, ...(admin.status >= 400 ? { "x-sb-error-code": (admin.body as { error_code: string }).error_code } : {}) });
       await toLite(req, res, body, p);
     } catch (e) {
       console.error("gateway:", e);

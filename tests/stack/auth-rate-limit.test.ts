@@ -11,6 +11,9 @@ import { authLimitOf, authRateLimits, RateLimiter } from "../../stack/lib/rateli
 import { ROOT } from "../../stack/lib/paths.js";
 import { startThrowawayStack, type ThrowawayStack } from "../../stack/lib/throwaway.js";
 import { DEMO_PASSWORD } from "../../seed/demo-accounts.js";
+import ws from "ws";
+import { createClient } from "@supabase/supabase-js";
+import { signInFailureMessage } from "../../app/src/lib/accounts/auth-errors.js";
 
 const config = loadProjectConfig();
 const limits = config.authRateLimits;
@@ -118,4 +121,40 @@ test("over the limit a sign-in is GoTrue's 429 for that address only; its other 
   assert.equal(user.status, 200);
   const refreshed = await request(attacker, "POST", "/auth/v1/token?grant_type=refresh_token", { refresh_token: other.body.refresh_token });
   assert.equal(refreshed.status, 200, "refreshing a session counts against a limit of its own");
+});
+
+/** A fetch for supabase-js whose requests leave from one loopback address. */
+function fetchFrom(from: string): typeof fetch {
+  const api = new URL(stack.status.API_URL);
+  return (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const headers = Object.fromEntries(new Headers(init?.headers));
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: api.hostname, port: api.port, localAddress: from, method: init?.method ?? "GET", path: url.pathname + url.search, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode!, headers: res.headers as Record<string, string> })));
+      });
+      req.on("error", reject);
+      req.end(init?.body as string | undefined);
+    });
+  };
+}
+
+test("the app's sign-in says to wait a minute, not that something went wrong, when Auth's limit is reached", async () => {
+  const from = "127.0.0.4";
+  const supabase = createClient(stack.status.API_URL, stack.status.ANON_KEY, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    global: { fetch: fetchFrom(from) },
+    realtime: { transport: ws as never },
+  });
+  const wrong = await supabase.auth.signInWithPassword({ email: "customer@example.com", password: "not-the-password" });
+  assert.equal(signInFailureMessage(wrong.error!), "That email and password do not match an account.");
+  let error: Awaited<ReturnType<typeof supabase.auth.signInWithPassword>>["error"] = null;
+  await overTheLimit(from, async () => {
+    ({ error } = await supabase.auth.signInWithPassword({ email: "customer@example.com", password: DEMO_PASSWORD }));
+    return { status: error?.status ?? 200, body: error };
+  });
+  assert.deepEqual([error!.status, error!.code], [429, "over_request_rate_limit"]);
+  assert.equal(signInFailureMessage(error!), "Too many attempts, try again in a minute.");
 });

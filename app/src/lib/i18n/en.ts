@@ -815,6 +815,7 @@ export const en = {
     notFound: "This page does not exist.",
     generic: "Something went wrong. Please try again.",
     reference: (id: string) => `If it keeps happening, tell us this code: ${id}`,
+    tooManyAttempts: "Too many attempts, try again in a minute.",
     backHome: "Back to the start",
     unreachable: "The server could not be reached. Check your connection and try again.",
   },

@@ -1,4 +1,5 @@
 import { fail, redirect } from "@sveltejs/kit";
+import { signInFailureMessage } from "$lib/accounts/auth-errors";
 import { fieldErrors, formValues, signInForm, type FormFailure } from "$lib/accounts/forms";
 import { homeOf, landingFor } from "$lib/accounts/roles";
 import { loadAccount } from "$lib/accounts/session";
@@ -20,10 +21,7 @@ export const actions: Actions = {
     if (!parsed.success) return refuse(fieldErrors<Field>(parsed.error));
 
     const { error } = await locals.supabase.auth.signInWithPassword(parsed.data);
-    if (error) {
-      const message = error.code === "invalid_credentials" ? t.signIn.wrongCredentials : error.code === "email_not_confirmed" ? t.signIn.confirmEmail : t.errors.generic;
-      return refuse({ form: message });
-    }
+    if (error) return refuse({ form: signInFailureMessage(error) });
     const { profile } = await loadAccount(locals.supabase);
     if (!profile) return refuse({ form: t.errors.generic });
     redirect(303, landingFor(profile.role, url.searchParams.get("next")));

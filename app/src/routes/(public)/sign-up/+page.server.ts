@@ -1,4 +1,5 @@
 import { fail, redirect } from "@sveltejs/kit";
+import { tooManyAttempts } from "$lib/accounts/auth-errors";
 import { fieldErrors, formValues, signUpForm, type FormFailure } from "$lib/accounts/forms";
 import { homeOf } from "$lib/accounts/roles";
 import { t } from "$lib/i18n";
@@ -22,7 +23,10 @@ export const actions: Actions = {
 
     const { full_name, email, password, role } = parsed.data;
     const { data, error } = await locals.supabase.auth.signUp({ email, password, options: { data: { role, full_name } } });
-    if (error) return refuse(error.code === "user_already_exists" || error.code === "email_exists" ? { email: t.signUp.emailTaken } : { form: t.errors.generic });
+    if (error) {
+      const taken = error.code === "user_already_exists" || error.code === "email_exists";
+      return refuse(taken ? { email: t.signUp.emailTaken } : { form: tooManyAttempts(error) ? t.errors.tooManyAttempts : t.errors.generic });
+    }
     // A project that confirms email addresses gives no session until the link is followed.
     if (!data.session) return { values: shown, errors: {}, checkEmail: true };
     redirect(303, homeOf(role));
