@@ -3,7 +3,8 @@ import { after, describe, test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { db, PASSWORD, uniqueEmail } from "../support/env.js";
 import { NEAR, openShop, type ProductSpec } from "../support/orders.js";
-import { addToCart, appUrl, fillSignUp, phone, screen, snapshot, t, waitForPath } from "./browser.js";
+import { verifyHandoverToken } from "../../app/src/lib/deliveries/handover-token.js";
+import { addToCart, appUrl, fillSignUp, phone, readQr, screen, snapshot, t, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -164,6 +165,12 @@ describe("the customer shops in the browser", () => {
     await page.waitForURL((u) => u.pathname.startsWith("/customer/orders/"));
     const orderId = new URL(page.url()).pathname.split("/").pop()!;
     await page.getByTestId("handover-code").filter({ hasText: /^\d{4}$/ }).waitFor();
+    // Beside the code, a QR code holding the platform-signed token a rider's phone verifies.
+    const scanned = await readQr(page.getByRole("img", { name: t.shop.orders.handoverQr }));
+    const [issued] = await sql<{ token: string; key: string }[]>`
+      select h.token, private.base64url(k.public_key) as key from private.handover_codes h, private.handover_signing_key k where h.order_id = ${orderId}`;
+    assert.equal(scanned, issued!.token);
+    assert.equal(await verifyHandoverToken({ order_id: orderId, public_key: issued!.key }, scanned), true);
     await page.getByRole("list").filter({ hasText: t.shop.orders.statuses.pending }).first().waitFor();
     assert.deepEqual(await orderIdsOf(userId), [orderId]);
     const [order] = await sql<{ total_paise: number; if_unavailable: string[] }[]>`

@@ -878,10 +878,14 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      deliver_order: { Args: { handover_code: string; order_id: string }; Returns: Json };
+      deliver_order: {
+        Args: { handover_code?: string; handover_token?: string; order_id: string };
+        Returns: Json;
+      };
       delivery_terms: { Args: { lat: number; lng: number; store_id: string }; Returns: Json };
       handover_check: { Args: { order_id: string }; Returns: Json };
       handover_code: { Args: { order_id: string }; Returns: string };
+      handover_token: { Args: { order_id: string }; Returns: string };
       hook_before_user_created: { Args: { event: Json }; Returns: Json };
       is_open: {
         Args: {

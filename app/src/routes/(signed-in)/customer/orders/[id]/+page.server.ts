@@ -2,10 +2,11 @@ import { error } from "@sveltejs/kit";
 import { z } from "zod";
 import { orderConversations } from "$lib/chat/order-chats";
 import { t } from "$lib/i18n";
-import { getOrder, handoverCode, orderTimeline } from "$lib/orders/orders";
+import { handoverPass } from "$lib/orders/handover-pass";
+import { getOrder, orderTimeline } from "$lib/orders/orders";
 import type { PageServerLoad } from "./$types";
 
-// The code exists while the order is on its way to the door.
+// The handover code and token exist while the order is on its way to the door.
 const FINISHED = new Set(["delivered", "rejected", "cancelled", "expired"]);
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -13,11 +14,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const order = await getOrder(locals.supabase, params.id);
   if (!order) error(404, { message: t.shop.orders.notFound, home: "/customer" });
   const finished = FINISHED.has(order.status);
-  const [timeline, code, chats] = await Promise.all([
+  const [timeline, handover, chats] = await Promise.all([
     orderTimeline(locals.supabase, order.id),
-    finished ? Promise.resolve(null) : handoverCode(locals.supabase, order.id).catch(() => null),
+    finished ? Promise.resolve(null) : handoverPass(locals.supabase, order.id).catch(() => null),
     // With the store from the start, with the rider once there is one.
     orderConversations(locals.supabase, order.id, "customer"),
   ]);
-  return { order, timeline, code, chats, finished };
+  return { order, timeline, handover, chats, finished };
 };
