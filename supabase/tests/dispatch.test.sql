@@ -1,11 +1,11 @@
 -- Dispatch and handover through the API: suggest_riders and assign_rider for the store (or an
 -- admin), ready_jobs, claim_delivery and release_delivery for riders, pickup by the current
--- rider only, and the handover code (handover_code for the customer, handover_check for the
--- rider, deliver_order counting wrong codes up to the lock, unlock_handover by the store or an
--- admin). Uses the helpers from 000_test_helpers.sql.
+-- rider only, and the handover (handover_code and the signed handover_token for the customer,
+-- the public key in handover_check for the rider, deliver_order counting wrong codes and tokens
+-- up to the lock, unlock_handover by the store or an admin). Uses the helpers from 000_test_helpers.sql.
 begin;
 
-select plan(128);
+select plan(151);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
@@ -113,6 +113,15 @@ as $$ select lpad(((pg_temp.code(fixture)::integer + 1) % 10000)::text, 4, '0') 
 create function pg_temp.deliver_sql(fixture text, code text) returns text
 language sql stable
 as $$ select format('select public.deliver_order(%L, %L)', pg_temp.id(fixture), code) $$;
+
+create function pg_temp.deliver_token_sql(fixture text, token text) returns text
+language sql stable
+as $$ select format('select public.deliver_order(%L, handover_token => %L)', pg_temp.id(fixture), token) $$;
+
+-- The customer's handover token for an order, as handover_token gives it.
+create function pg_temp.token(fixture text) returns text
+language sql
+as $$ select pg_temp.json_as('customer', format('select to_jsonb(public.handover_token(%L))', pg_temp.id(fixture))) ->> 0 $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Fixtures (as the database owner)
@@ -353,12 +362,45 @@ select is(
 )
 from (values ('merchant', 'the merchant'), ('spare', 'the rider'), ('stranger', 'another customer'), ('admin', 'an admin')) as p (name, what);
 
+insert into seen values ('token', to_jsonb(pg_temp.token('ready')));
 select is(
-  (select jsonb_build_object('hash_matches', c ->> 'code_hash' = encode(sha256(convert_to((c ->> 'salt') || (select value ->> 0 from seen where name = 'code'), 'UTF8')), 'hex'),
-                             'attempts_left', c -> 'attempts_left', 'locked', c -> 'locked', 'has_code', c ? 'code')
-   from pg_temp.json_as('spare', format('select public.handover_check(%L)', pg_temp.id('ready'))) c),
-  '{"hash_matches": true, "attempts_left": 5, "locked": false, "has_code": false}'::jsonb,
-  'the rider gets the salt and sha256(salt || code) to check the customer''s code offline, 5 attempts and no lock, but not the code'
+  string_to_array((select value ->> 0 from seen where name = 'token'), '.')::text[],
+  array[pg_temp.id('ready')::text, (select nonce from private.handover_codes where order_id = pg_temp.id('ready')),
+        split_part((select value ->> 0 from seen where name = 'token'), '.', 3)],
+  'the customer''s handover token is the order id, the order''s nonce and a signature'
+);
+select matches(split_part((select value ->> 0 from seen where name = 'token'), '.', 3), '^[A-Za-z0-9_-]{86}$',
+  'the signature is 64 bytes (r || s) in base64url');
+select is(pg_temp.token('ready'), (select value ->> 0 from seen where name = 'token'), 'asking again gives the same token');
+select isnt(pg_temp.token('door_order'), pg_temp.token('ready'), 'another order has another token');
+select is(
+  tests.outcome_as(p.name, format('select public.handover_token(%L)', pg_temp.id('ready'))),
+  '404 order_not_found',
+  p.what || ' cannot get the handover token: 404 order_not_found'
+)
+from (values ('merchant', 'the merchant'), ('spare', 'the rider'), ('stranger', 'another customer'), ('admin', 'an admin')) as p (name, what);
+select is(
+  (select '\x04'::bytea || private.bytes_of(q.x, 32) || private.bytes_of(q.y, 32) from private.handover_signing_key k, private.p256_base_multiply(k.private_key) q),
+  (select public_key from private.handover_signing_key),
+  'the public key is the private key times the P-256 base point'
+);
+select ok(
+  not has_table_privilege(r, t, 'select'),
+  r || ' cannot read ' || t
+)
+from unnest(array['anon', 'authenticated', 'service_role']) as r
+cross join unnest(array['private.handover_signing_key', 'private.handover_codes']) as t;
+
+select is(
+  pg_temp.json_as('spare', format('select public.handover_check(%L)', pg_temp.id('ready'))),
+  jsonb_build_object('order_id', pg_temp.id('ready'), 'public_key', (select private.base64url(public_key) from private.handover_signing_key),
+                     'algorithm', 'ECDSA P-256 SHA-256', 'attempts_left', 5, 'locked', false),
+  'the rider gets the platform''s public key to verify the token offline, 5 attempts and no lock, and nothing else'
+);
+select is(
+  pg_temp.json_as('door', format('select public.handover_check(%L)', pg_temp.id('door_order'))) - 'order_id',
+  pg_temp.json_as('spare', format('select public.handover_check(%L)', pg_temp.id('ready'))) - 'order_id',
+  'apart from the order id every order''s check is the same: nothing in it depends on the code or the token'
 );
 select is(
   tests.outcome_as(p.name, format('select public.handover_check(%L)', pg_temp.id('ready'))),
@@ -400,6 +442,8 @@ select is(
 );
 select is(tests.outcome_as('spare', pg_temp.deliver_sql('ready', pg_temp.code('ready'))), '423 handover_locked',
   'once locked even the right code is refused: 423 handover_locked');
+select is(tests.outcome_as('spare', pg_temp.deliver_token_sql('ready', pg_temp.token('door_order'))), '423 handover_locked',
+  'so is another order''s token: 423 handover_locked');
 select results_eq(
   $$select o.status::text, h.failed_attempts, h.locked_at is not null
     from public.orders o join private.handover_codes h on h.order_id = o.id where o.id = pg_temp.id('ready')$$,
@@ -436,6 +480,22 @@ select results_eq(
   'unlocking writes one event on the order''s timeline: still picked up, by the merchant, with the note'
 );
 select is(
+  pg_temp.json_as('spare', pg_temp.deliver_token_sql('ready', pg_temp.token('door_order'))),
+  '{"delivered": false, "code": "wrong_handover_token", "attempts_left": 4, "locked": false, "order": null}'::jsonb,
+  'another order''s token, signed by the platform, is a wrong token and counts as an attempt'
+);
+select is(
+  pg_temp.json_as('spare', pg_temp.deliver_token_sql('ready',
+    pg_temp.id('ready') || '.' || (select nonce from private.handover_codes where order_id = pg_temp.id('ready')) || '.' ||
+    private.base64url(private.p256_sign(private.handover_message(pg_temp.id('ready'), 'AAAAAAAAAAAAAAAAAAAAAA'), 7)))) -> 'code',
+  '"wrong_handover_token"'::jsonb,
+  'a token with the right order and nonce but a signature the platform did not make is wrong too'
+);
+select is(tests.outcome_as('spare', pg_temp.deliver_token_sql('ready', repeat('x', 501))), '22023',
+  'a token over 500 characters is refused: 22023');
+select is(tests.outcome_as('spare', format('select public.deliver_order(%L, %L, %L)', pg_temp.id('ready'), pg_temp.code('ready'), pg_temp.token('ready'))),
+  '22023', 'a code and a token together are refused: 22023');
+select is(
   (select jsonb_build_object('delivered', r -> 'delivered', 'code', r -> 'code', 'locked', r -> 'locked', 'status', r #> '{order,status}')
    from pg_temp.json_as('spare', pg_temp.deliver_sql('ready', pg_temp.code('ready'))) r),
   '{"delivered": true, "code": null, "locked": false, "status": "delivered"}'::jsonb,
@@ -469,8 +529,20 @@ select results_eq(
   $$values (pg_temp.id('admin'), 'Handover unlocked: Called the customer', 0, true)$$,
   'the admin''s unlock resets the attempts and writes its event'
 );
-select is(pg_temp.json_as('door', pg_temp.deliver_sql('door_order', pg_temp.code('door_order'))) -> 'delivered', 'true'::jsonb,
-  'the rider then delivers with the right code');
+select is(
+  (select array[(pg_temp.json_as('door', pg_temp.deliver_sql('door_order', pg_temp.wrong_code('door_order'))) ->> 'locked')::boolean,
+                (pg_temp.json_as('door', pg_temp.deliver_sql('door_order', pg_temp.wrong_code('door_order'))) ->> 'locked')::boolean]),
+  array[false, true],
+  'two more wrong codes lock it again'
+);
+select is(
+  (select jsonb_build_object('delivered', r -> 'delivered', 'status', r #> '{order,status}')
+   from pg_temp.json_as('door', pg_temp.deliver_token_sql('door_order', pg_temp.token('door_order'))) r),
+  '{"delivered": true, "status": "delivered"}'::jsonb,
+  'the customer''s token delivers even a locked order: it proves the customer was there'
+);
+select is(tests.outcome_as('door', pg_temp.deliver_token_sql('door_order', pg_temp.token('door_order'))), '409 invalid_transition',
+  'the same token replayed finds the order delivered: 409 invalid_transition');
 update admin.settings set handover_max_attempts = 5;
 
 select * from finish();

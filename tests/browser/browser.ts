@@ -4,7 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { after } from "node:test";
 import { createRequire } from "node:module";
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import os from "node:os";
+import jsQRModule from "jsqr";
+import { generate } from "lean-qr";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
 import { ROOT } from "../../stack/lib/paths.js";
 import { CHROMIUM } from "../support/chromium.js";
 import { PASSWORD } from "../support/env.js";
@@ -24,17 +27,68 @@ const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-co
 
 // One Chromium per test file: launched by the first phone, closed once the file's tests are done.
 let chromiumRunning: Promise<Browser> | undefined;
+let launchArgs: string[] = [];
 after(async () => {
   await (await chromiumRunning)?.close();
 });
 
 /** A fresh profile (no cookies, no service worker) on a 360 × 740 phone screen; `options` as for newContext. */
 export async function phone(options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  chromiumRunning ??= chromium.launch({ executablePath: CHROMIUM, headless: true });
+  chromiumRunning ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: launchArgs });
   const context = await (await chromiumRunning).newContext({ viewport: { width: 360, height: 740 }, locale: "en-IN", serviceWorkers: "allow", ...options });
   // Waits are for conditions; this only bounds how long a test that will fail takes to say so.
   context.setDefaultTimeout(15_000);
   return context;
+}
+
+/**
+ * Gives this file's phones a camera that films whatever showToCamera() last put in front of it
+ * (Chromium's fake capture device, camera permission granted). Call before the first phone().
+ */
+export function fakeCamera(): { show(text: string): void } {
+  assert.equal(chromiumRunning, undefined, "fakeCamera() must come before the first phone()");
+  const file = path.join(os.tmpdir(), `kirana-camera-${process.pid}.y4m`);
+  launchArgs = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${file}`];
+  after(() => fs.rmSync(file, { force: true }));
+  // Chromium reads the file when a page starts the camera: show() before tapping "scan".
+  return { show: (text) => fs.writeFileSync(file, qrVideo(text)) };
+}
+
+/** A one-frame Y4M video of the QR code of `text`, black on white, 400 × 400. */
+function qrVideo(text: string): Buffer {
+  const SIDE = 400;
+  const code = generate(text);
+  const scale = Math.floor(SIDE / (code.size + 8));
+  const offset = Math.floor((SIDE - code.size * scale) / 2);
+  const luma = Buffer.alloc(SIDE * SIDE, 255);
+  for (let y = 0; y < SIDE; y++) {
+    for (let x = 0; x < SIDE; x++) {
+      const mx = Math.floor((x - offset) / scale);
+      const my = Math.floor((y - offset) / scale);
+      if (x >= offset && y >= offset && mx < code.size && my < code.size && code.get(mx, my)) luma[y * SIDE + x] = 0;
+    }
+  }
+  const chroma = Buffer.alloc((SIDE / 2) * (SIDE / 2) * 2, 128);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${SIDE} H${SIDE} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), luma, chroma]);
+}
+
+/** The text of the QR code an <svg> on the page draws, read the way a scanner would: from pixels. */
+export async function readQr(svg: Locator): Promise<string> {
+  const SIDE = 300;
+  const pixels = await svg.evaluate(async (element, side) => {
+    const image = new Image();
+    image.src = `data:image/svg+xml,${encodeURIComponent(new XMLSerializer().serializeToString(element))}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = side;
+    const context = canvas.getContext("2d")!;
+    context.drawImage(image, 0, 0, side, side);
+    return Array.from(context.getImageData(0, 0, side, side).data);
+  }, SIDE);
+  // jsqr is CommonJS: its function is also its own `default`.
+  const found = jsQRModule.default(Uint8ClampedArray.from(pixels), SIDE, SIDE);
+  assert.ok(found, "the picture is a readable QR code");
+  return found.data;
 }
 
 /**

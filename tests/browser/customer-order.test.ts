@@ -4,7 +4,8 @@ import { after, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { db } from "../support/env.js";
 import { NEAR, openShop, orderRequest, person, placeOrder, riderAt, STORE_POINT } from "../support/orders.js";
-import { appUrl, phone, screen, signIn, t } from "./browser.js";
+import { verifyHandoverToken } from "../../app/src/lib/deliveries/handover-token.js";
+import { appUrl, phone, readQr, screen, signIn, t } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
@@ -77,7 +78,13 @@ describe("the customer's order page", () => {
     const moved = await rider.supabase.rpc("report_location", { order_id: order.id, ...halfway });
     assert.equal(moved.error, null, moved.error?.message);
     await page.waitForFunction((was) => document.querySelector('[data-marker="rider"]')?.getAttribute("transform") !== was, before);
-    await page.getByTestId("handover-code").waitFor();
+    await page.getByTestId("handover-code").filter({ hasText: /^\d{4}$/ }).waitFor();
+    // Beside the code, a QR code holding the platform-signed token a rider's phone verifies.
+    const scanned = await readQr(page.getByRole("img", { name: o.handoverQr }));
+    const [issued] = await sql<{ token: string; key: string }[]>`
+      select h.token, private.base64url(k.public_key) as key from private.handover_codes h, private.handover_signing_key k where h.order_id = ${order.id}`;
+    assert.equal(scanned, issued!.token);
+    assert.equal(await verifyHandoverToken({ order_id: order.id, public_key: issued!.key }, scanned), true);
     // Where the order is comes first, then the code; the timeline and the items below.
     const top = async (name: string) => (await page.getByRole("heading", { name, exact: true }).boundingBox())!.y;
     const tops = [await top(o.live.title), await top(o.handover), await top(o.timeline), await top(o.items)];

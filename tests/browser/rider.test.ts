@@ -4,10 +4,13 @@ import { after, describe, test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { db } from "../support/env.js";
 import { makeReady, openShop, orderRequest, person, placeOrder, riderAt, type Person, type ProductSpec, type Shop } from "../support/orders.js";
-import { appUrl, outboxShows, phone, reloadThroughWorker, screen, signIn, t, waitForAsync, waitForPath } from "./browser.js";
+import { handoverCode, handoverToken } from "../../app/src/lib/orders/orders.js";
+import { appUrl, fakeCamera, outboxShows, phone, reloadThroughWorker, screen, signIn, t, waitForAsync, waitForPath } from "./browser.js";
 
 const sql = db();
 after(() => sql.end());
+// The rider's phone films what the test holds up: the customer's QR code at the door.
+const camera = fakeCamera();
 
 // A corner of the map of its own, more than the claim radius from the other suites' stores, so
 // their ready orders are not this rider's jobs.
@@ -51,7 +54,7 @@ const shiftSwitch = (page: Page) => page.getByRole("switch", { name: t.rider.shi
 const jobCard = (page: Page, store: string) => page.getByRole("article", { name: j.job(store) });
 
 describe("the rider's screens", () => {
-  test("on shift, a job arrives live, a lost claim is explained, the won job has directions and chat, is picked up, tracked and delivered with the code checked offline", async () => {
+  test("on shift, a job arrives live, a lost claim is explained, the won job has directions and chat, is picked up, tracked and delivered offline with the customer's QR code verified on the phone", async () => {
     const tag = randomUUID().slice(0, 6);
     const first = await shopHere(`ui-ride-a-${tag}`, [{ sku: "MILK", price_paise: 3000, stock: 20 }]);
     const second = await shopHere(`ui-ride-b-${tag}`, [{ sku: "MILK", price_paise: 3000, stock: 20 }]);
@@ -138,12 +141,13 @@ describe("the rider's screens", () => {
     await screen(page, "rider-delivering");
 
     // The job's page, loaded once online, is kept for offline: reopened with no network, it says
-    // how old it is and still checks the code on the phone.
+    // how old it is and still verifies the customer's QR code on the phone.
     await reloadThroughWorker(page);
     await page.getByTestId("offline-check").waitFor();
     await waitForAsync(page, async () => (await (await caches.open("kirana-pages")).match(location.href)) !== undefined);
 
-    // At a door with no network: a wrong code is refused by the phone itself, without a request.
+    // At a door with no network. The code alone can be guessed, so only the server takes it:
+    // the phone says so and sends nothing.
     const sent: string[] = [];
     page.on("request", (r) => {
       if (r.url().includes("/rpc/deliver_order")) sent.push(r.url());
@@ -153,17 +157,23 @@ describe("the rider's screens", () => {
     await page.reload();
     await page.getByText(/^You are offline: this is how it was at /).waitFor();
     await page.getByTestId("offline-check").waitFor();
-    const code = (await sql<{ code: string }[]>`select code from private.handover_codes where order_id = ${won.id}`)[0]!.code;
-    const wrong = String((Number(code) + 1) % 10000).padStart(4, "0");
-    await page.getByLabel(job.code).fill(wrong);
+    await page.getByLabel(job.code).fill(await handoverCode(customer.supabase, won.id));
     await page.getByRole("button", { name: job.deliver }).click();
-    await page.getByRole("alert").filter({ hasText: job.wrongCode }).waitFor();
+    await page.getByRole("alert").filter({ hasText: job.codeNeedsNetwork }).waitFor();
+
+    // A genuine QR code of another order (the job the rival took) fails the phone's check.
+    camera.show(await handoverToken(customer.supabase, lost.id));
+    await page.getByRole("button", { name: job.scan }).click();
+    await page.getByRole("alert").filter({ hasText: job.badToken }).waitFor();
+    await screen(page, "rider-scan");
+    await page.getByRole("button", { name: job.stopScan }).click();
     assert.deepEqual(sent, []);
     assert.equal(await statusOf(won.id), "picked_up");
 
-    // The right code is queued on the phone and delivers once the network returns.
-    await page.getByLabel(job.code).fill(code);
-    await page.getByRole("button", { name: job.deliver }).click();
+    // The customer's QR code passes the phone's signature check: the delivery is queued on the
+    // phone and delivers once the network returns (the server checks the token again).
+    camera.show(await handoverToken(customer.supabase, won.id));
+    await page.getByRole("button", { name: job.scan }).click();
     await page.getByTestId("delivery-pending").filter({ hasText: job.deliveryQueued }).waitFor();
     await outboxShows(page, 1);
     assert.equal(await statusOf(won.id), "picked_up");

@@ -1,15 +1,14 @@
 // The merchant's and rider's delivery client (app/src/lib/deliveries) against the stack: an
 // order accepted with an item short, prepared, claimed from the ready jobs (a second claim
-// loses), released and claimed again, picked up, the handover code checked offline and then
-// delivered after a wrong try; a rider assigned by the store locked out by wrong codes until
-// the store unlocks; rejections and cancellations need a reason.
+// loses), released and claimed again, picked up, the customer's handover token verified offline
+// and delivered after a wrong code; a rider assigned by the store locked out by wrong codes
+// until the store unlocks; rejections and cancellations need a reason.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { ZodError } from "zod";
 import {
   acceptOrder,
   assignRider,
-  checkHandoverOffline,
   claim,
   deliver,
   handoverCheck,
@@ -21,7 +20,8 @@ import {
   suggestRiders,
   unlockHandover,
 } from "../../app/src/lib/deliveries/deliveries.js";
-import { handoverCode, orderTimeline } from "../../app/src/lib/orders/orders.js";
+import { verifyHandoverToken } from "../../app/src/lib/deliveries/handover-token.js";
+import { handoverCode, handoverToken, orderTimeline } from "../../app/src/lib/orders/orders.js";
 import { Refused } from "../../app/src/lib/orders/refusal.js";
 import { db } from "../support/env.js";
 import { openShop, orderRequest, person, placeOrder, riderAt, type OrderJson, type Person, type Shop } from "../support/orders.js";
@@ -49,7 +49,7 @@ describe("a delivery from the app", () => {
     rival = await riderAt(sql, "app-rival");
   });
 
-  it("from acceptance to the door, checking the code offline first", async () => {
+  it("from acceptance to the door, verifying the customer's token offline first", async () => {
     const order = await placeOrder(customer, orderRequest(shop, [["ATTA", 1], ["DAHI", 2]]));
     const merchant = shop.merchant.supabase;
 
@@ -80,18 +80,26 @@ describe("a delivery from the app", () => {
     assert.equal((await markPickedUp(rider.supabase, order.id)).status, "picked_up");
 
     const code = await handoverCode(customer.supabase, order.id);
+    const token = await handoverToken(customer.supabase, order.id);
+    assert.equal(await handoverToken(customer.supabase, order.id), token, "the customer's token stays the same");
     const check = await handoverCheck(rider.supabase, order.id);
     assert.deepEqual([check.order_id, check.attempts_left, check.locked], [order.id, 5, false]);
-    assert.equal(await checkHandoverOffline(check, code), true);
-    assert.equal(await checkHandoverOffline(check, wrong(code)), false);
-    assert.equal(await checkHandoverOffline(check, `${code} `), false);
-    assert.equal(await checkHandoverOffline(check, "12a4"), false);
+    // WebCrypto verifies the platform's signature with the public key alone.
+    assert.equal(await verifyHandoverToken(check, token), true);
+    assert.equal(await verifyHandoverToken(check, ` ${token}\n`), true, "a scanner's stray whitespace is ignored");
+    const [id, nonce, signature] = token.split(".") as [string, string, string];
+    const flipped = signature.slice(0, 10) + (signature[10] === "A" ? "B" : "A") + signature.slice(11);
+    assert.equal(await verifyHandoverToken(check, `${id}.${nonce}.${flipped}`), false, "a changed signature");
+    assert.equal(await verifyHandoverToken(check, `${id}.${"A".repeat(22)}.${signature}`), false, "another nonce");
+    assert.equal(await verifyHandoverToken({ ...check, order_id: shop.storeId }, token), false, "another order's check");
+    assert.equal(await verifyHandoverToken(check, code), false, "the code is no token");
     // The customer cannot read the check; the rival rider neither.
     await assert.rejects(handoverCheck(customer.supabase, order.id), refused(404, "order_not_found"));
     await assert.rejects(handoverCheck(rival.supabase, order.id), refused(404, "order_not_found"));
 
-    assert.deepEqual(await deliver(rider.supabase, order.id, wrong(code)), { kind: "wrong", attemptsLeft: 4 });
-    const delivered = await deliver(rider.supabase, order.id, code);
+    assert.deepEqual(await deliver(rider.supabase, order.id, { code: wrong(code) }), { kind: "wrong", attemptsLeft: 4 });
+    await assert.rejects(deliver(rider.supabase, order.id, { token: "not a token" }), ZodError);
+    const delivered = await deliver(rider.supabase, order.id, { token });
     assert.equal(delivered.kind, "delivered");
     assert.ok(delivered.kind === "delivered");
     assert.deepEqual([delivered.order.id, delivered.order.status, delivered.order.rider_id], [order.id, "delivered", rider.userId]);
@@ -114,16 +122,16 @@ describe("a delivery from the app", () => {
 
     const code = await handoverCode(customer.supabase, order.id);
     for (const attemptsLeft of [4, 3, 2, 1]) {
-      assert.deepEqual(await deliver(rider.supabase, order.id, wrong(code)), { kind: "wrong", attemptsLeft });
+      assert.deepEqual(await deliver(rider.supabase, order.id, { code: wrong(code) }), { kind: "wrong", attemptsLeft });
     }
-    assert.deepEqual(await deliver(rider.supabase, order.id, wrong(code)), { kind: "locked" });
+    assert.deepEqual(await deliver(rider.supabase, order.id, { code: wrong(code) }), { kind: "locked" });
     // Locked: even the right code is refused, and the device's check says so too.
-    assert.deepEqual(await deliver(rider.supabase, order.id, code), { kind: "locked" });
+    assert.deepEqual(await deliver(rider.supabase, order.id, { code }), { kind: "locked" });
     assert.deepEqual(await handoverCheck(rider.supabase, order.id).then((c) => [c.attempts_left, c.locked]), [0, true]);
 
     await assert.rejects(unlockHandover(merchant, order.id, "  "), ZodError);
     await unlockHandover(merchant, order.id, "Customer showed the order on their phone");
-    assert.equal((await deliver(rider.supabase, order.id, code)).kind, "delivered");
+    assert.equal((await deliver(rider.supabase, order.id, { code })).kind, "delivered");
   });
 
   it("the store rejects or cancels with a reason; a wrong step is refused", async () => {

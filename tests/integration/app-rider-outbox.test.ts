@@ -1,6 +1,7 @@
 // The rider's outbox senders (app/src/lib/outbox/senders.ts) against the stack: going on shift
 // stores the position dispatch reads; pickup and delivery replayed after a lost answer are done,
-// not refused; a wrong code and a job that is not the rider's need the rider.
+// not refused; a delivery queued with the customer's token is checked again by the server when
+// it is sent; a wrong code or token and a job that is not the rider's need the rider.
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -8,6 +9,7 @@ import type { OutboxItem, Sender } from "../../app/src/lib/outbox/outbox.js";
 import { availabilitySender, deliverySender, pickupSender } from "../../app/src/lib/outbox/senders.js";
 import { readyJobs } from "../../app/src/lib/deliveries/deliveries.js";
 import { t } from "../../app/src/lib/i18n/index.js";
+import { handoverToken } from "../../app/src/lib/orders/orders.js";
 import { db } from "../support/env.js";
 import { makeReady, NEAR, openShop, orderRequest, person, placeOrder } from "../support/orders.js";
 
@@ -65,9 +67,18 @@ describe("the rider's outbox senders", () => {
     const refused = await send(deliver, "delivery", { orderId: order.id, code: wrong });
     assert.ok(!refused.ok && "attention" in refused);
     assert.deepEqual(refused.attention, { kind: "wrong", attemptsLeft: 4, message: t.rider.job.wrongCodeCounted(4) });
+    // A token the phone let through but the server did not issue for this order (another of
+    // the customer's orders) is refused on replay, and counted.
+    const another = await placeOrder(customer, orderRequest(shop, [["RICE", 1]]));
+    const forged = await send(deliver, "delivery", { orderId: order.id, token: await handoverToken(customer.supabase, another.id) });
+    assert.ok(!forged.ok && "attention" in forged);
+    assert.deepEqual(forged.attention, { kind: "wrong", attemptsLeft: 3, message: t.rider.job.wrongTokenCounted(3) });
 
-    assert.equal((await send(deliver, "delivery", { orderId: order.id, code })).ok, true);
-    assert.equal((await send(deliver, "delivery", { orderId: order.id, code })).ok, true, "a replayed delivery is done");
+    // Queued offline with the customer's token, sent later (and again after a lost answer).
+    const token = await handoverToken(customer.supabase, order.id);
+    assert.equal((await send(deliver, "delivery", { orderId: order.id, token })).ok, true);
+    assert.equal((await send(deliver, "delivery", { orderId: order.id, token })).ok, true, "a replayed delivery is done");
+    assert.equal((await send(deliver, "delivery", { orderId: order.id, code })).ok, true, "so is one with the code");
     assert.equal(await send(pickup, "pickup", { orderId: order.id }).then((o) => o.ok), true, "a pickup replayed after delivery is done");
     assert.equal((await sql<{ status: string }[]>`select status from public.orders where id = ${order.id}`)[0]!.status, "delivered");
     const events = await sql<{ n: number }[]>`select count(*)::int as n from public.order_events where order_id = ${order.id} and status in ('picked_up', 'delivered')`;

@@ -5,57 +5,6 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
-      addresses: {
-        Row: {
-          created_at: string;
-          customer_id: string;
-          house: string;
-          id: string;
-          is_default: boolean;
-          label: Database["public"]["Enums"]["address_label"];
-          landmark: string | null;
-          location: unknown;
-          phone: string;
-          street: string;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          created_at?: string;
-          customer_id?: string;
-          house: string;
-          id?: string;
-          is_default?: boolean;
-          label?: Database["public"]["Enums"]["address_label"];
-          landmark?: string | null;
-          location: unknown;
-          phone: string;
-          street: string;
-          updated_at?: string;
-        };
-        Update: {
-          created_at?: string;
-          customer_id?: string;
-          house?: string;
-          id?: string;
-          is_default?: boolean;
-          label?: Database["public"]["Enums"]["address_label"];
-          landmark?: string | null;
-          location?: unknown;
-          phone?: string;
-          street?: string;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: "addresses_customer_id_fkey";
-            columns: ["customer_id"];
-            isOneToOne: false;
-            referencedRelation: "profiles";
-            referencedColumns: ["id"];
-          },
-        ];
-      };
       audit_log: {
         Row: {
           action: string;
@@ -95,42 +44,6 @@ export type Database = {
           table_name?: string | null;
         };
         Relationships: [];
-      };
-      cancellation_requests: {
-        Row: {
-          answer: string | null;
-          answer_reason: string | null;
-          answered_at: string | null;
-          order_id: string;
-          reason: string;
-          requested_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          answer?: string | null;
-          answer_reason?: string | null;
-          answered_at?: string | null;
-          order_id: string;
-          reason: string;
-          requested_at?: string;
-        };
-        Update: {
-          answer?: string | null;
-          answer_reason?: string | null;
-          answered_at?: string | null;
-          order_id?: string;
-          reason?: string;
-          requested_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: "cancellation_requests_order_id_fkey";
-            columns: ["order_id"];
-            isOneToOne: true;
-            referencedRelation: "orders";
-            referencedColumns: ["id"];
-          },
-        ];
       };
       conversation_members: {
         Row: {
@@ -434,7 +347,6 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
-          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -455,7 +367,6 @@ export type Database = {
           delivery_distance_m?: number | null;
           delivery_fee_paise?: number;
           delivery_location: unknown;
-          delivery_phone?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -475,7 +386,6 @@ export type Database = {
           delivery_distance_m?: number | null;
           delivery_fee_paise?: number;
           delivery_location?: unknown;
-          delivery_phone?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -511,31 +421,6 @@ export type Database = {
             referencedColumns: ["id"];
           },
         ];
-      };
-      places: {
-        Row: {
-          id: number;
-          kind: string;
-          location: unknown;
-          name: string;
-          pin_code: string | null;
-        };
-        ComputedFields: never;
-        Insert: {
-          id?: never;
-          kind: string;
-          location: unknown;
-          name: string;
-          pin_code?: string | null;
-        };
-        Update: {
-          id?: never;
-          kind?: string;
-          location?: unknown;
-          name?: string;
-          pin_code?: string | null;
-        };
-        Relationships: [];
       };
       products: {
         Row: {
@@ -715,75 +600,6 @@ export type Database = {
           },
         ];
       };
-      reviews: {
-        Row: {
-          comment: string | null;
-          comment_hidden_at: string | null;
-          created_at: string;
-          customer_id: string;
-          id: string;
-          order_id: string;
-          rider_id: string | null;
-          rider_stars: number | null;
-          store_id: string;
-          store_stars: number;
-        };
-        ComputedFields: never;
-        Insert: {
-          comment?: string | null;
-          comment_hidden_at?: string | null;
-          created_at?: string;
-          customer_id: string;
-          id?: string;
-          order_id: string;
-          rider_id?: string | null;
-          rider_stars?: number | null;
-          store_id: string;
-          store_stars: number;
-        };
-        Update: {
-          comment?: string | null;
-          comment_hidden_at?: string | null;
-          created_at?: string;
-          customer_id?: string;
-          id?: string;
-          order_id?: string;
-          rider_id?: string | null;
-          rider_stars?: number | null;
-          store_id?: string;
-          store_stars?: number;
-        };
-        Relationships: [
-          {
-            foreignKeyName: "reviews_customer_id_fkey";
-            columns: ["customer_id"];
-            isOneToOne: false;
-            referencedRelation: "profiles";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "reviews_order_id_fkey";
-            columns: ["order_id"];
-            isOneToOne: true;
-            referencedRelation: "orders";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "reviews_rider_id_fkey";
-            columns: ["rider_id"];
-            isOneToOne: false;
-            referencedRelation: "profiles";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "reviews_store_id_fkey";
-            columns: ["store_id"];
-            isOneToOne: false;
-            referencedRelation: "stores";
-            referencedColumns: ["id"];
-          },
-        ];
-      };
       rider_locations: {
         Row: {
           id: number;
@@ -830,8 +646,6 @@ export type Database = {
           is_available: boolean;
           last_seen_at: string | null;
           location: unknown;
-          rating: number | null;
-          rating_count: number;
           rider_id: string;
           updated_at: string;
           vehicle: Database["public"]["Enums"]["vehicle_type"];
@@ -843,8 +657,6 @@ export type Database = {
           is_available?: boolean;
           last_seen_at?: string | null;
           location?: unknown;
-          rating?: number | null;
-          rating_count?: number;
           rider_id: string;
           updated_at?: string;
           vehicle?: Database["public"]["Enums"]["vehicle_type"];
@@ -855,8 +667,6 @@ export type Database = {
           is_available?: boolean;
           last_seen_at?: string | null;
           location?: unknown;
-          rating?: number | null;
-          rating_count?: number;
           rider_id?: string;
           updated_at?: string;
           vehicle?: Database["public"]["Enums"]["vehicle_type"];
@@ -981,85 +791,11 @@ export type Database = {
       };
     };
     Views: {
-      my_addresses: {
-        Row: {
-          created_at: string;
-          house: string;
-          id: string;
-          is_default: boolean;
-          label: Database["public"]["Enums"]["address_label"];
-          landmark: string | null;
-          lat: number | null;
-          line: string | null;
-          lng: number | null;
-          phone: string;
-          street: string;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          created_at?: string | null;
-          house?: string | null;
-          id?: string | null;
-          is_default?: boolean | null;
-          label?: Database["public"]["Enums"]["address_label"] | null;
-          landmark?: string | null;
-          lat?: never;
-          line?: never;
-          lng?: never;
-          phone?: string | null;
-          street?: string | null;
-          updated_at?: string | null;
-        };
-        Update: {
-          created_at?: string | null;
-          house?: string | null;
-          id?: string | null;
-          is_default?: boolean | null;
-          label?: Database["public"]["Enums"]["address_label"] | null;
-          landmark?: string | null;
-          lat?: never;
-          line?: never;
-          lng?: never;
-          phone?: string | null;
-          street?: string | null;
-          updated_at?: string | null;
-        };
-        Relationships: [];
-      };
+      [_ in never]: never;
     };
     Functions: {
       accept_order: {
         Args: { order_id: string; unavailable_product_ids?: string[] };
-        Returns: {
-          created_at: string;
-          customer_id: string;
-          delivery_address: string;
-          delivery_distance_m: number | null;
-          delivery_fee_paise: number;
-          delivery_location: unknown;
-          delivery_phone: string | null;
-          id: string;
-          notes: string | null;
-          payment_method: Database["public"]["Enums"]["payment_method"];
-          rider_id: string | null;
-          small_order_fee_paise: number;
-          status: Database["public"]["Enums"]["order_status"];
-          status_reason: string | null;
-          store_id: string;
-          subtotal_paise: number;
-          total_paise: number;
-          updated_at: string;
-        };
-        SetofOptions: {
-          from: "*";
-          to: "orders";
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
-      agree_to_cancellation: {
-        Args: { order_id: string };
         Returns: {
           created_at: string;
           customer_id: string;
@@ -1095,7 +831,6 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
-          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1124,7 +859,6 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
-          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1144,27 +878,14 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      decline_cancellation: {
-        Args: { order_id: string; reason: string };
-        Returns: {
-          answer: string | null;
-          answer_reason: string | null;
-          answered_at: string | null;
-          order_id: string;
-          reason: string;
-          requested_at: string;
-        };
-        SetofOptions: {
-          from: "*";
-          to: "cancellation_requests";
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
+      deliver_order: {
+        Args: { handover_code?: string; handover_token?: string; order_id: string };
+        Returns: Json;
       };
-      deliver_order: { Args: { handover_code: string; order_id: string }; Returns: Json };
       delivery_terms: { Args: { lat: number; lng: number; store_id: string }; Returns: Json };
       handover_check: { Args: { order_id: string }; Returns: Json };
       handover_code: { Args: { order_id: string }; Returns: string };
+      handover_token: { Args: { order_id: string }; Returns: string };
       hook_before_user_created: { Args: { event: Json }; Returns: Json };
       is_open: {
         Args: {
@@ -1248,27 +969,6 @@ export type Database = {
         Args: { items: Json; lat: number; lng: number; store_id: string };
         Returns: Json;
       };
-      rate_order: {
-        Args: { comment?: string; order_id: string; rider_stars?: number; store_stars: number };
-        Returns: {
-          comment: string | null;
-          comment_hidden_at: string | null;
-          created_at: string;
-          customer_id: string;
-          id: string;
-          order_id: string;
-          rider_id: string | null;
-          rider_stars: number | null;
-          store_id: string;
-          store_stars: number;
-        };
-        SetofOptions: {
-          from: "*";
-          to: "reviews";
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
       ready_jobs: {
         Args: { max_results?: number };
         Returns: {
@@ -1293,7 +993,6 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
-          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1322,7 +1021,6 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
-          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1343,23 +1041,6 @@ export type Database = {
         };
       };
       report_location: { Args: { lat: number; lng: number; order_id: string }; Returns: Json };
-      request_cancellation: {
-        Args: { order_id: string; reason: string };
-        Returns: {
-          answer: string | null;
-          answer_reason: string | null;
-          answered_at: string | null;
-          order_id: string;
-          reason: string;
-          requested_at: string;
-        };
-        SetofOptions: {
-          from: "*";
-          to: "cancellation_requests";
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
       save_push_subscription: {
         Args: { auth: string; device_label?: string; endpoint: string; p256dh: string };
         Returns: {
@@ -1379,16 +1060,6 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      search_places: {
-        Args: { max_results?: number; q: string };
-        Returns: {
-          kind: string;
-          lat: number;
-          lng: number;
-          name: string;
-          pin_code: string;
-        }[];
-      };
       search_products: {
         Args: { lat: number; lng: number; max_results?: number; query: string; radius_m?: number };
         Returns: {
@@ -1400,8 +1071,6 @@ export type Database = {
           rank: number;
           store_id: string;
           store_name: string;
-          store_rating: number;
-          store_rating_count: number;
         }[];
       };
       send_message: {
@@ -1441,7 +1110,6 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
-          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1474,7 +1142,6 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
-          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1497,7 +1164,6 @@ export type Database = {
     };
     Enums: {
       account_status: "active" | "suspended";
-      address_label: "home" | "work" | "other";
       app_role: "customer" | "merchant" | "rider" | "admin";
       conversation_kind: "customer_store" | "customer_rider" | "store_rider";
       order_status:
@@ -1533,7 +1199,6 @@ export type Database = {
         eta_minutes: number | null;
         is_open: boolean | null;
         rating: number | null;
-        rating_count: number | null;
       };
     };
   };
@@ -1644,7 +1309,6 @@ export const Constants = {
   public: {
     Enums: {
       account_status: ["active", "suspended"],
-      address_label: ["home", "work", "other"],
       app_role: ["customer", "merchant", "rider", "admin"],
       conversation_kind: ["customer_store", "customer_rider", "store_rider"],
       order_status: [

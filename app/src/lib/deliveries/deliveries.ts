@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Database } from "../database.types.js";
 import { placedOrderSchema, REASON_MAX, type PlacedOrder } from "../orders/orders.js";
 import { dataOf, refusedFrom } from "../orders/refusal.js";
+import { handoverCodeSchema, handoverTokenSchema, type HandoverProof } from "./handover-token.js";
 
 type Client = SupabaseClient<Database>;
 type Functions = Database["public"]["Functions"];
@@ -92,32 +93,17 @@ export async function markPickedUp(supabase: Client, id: string): Promise<OrderR
 
 export const handoverCheckSchema = z.object({
   order_id: z.string(),
-  salt: z.string(),
-  /** hex(sha256(salt || code)). */
-  code_hash: z.string().regex(/^[0-9a-f]{64}$/),
-  algorithm: z.string(),
+  /** The platform's ECDSA P-256 public key: the uncompressed point, base64url. */
+  public_key: z.string().regex(/^[A-Za-z0-9_-]{87}$/),
+  algorithm: z.literal("ECDSA P-256 SHA-256"),
   attempts_left: z.number(),
   locked: z.boolean(),
 });
 export type HandoverCheck = z.infer<typeof handoverCheckSchema>;
 
-/** What the rider's device keeps to check the code at the door without a network. */
+/** What the rider's device keeps to verify the customer's QR code at the door without a network. */
 export async function handoverCheck(supabase: Client, id: string): Promise<HandoverCheck> {
   return handoverCheckSchema.parse(dataOf(await supabase.rpc("handover_check", { order_id: orderId.parse(id) })));
-}
-
-export const handoverCodeSchema = z.string().regex(/^[0-9]{4}$/, "The code is the customer's 4 digits");
-
-/**
- * Whether the code the customer says matches, checked on the device: sha256 of the salt followed
- * by the code, in hex, as the database computed it. It lets the rider catch a mistyped code in a
- * basement with no signal; delivery still needs deliver(), which checks again and counts tries.
- */
-export async function checkHandoverOffline(check: Pick<HandoverCheck, "salt" | "code_hash">, code: string): Promise<boolean> {
-  if (!handoverCodeSchema.safeParse(code).success) return false;
-  const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(check.salt + code));
-  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-  return hex === check.code_hash.toLowerCase();
 }
 
 const deliverAnswer = z.object({
@@ -135,9 +121,17 @@ export type DeliverResult =
   /** Too many wrong codes (this one may have been the last): the store or an admin must unlock it. */
   | { kind: "locked" };
 
-/** Hands the order over with the customer's code. Other refusals (not picked up, not yours) throw. */
-export async function deliver(supabase: Client, id: string, code: string): Promise<DeliverResult> {
-  const answer = await supabase.rpc("deliver_order", { order_id: orderId.parse(id), handover_code: handoverCodeSchema.parse(code) });
+/**
+ * Hands the order over with the customer's token or code; the server checks either again and
+ * counts a wrong one. Other refusals (not picked up, not yours) throw.
+ */
+export async function deliver(supabase: Client, id: string, proof: HandoverProof): Promise<DeliverResult> {
+  const answer = await supabase.rpc(
+    "deliver_order",
+    "token" in proof
+      ? { order_id: orderId.parse(id), handover_token: handoverTokenSchema.parse(proof.token) }
+      : { order_id: orderId.parse(id), handover_code: handoverCodeSchema.parse(proof.code) },
+  );
   if (answer.error) {
     const refused = refusedFrom(answer.error, answer.status);
     if (refused.status === 423) return { kind: "locked" };

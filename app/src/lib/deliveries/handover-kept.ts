@@ -1,5 +1,5 @@
-// The job's handover check kept on the phone (localforage, a store per user), so the code can be
-// checked at a door with no signal.
+// The job's handover check (the platform's public key) kept on the phone (localforage, a store per
+// user), so the customer's QR code can be verified at a door with no signal.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
 import { handoverCheck, handoverCheckSchema, type HandoverCheck } from "./deliveries.js";

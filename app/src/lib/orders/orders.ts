@@ -2,6 +2,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { Constants, type Database } from "../database.types.js";
 import type { Cart, FieldErrors, OrderRequest } from "../cart/cart.js";
+import { handoverCodeSchema, handoverTokenSchema } from "../deliveries/handover-token.js";
 import { dataOf } from "./refusal.js";
 
 type Client = SupabaseClient<Database>;
@@ -263,7 +264,13 @@ export async function orderTimeline(supabase: Client, orderId: string): Promise<
 /** The 4-digit code the customer tells the rider at the door (customers only). */
 export async function handoverCode(supabase: Client, orderId: string): Promise<string> {
   const id = z.uuid().parse(orderId);
-  return z.string().regex(/^[0-9]{4}$/).parse(dataOf(await supabase.rpc("handover_code", { order_id: id })));
+  return handoverCodeSchema.parse(dataOf(await supabase.rpc("handover_code", { order_id: id })));
+}
+
+/** The platform-signed token the customer's QR code holds (customers only). */
+export async function handoverToken(supabase: Client, orderId: string): Promise<string> {
+  const id = z.uuid().parse(orderId);
+  return handoverTokenSchema.parse(dataOf(await supabase.rpc("handover_token", { order_id: id })));
 }
 
 /** The longest reason or note an order's status change keeps (orders_status_reason_length). */

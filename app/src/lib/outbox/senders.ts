@@ -2,6 +2,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
 import type { Cart, OrderRequest } from "../cart/cart.js";
 import { deliver, markPickedUp } from "../deliveries/deliveries.js";
+import type { HandoverProof } from "../deliveries/handover-token.js";
 import { setAvailability } from "../deliveries/shift.js";
 import { t } from "../i18n/index.js";
 import { updateProduct, type ProductUpdate } from "../inventory/inventory.js";
@@ -85,14 +86,14 @@ export interface AvailabilityPayload {
   at: Point | null;
 }
 
-/** A rider's step on a delivery: pickup, or delivery with the code the device already checked. */
+/**
+ * A rider's step on a delivery: pickup, or delivery with the customer's token (verified on the
+ * device) or code (sent only online; the server checks both).
+ */
 export interface PickupPayload {
   orderId: string;
 }
-export interface DeliveryPayload {
-  orderId: string;
-  code: string;
-}
+export type DeliveryPayload = { orderId: string } & HandoverProof;
 
 /** No answer, a 5xx or a rate limit may go through later; any other refusal needs the person. */
 function outcomeOf(error: unknown): SendOutcome {
@@ -133,16 +134,17 @@ export function pickupSender(supabase: Client): Sender {
 }
 
 /**
- * Delivery: done when delivered, also when a replay finds it delivered already; a wrong code
- * (counted by the server) or a locked handover needs the rider.
+ * Delivery: done when delivered, also when a replay finds it delivered already; a wrong code or
+ * token (counted by the server) or a locked handover needs the rider.
  */
 export function deliverySender(supabase: Client): Sender {
   return async (item): Promise<SendOutcome> => {
-    const { orderId, code } = item.payload as DeliveryPayload;
+    const { orderId, ...proof } = item.payload as DeliveryPayload;
     try {
-      const answer = await deliver(supabase, orderId, code);
+      const answer = await deliver(supabase, orderId, proof);
       if (answer.kind === "delivered") return { ok: true, result: answer.order };
-      const message = answer.kind === "wrong" ? t.rider.job.wrongCodeCounted(answer.attemptsLeft) : t.rider.job.locked;
+      const wrong = "token" in proof ? t.rider.job.wrongTokenCounted : t.rider.job.wrongCodeCounted;
+      const message = answer.kind === "wrong" ? wrong(answer.attemptsLeft) : t.rider.job.locked;
       return { ok: false, attention: { ...answer, message } };
     } catch (error) {
       return alreadyAt(error, ["delivered"]) ? { ok: true, result: null } : outcomeOf(error);

@@ -2,7 +2,8 @@ import { error } from "@sveltejs/kit";
 import { z } from "zod";
 import { orderConversations } from "$lib/chat/order-chats";
 import { t } from "$lib/i18n";
-import { getOrder, handoverCode, orderTimeline } from "$lib/orders/orders";
+import { handoverPass } from "$lib/orders/handover-pass";
+import { getOrder, orderTimeline } from "$lib/orders/orders";
 import type { PageServerLoad } from "./$types";
 
 const FINISHED = new Set(["delivered", "rejected", "cancelled", "expired"]);
@@ -12,12 +13,12 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const order = await getOrder(locals.supabase, params.id);
   if (!order) error(404, { message: t.shop.orders.notFound, home: "/customer" });
   const finished = FINISHED.has(order.status);
-  const [timeline, code, chats] = await Promise.all([
+  const [timeline, handover, chats] = await Promise.all([
     orderTimeline(locals.supabase, order.id),
-    // The code matters once the rider is on the way to the door, not before.
-    order.status === "picked_up" ? handoverCode(locals.supabase, order.id).catch(() => null) : Promise.resolve(null),
+    // The handover pass matters once the rider is on the way to the door, not before.
+    order.status === "picked_up" ? handoverPass(locals.supabase, order.id).catch(() => null) : Promise.resolve(null),
     // With the store from the start, with the rider once there is one.
     orderConversations(locals.supabase, order.id, "customer"),
   ]);
-  return { order, timeline, code, chats, finished };
+  return { order, timeline, handover, chats, finished };
 };
