@@ -39,7 +39,7 @@ comment on column public.orders.total_paise is 'subtotal_paise + delivery_fee_pa
 comment on column public.orders.delivery_distance_m is 'Straight-line metres from the store to the delivery point at checkout; the delivery fee is priced on it.';
 comment on column public.orders.delivery_location is 'Where to deliver (WGS 84 point).';
 comment on column public.orders.delivery_address is 'The delivery address as the customer chose it at checkout: a snapshot, unchanged when a saved address is edited later.';
-comment on column public.orders.delivery_phone is 'Who the rider calls at the door, as given at checkout (a saved address''s phone); null when none was given.';
+comment on column public.orders.delivery_phone is 'Who the rider calls at the door, as given at checkout (a saved address''s phone); null when none was given, and cleared once the order has ended, so the store and the rider cannot read it afterwards.';
 comment on column public.orders.updated_at is 'Last change of any kind; integrators sync with updated_at=gt.<last seen>.';
 
 revoke all on table public.orders from anon, authenticated;
@@ -53,6 +53,25 @@ create index orders_status_updated_at_idx on public.orders (status, updated_at);
 
 create trigger orders_touch_updated_at before update on public.orders
   for each row execute function private.touch_updated_at();
+
+-- A phone number is shared for the delivery only: once the order has ended (delivered, rejected,
+-- cancelled, expired) nobody needs to call the door any more.
+create function private.forget_delivery_phone() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if new.status in ('delivered', 'rejected', 'cancelled', 'expired') then
+    new.delivery_phone := null;
+  end if;
+  return new;
+end
+$$;
+comment on function private.forget_delivery_phone() is 'Trigger: clears an order''s delivery phone when the order ends.';
+revoke execute on function private.forget_delivery_phone() from public;
+
+create trigger orders_forget_delivery_phone before insert or update of status on public.orders
+  for each row execute function private.forget_delivery_phone();
 create trigger orders_audit after insert or update or delete on public.orders
   for each row execute function private.record_change();
 
@@ -165,9 +184,10 @@ comment on function private.order_counterpart_ids(boolean) is 'Ids of the custom
 revoke execute on function private.order_counterpart_ids(boolean) from public;
 grant execute on function private.order_counterpart_ids(boolean) to authenticated, service_role;
 
-create policy "Users see the people they share an order with" on public.profiles
+-- Only while the order is live: names and phone numbers are for the delivery, not for afterwards.
+create policy "Users see the people of their live orders" on public.profiles
   for select to authenticated
-  using (id in (select private.order_counterpart_ids()));
+  using (id in (select private.order_counterpart_ids(live_only => true)));
 
 -- Only while the order is live: a rider's position and vehicle are nobody's business afterwards.
 create policy "Customers and merchants see the rider of their live orders" on public.rider_profiles

@@ -6,7 +6,7 @@
 -- database owner before the tests switch persona. Uses the helpers from 000_test_helpers.sql.
 begin;
 
-select plan(151);
+select plan(159);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to lives_ok/throws_ok can look ids up; readable by the API roles the tests switch to.
@@ -68,10 +68,11 @@ join fixtures f on f.name = p.fixture
 join fixtures st on st.name = p.store;
 
 insert into public.orders (id, customer_id, store_id, rider_id, status, subtotal_paise, delivery_fee_paise,
-                           total_paise, delivery_address, delivery_location, created_at, updated_at)
+                           total_paise, delivery_address, delivery_location, delivery_phone, created_at, updated_at)
 select f.id, c.id, st.id, r.id, o.status::public.order_status, o.subtotal, o.fee, o.subtotal + o.fee,
        '221B Baner Road, Pune',
        tests.point(73.85, 18.52),
+       '+919800000001',
        now() - interval '1 hour', now() - interval '1 hour'
 from (values ('order_customer', 'customer', 'store', 'rider', 'picked_up', 10000, 2000),
              ('order_stranger', 'stranger', 'other_store', 'other_rider', 'accepted', 3000, 2000),
@@ -184,9 +185,9 @@ select is(
   array['r'],
   'every policy on the order tables is a select policy'
 );
-select policy_cmd_is('public', 'profiles', 'Users see the people they share an order with', 'select',
+select policy_cmd_is('public', 'profiles', 'Users see the people of their live orders', 'select',
   'the counterpart policy on profiles is for select');
-select policy_roles_are('public', 'profiles', 'Users see the people they share an order with', array['authenticated'],
+select policy_roles_are('public', 'profiles', 'Users see the people of their live orders', array['authenticated'],
   'the counterpart policy on profiles applies to authenticated only');
 select policy_cmd_is('public', 'rider_profiles', 'Customers and merchants see the rider of their live orders', 'select',
   'the counterpart policy on rider_profiles is for select');
@@ -453,6 +454,11 @@ select isnt_empty(
   $$select 1 from public.profiles where id = (select id from personas where name = 'customer')$$,
   'merchant sees the profile of a customer who ordered from them'
 );
+select is(
+  (select delivery_phone from public.orders where id = (select id from fixtures where name = 'order_customer')),
+  '+919800000001',
+  'merchant reads the phone to call for a live order'
+);
 select is_empty(
   $$select 1 from public.profiles where id in (select id from personas where name in ('other_merchant', 'other_rider', 'suspended'))$$,
   'merchant sees no profile of anyone they share no order with'
@@ -539,6 +545,11 @@ select set_eq(
 select isnt_empty(
   $$select 1 from public.profiles where id = (select id from personas where name = 'customer')$$,
   'rider sees the profile of the customer they deliver to'
+);
+select is(
+  (select delivery_phone from public.orders where id = (select id from fixtures where name = 'order_customer')),
+  '+919800000001',
+  'rider reads the phone to call for the order they deliver'
 );
 select is_empty(
   $$select 1 from public.profiles where id in (select id from personas where name in ('stranger', 'other_merchant', 'other_rider', 'suspended'))$$,
@@ -637,9 +648,14 @@ select set_eq(
   $$select id from fixtures where name = 'order_delivered'$$,
   'past customer reads exactly their delivered order'
 );
-select isnt_empty(
-  $$select 1 from public.profiles where id = (select id from personas where name = 'past_rider')$$,
-  'the customer of a delivered order still sees the profile of the rider who delivered it'
+select is_empty(
+  $$select 1 from public.profiles where id in (select id from personas where name in ('past_rider', 'past_merchant'))$$,
+  'the customer of a delivered order no longer sees the profiles (names, phone numbers) of its rider and merchant'
+);
+select is(
+  (select delivery_phone from public.orders where id = (select id from fixtures where name = 'order_delivered')),
+  null,
+  'a delivered order keeps no phone number, even for its customer'
 );
 select is_empty(
   $$select 1 from public.rider_profiles where rider_id = (select id from personas where name = 'past_rider')$$,
@@ -651,9 +667,14 @@ select is_empty(
 -- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as((select id from personas where name = 'past_merchant'));
 
-select isnt_empty(
-  $$select 1 from public.profiles where id = (select id from personas where name = 'past_rider')$$,
-  'the merchant of a delivered order still sees the profile of the rider who delivered it'
+select is_empty(
+  $$select 1 from public.profiles where id in (select id from personas where name in ('past_rider', 'past_customer'))$$,
+  'the merchant of a delivered order no longer sees the profiles (names, phone numbers) of its rider and customer'
+);
+select is(
+  (select delivery_phone from public.orders where id = (select id from fixtures where name = 'order_delivered')),
+  null,
+  'the merchant of a delivered order cannot read the customer''s phone from it'
 );
 select is_empty(
   $$select 1 from public.rider_profiles where rider_id = (select id from personas where name = 'past_rider')$$,
@@ -670,6 +691,34 @@ select set_eq(
   $$select id from fixtures where name = 'order_delivered'$$,
   'past rider reads exactly the order they delivered'
 );
+select is(
+  (select delivery_phone from public.orders where id = (select id from fixtures where name = 'order_delivered')),
+  null,
+  'the rider of a delivered order cannot read the customer''s phone from it'
+);
+select is_empty(
+  $$select 1 from public.profiles where id in (select id from personas where name in ('past_customer', 'past_merchant'))$$,
+  'the rider of a delivered order no longer sees the profiles of its customer and merchant'
+);
+
+-- ---------------------------------------------------------------------------------------------
+-- An order ending: the stranger's order is cancelled; its phone number goes with it
+-- ---------------------------------------------------------------------------------------------
+select tests.clear_authentication();
+update public.orders set status = 'cancelled' where id = (select id from fixtures where name = 'order_stranger');
+select is(
+  (select delivery_phone from public.orders where id = (select id from fixtures where name = 'order_stranger')),
+  null,
+  'an order that ends (here: cancelled) forgets its delivery phone'
+);
+select tests.authenticate_as((select id from personas where name = 'other_rider'));
+select is_empty(
+  $$select 1 from public.profiles where id = (select id from personas where name = 'stranger')$$,
+  'the rider of a cancelled order no longer sees its customer''s profile'
+);
+-- Back as it was for the checks below.
+select tests.clear_authentication();
+update public.orders set status = 'accepted' where id = (select id from fixtures where name = 'order_stranger');
 
 -- ---------------------------------------------------------------------------------------------
 -- Role changes: the owner makes the past customer a rider and the past rider a customer; each

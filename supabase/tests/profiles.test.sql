@@ -34,7 +34,7 @@ select is(
 select policies_are(
   'public', 'profiles',
   array['Users read their own profile', 'Active users edit their own name and phone',
-        'Admins read every profile', 'Users see the people they share an order with'],
+        'Admins read every profile', 'Users see the people of their live orders'],
   'public.profiles has exactly the expected policies'
 );
 select policy_cmd_is('public', 'profiles', 'Users read their own profile', 'select',

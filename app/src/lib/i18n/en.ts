@@ -7,6 +7,13 @@ export const en = {
     offline: "Offline",
     offlineCopy: (at: string) => `You are offline: this is how it was at ${at}.`,
   },
+  contacts: {
+    title: "Call about this order",
+    roles: { store: "Store", rider: "Rider", customer: "Customer" } as Record<"store" | "rider" | "customer", string>,
+    call: (name: string) => `Call ${name}`,
+    callShort: "Call",
+    noPhone: "No phone number",
+  },
   outbox: {
     badge: (n: number) => `${n} pending`,
     badgeHint: ": waiting to be sent",

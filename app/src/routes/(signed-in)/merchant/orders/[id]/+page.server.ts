@@ -2,6 +2,7 @@ import { error } from "@sveltejs/kit";
 import { z } from "zod";
 import { orderConversations } from "$lib/chat/order-chats";
 import { t } from "$lib/i18n";
+import { orderContacts } from "$lib/orders/contacts";
 import { getOrder } from "$lib/orders/orders";
 import type { PageServerLoad } from "./$types";
 
@@ -11,7 +12,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const order = id.success ? await getOrder(locals.supabase, id.data) : null;
   if (!order) error(404, { message: t.merchant.order.notFound });
   // The store's chats of the order: with the customer from the start, with a rider once there is one.
-  return { order, chats: await orderConversations(locals.supabase, order.id, "store") };
+  const [chats, contacts] = await Promise.all([
+    orderConversations(locals.supabase, order.id, "store"),
+    orderContacts(locals.supabase, order.id, "store").catch(() => []),
+  ]);
+  return { order, chats, contacts };
 };
 
 // The order's page answers a request to cancel as its card on the orders screen does.

@@ -4,6 +4,7 @@ import { orderConversations } from "$lib/chat/order-chats";
 import { release } from "$lib/deliveries/deliveries";
 import { jobPlaces } from "$lib/deliveries/shift";
 import { t } from "$lib/i18n";
+import { orderContacts } from "$lib/orders/contacts";
 import { getOrder } from "$lib/orders/orders";
 import { Refused } from "$lib/orders/refusal";
 import type { Actions, PageServerLoad } from "./$types";
@@ -16,12 +17,13 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const order = await getOrder(locals.supabase, params.id);
   // Row-level security shows a rider the orders they were ever on: only the current rider works it.
   if (!order || order.rider_id !== profile!.id) error(404, notFound);
-  const [places, chats] = await Promise.all([
+  const [places, chats, contacts] = await Promise.all([
     jobPlaces(locals.supabase, order.id, order.store_id),
     // Without its chats the job can still be done.
     orderConversations(locals.supabase, order.id, "rider").catch(() => []),
+    orderContacts(locals.supabase, order.id, "rider").catch(() => []),
   ]);
-  return { order, ...places, chats };
+  return { order, ...places, chats, contacts };
 };
 
 export const actions: Actions = {
