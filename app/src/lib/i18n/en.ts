@@ -714,7 +714,6 @@ export const en = {
       deliverTo: "Deliver to",
       directionsStore: "Directions to the store",
       directionsCustomer: "Directions to the customer",
-      callCustomer: (phone: string) => `Call ${phone}`,
       mapTitle: "Map of the delivery",
       customer: "Customer",
       you: "You",
