@@ -165,7 +165,14 @@ grant all on table public.stores to service_role;
 
 create index stores_owner_id_idx on public.stores (owner_id);
 create index stores_status_idx on public.stores (status);
-create index stores_location_idx on public.stores using gist (location);
+-- Discovery's spatial index: approved stores by place and by the minutes of the day they open
+-- (private.opening_daily), so that the walk to the nearest open stores leaves the closed ones
+-- in the index. At night 98 % of the city is closed: without it a search in the centre read
+-- about 2,700 stores to find 50 open ones. The only spatial index on stores, so that the
+-- planner cannot pick a plain one instead.
+create index stores_open_location_idx on public.stores
+  using gist (location, private.opening_daily(opening_week))
+  where status = 'approved';
 
 create trigger stores_touch_updated_at before update on public.stores
   for each row execute function private.touch_updated_at();
