@@ -30,11 +30,9 @@ export function writeResults(name: string, data: Record<string, unknown>): void 
 
 /**
  * Runs `run` over the work with `clients` concurrent clients, each taking the next item as soon
- * as it is free, after a short sequential warm-up (caches, connections, JIT). Latencies in ms,
- * ascending.
+ * as it is free. Latencies in ms, ascending.
  */
-export async function measure<T>(clients: number, run: (item: T) => Promise<void>, work: readonly T[]): Promise<{ latencies: number[]; seconds: number }> {
-  for (const item of work.slice(0, 20)) await run(item);
+export async function runConcurrently<T>(clients: number, run: (item: T) => Promise<void>, work: readonly T[]): Promise<{ latencies: number[]; seconds: number }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -49,4 +47,18 @@ export async function measure<T>(clients: number, run: (item: T) => Promise<void
     }),
   );
   return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * The first calls of each client warm up (every pooled connection opened and its plans and
+ * caches made, JIT in Node): five per client, concurrently, as the measured calls run.
+ */
+export async function warmUp<T>(clients: number, run: (item: T) => Promise<void>, work: readonly T[]): Promise<void> {
+  await runConcurrently(clients, run, work.slice(0, clients * 5));
+}
+
+/** Warms up (warmUp), then runs the work with `clients` concurrent clients (runConcurrently). */
+export async function measure<T>(clients: number, run: (item: T) => Promise<void>, work: readonly T[]): Promise<{ latencies: number[]; seconds: number }> {
+  await warmUp(clients, run, work);
+  return runConcurrently(clients, run, work);
 }

@@ -349,53 +349,61 @@ $$;
 comment on function private.caller_is_suspended() is 'A signed-in caller whose account is suspended (signed-out callers are not).';
 revoke execute on function private.caller_is_suspended() from public;
 
+-- The stores nearest first, with the tests of nearby_stores. Plain SQL, no SET clause, so that
+-- it inlines into its callers (both security definer): one query, planned once.
+-- - The index returns them nearest first (KNN, distances on the sphere, as distance_m), and
+--   the query stops at max_results. No tie-breaker: a second sort key would stop PostgreSQL
+--   from using the index order.
+-- - The box around the circle bounds the scan: without it a scan that finds fewer than
+--   max_results would go on to the far end of the city.
+-- - Open now, in the index: the store opens in this minute of the day on some day. Searching
+--   every store (open_now false) tests `@> 'empty'`, which every range passes. is_open then
+--   decides (the day of the week, a temporary closure) for the few the index lets through.
+create function private.nearest_stores(
+  here extensions.geography, radius_m integer, max_results integer,
+  category public.store_category, open_now boolean
+) returns setof public.nearby_store
+language sql stable
+as $$
+  select s.id, s.name, s.category, d.distance_m, private.eta_minutes(s.preparation_minutes, d.distance_m),
+         public.is_open(s), s.rating, s.rating_count
+  from public.stores s
+  cross join lateral (select extensions.st_distance(s.location, here, false) as distance_m) d
+  where s.status = 'approved'
+    and s.location operator(extensions.&&) extensions._st_expand(here, radius_m)
+    and private.opening_daily(s.opening_week) operator(pg_catalog.@>) case
+          when open_now then pg_catalog.int4range(private.week_minute(now()) % 1440, private.week_minute(now()) % 1440, '[]')
+          else 'empty'::pg_catalog.int4range
+        end
+    and d.distance_m <= least(radius_m, s.delivery_radius_m)
+    and (nearest_stores.category is null or s.category = nearest_stores.category)
+    and (not open_now or public.is_open(s))
+  order by s.location operator(extensions.<->) here
+  limit max_results
+$$;
+comment on function private.nearest_stores(extensions.geography, integer, integer, public.store_category, boolean) is
+  'Approved stores within radius_m of a place whose delivery radius covers it, nearest first (the query of nearby_stores and search_products; inlined into them).';
+revoke execute on function private.nearest_stores(extensions.geography, integer, integer, public.store_category, boolean) from public;
+
 create function private.find_nearby_stores(
   lat double precision, lng double precision, radius_m integer, max_results integer,
   category public.store_category, open_now boolean
 ) returns setof public.nearby_store
 language plpgsql stable security definer
--- What a call returns, for the planner: a search then reads these stores' products one store
--- at a time instead of every matching product in the city.
 rows 20
 set search_path = ''
 set jit = off
+-- The same plan for every call: planning it each time would cost more than running it.
+set plan_cache_mode = force_generic_plan
 as $$
-declare
-  here extensions.geography;
-  -- Stores nearest first, straight from the GiST index (KNN). A cursor, because PostgreSQL plans
-  -- a cursor for its first rows: the scan stops once max_results stores qualify or the radius
-  -- is passed, instead of testing every store in the radius (thousands in a dense city) and
-  -- sorting them. Distances are on the sphere, as the index measures them, so order and
-  -- distance_m agree.
-  nearest cursor for
-    select s.id, s.name, s.category, s.rating, s.rating_count, s.preparation_minutes, s.delivery_radius_m,
-           extensions.st_distance(s.location, here, false) as distance_m, public.is_open(s) as is_open
-    from public.stores s
-    where s.status = 'approved'
-    -- No tie-breaker: a second sort key would stop PostgreSQL from using the index order.
-    order by s.location operator(extensions.<->) here;
-  found integer := 0;
 begin
   perform private.check_discovery_input(lat, lng, radius_m, max_results);
   if private.caller_is_suspended() then
     return;
   end if;
-  here := extensions.st_setsrid(extensions.st_makepoint(lng, lat), 4326)::extensions.geography;
-  for store in nearest
-  loop
-    -- Every test is here rather than in the query, so that the first store beyond the radius
-    -- ends the scan whatever was skipped before it (a filter in the query would make the scan
-    -- run on past the radius when few stores pass it).
-    exit when store.distance_m > radius_m;
-    continue when store.distance_m > store.delivery_radius_m
-      or (find_nearby_stores.category is not null and store.category <> find_nearby_stores.category)
-      or (open_now and not store.is_open);
-    return next (store.id, store.name, store.category, store.distance_m,
-                 private.eta_minutes(store.preparation_minutes, store.distance_m), store.is_open, store.rating,
-                 store.rating_count)::public.nearby_store;
-    found := found + 1;
-    exit when found = max_results;
-  end loop;
+  return query
+  select * from private.nearest_stores(
+    extensions.st_setsrid(extensions.st_makepoint(lng, lat), 4326)::extensions.geography, radius_m, max_results, category, open_now);
 end
 $$;
 comment on function private.find_nearby_stores(double precision, double precision, integer, integer, public.store_category, boolean) is
@@ -479,7 +487,8 @@ begin
           * (0.85 + 0.15 * shape.value)
           * (1 - 0.1 * sh.distance_m / greatest(radius_m, 1)))::real,
          sh.rating, sh.rating_count
-  from private.find_nearby_stores(lat, lng, radius_m, private.search_store_limit(), null, true) sh
+  from private.nearest_stores(extensions.st_setsrid(extensions.st_makepoint(lng, lat), 4326)::extensions.geography,
+                              radius_m, private.search_store_limit(), null, true) sh
   cross join wanted
   join public.products p
     on p.store_id = sh.id and p.is_active and p.stock > 0

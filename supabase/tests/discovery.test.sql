@@ -220,9 +220,12 @@ select ok(
     and not has_table_privilege('authenticated', 'public.search_synonyms', 'DELETE'),
   'the API roles cannot change the search synonyms'
 );
-select has_index('public', 'stores', 'stores_location_idx', array['location'],
-  'stores.location is indexed');
-select index_is_type('public', 'stores', 'stores_location_idx', 'gist',
+select matches(
+  pg_get_indexdef('public.stores_open_location_idx'::regclass),
+  'USING gist \(location, private\.opening_daily\(opening_week\)\) WHERE \(status = ''approved''',
+  'approved stores are indexed by place and by the minutes of the day they open'
+);
+select index_is_type('public', 'stores', 'stores_open_location_idx', 'gist',
   'the stores.location index is a GiST index');
 select is(
   (select relrowsecurity from pg_class where oid = 'private.search_vocabulary'::regclass),

@@ -90,9 +90,9 @@ select has_index('public', 'stores', 'stores_owner_id_idx', array['owner_id'],
   'the owner_id foreign key is indexed');
 select has_index('public', 'stores', 'stores_status_idx', array['status'],
   'status, which every read policy filters on, is indexed');
-select has_index('public', 'stores', 'stores_location_idx', array['location'],
-  'location is indexed');
-select index_is_type('public', 'stores', 'stores_location_idx', 'gist',
+select has_index('public', 'stores', 'stores_open_location_idx',
+  'location is indexed, with the minutes of the day each approved store opens');
+select index_is_type('public', 'stores', 'stores_open_location_idx', 'gist',
   'the location index is a GiST index, usable for radius searches');
 
 select is(
