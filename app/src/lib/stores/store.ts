@@ -145,7 +145,7 @@ export function storeFormValues(store: StoreRow | null): Record<string, string> 
 
 /** The signed-in merchant's store (the first, should there be more), or null before setup. */
 export async function myStore(supabase: Client, ownerId: string) {
-  const rows = dataOf(await supabase.from("stores").select("*, is_open").eq("owner_id", z.uuid().parse(ownerId)).order("created_at").limit(1));
+  const rows = dataOf(await supabase.from("stores").select("*, is_open").eq("owner_id", z.uuid().parse(ownerId)).order("created_at").order("id").limit(1));
   return rows[0] ?? null;
 }
 

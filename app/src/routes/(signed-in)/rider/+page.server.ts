@@ -4,18 +4,23 @@ import { claim, readyJobs, type ReadyJob } from "$lib/deliveries/deliveries";
 import { currentJob, myShift } from "$lib/deliveries/shift";
 import { t } from "$lib/i18n";
 import { Refused } from "$lib/orders/refusal";
+import { myRiderRating } from "$lib/ratings/ratings";
 import { logLoadFailure } from "$lib/server/failure";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async ({ locals, route }) => {
   const { profile } = await locals.safeGetSession();
   try {
-    const [shift, job] = await Promise.all([myShift(locals.supabase, profile!.id), currentJob(locals.supabase, profile!.id)]);
+    const [shift, job, rating] = await Promise.all([
+      myShift(locals.supabase, profile!.id),
+      currentJob(locals.supabase, profile!.id),
+      myRiderRating(locals.supabase, profile!.id).catch(() => null),
+    ]);
     const jobs = shift.available && !job ? await readyJobs(locals.supabase) : [];
-    return { shift, job, jobs, failed: false };
+    return { shift, job, jobs, rating, failed: false };
   } catch (e) {
     logLoadFailure(route, "the shift and jobs", e);
-    return { shift: { available: false, lastSeenAt: null }, job: null, jobs: [] as ReadyJob[], failed: true };
+    return { shift: { available: false, lastSeenAt: null }, job: null, jobs: [] as ReadyJob[], rating: null, failed: true };
   }
 };
 

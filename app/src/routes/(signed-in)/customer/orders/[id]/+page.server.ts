@@ -1,11 +1,14 @@
-import { error } from "@sveltejs/kit";
+import { error, fail } from "@sveltejs/kit";
 import { z } from "zod";
+import { fieldErrors, formValues } from "$lib/accounts/forms";
 import { orderConversations } from "$lib/chat/order-chats";
 import { t } from "$lib/i18n";
 import { orderContacts } from "$lib/orders/contacts";
 import { handoverPass } from "$lib/orders/handover-pass";
 import { getOrder, orderTimeline } from "$lib/orders/orders";
-import type { PageServerLoad } from "./$types";
+import { Refused } from "$lib/orders/refusal";
+import { myReview, rateOrder, RATING_FIELDS, ratingForm, ratingUntil } from "$lib/ratings/ratings";
+import type { Actions, PageServerLoad } from "./$types";
 
 const FINISHED = new Set(["delivered", "rejected", "cancelled", "expired"]);
 
@@ -14,7 +17,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const order = await getOrder(locals.supabase, params.id);
   if (!order) error(404, { message: t.shop.orders.notFound, home: "/customer" });
   const finished = FINISHED.has(order.status);
-  const [timeline, handover, chats, contacts] = await Promise.all([
+  const [timeline, handover, chats, contacts, review] = await Promise.all([
     orderTimeline(locals.supabase, order.id),
     // The handover pass matters once the rider is on the way to the door, not before.
     order.status === "picked_up" ? handoverPass(locals.supabase, order.id).catch(() => null) : Promise.resolve(null),
@@ -22,6 +25,23 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     orderConversations(locals.supabase, order.id, "customer"),
     // Without them the order page still works.
     orderContacts(locals.supabase, order.id, "customer").catch(() => []),
+    order.status === "delivered" ? myReview(locals.supabase, order.id).catch(() => null) : Promise.resolve(null),
   ]);
-  return { order, timeline, handover, chats, contacts, finished };
+  const until = ratingUntil(timeline);
+  return { order, timeline, handover, chats, contacts, finished, review, ratingUntil: until?.toISOString() ?? null };
+};
+
+export const actions: Actions = {
+  rate: async ({ request, locals, params }) => {
+    const values = formValues(await request.formData(), RATING_FIELDS);
+    const parsed = ratingForm.safeParse(values);
+    if (!parsed.success) return fail(400, { rating: { values, errors: fieldErrors<string>(parsed.error) as Record<string, string> } });
+    try {
+      await rateOrder(locals.supabase, params.id, parsed.data);
+    } catch (e) {
+      const why = e instanceof Refused ? e.message : t.errors.generic;
+      return fail(e instanceof Refused && e.status < 500 ? e.status : 400, { rating: { values, errors: { form: t.ratings.refused(why) } as Record<string, string> } });
+    }
+    return { rating: { values: {}, errors: {} as Record<string, string> } };
+  },
 };

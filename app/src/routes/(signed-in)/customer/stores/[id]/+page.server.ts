@@ -21,7 +21,7 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies }) => 
   const location = readLocation(cookies);
   // Row-level security shows approved stores and their active products only.
   const [store, products, terms] = await Promise.all([
-    locals.supabase.from("stores").select("id, name, category, address, is_open, minimum_order_paise").eq("id", id).maybeSingle(),
+    locals.supabase.from("stores").select("id, name, category, address, is_open, minimum_order_paise, rating, rating_count").eq("id", id).maybeSingle(),
     storeProducts(locals.supabase, id),
     // The fees to the chosen location, which the phone keeps to price the cart at checkout
     // offline. The page works without them (a checkout offline then says the fees come later).
