@@ -5,6 +5,57 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      addresses: {
+        Row: {
+          created_at: string;
+          customer_id: string;
+          house: string;
+          id: string;
+          is_default: boolean;
+          label: Database["public"]["Enums"]["address_label"];
+          landmark: string | null;
+          location: unknown;
+          phone: string;
+          street: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          customer_id?: string;
+          house: string;
+          id?: string;
+          is_default?: boolean;
+          label?: Database["public"]["Enums"]["address_label"];
+          landmark?: string | null;
+          location: unknown;
+          phone: string;
+          street: string;
+          updated_at?: string;
+        };
+        Update: {
+          created_at?: string;
+          customer_id?: string;
+          house?: string;
+          id?: string;
+          is_default?: boolean;
+          label?: Database["public"]["Enums"]["address_label"];
+          landmark?: string | null;
+          location?: unknown;
+          phone?: string;
+          street?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "addresses_customer_id_fkey";
+            columns: ["customer_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       audit_log: {
         Row: {
           action: string;
@@ -44,6 +95,42 @@ export type Database = {
           table_name?: string | null;
         };
         Relationships: [];
+      };
+      cancellation_requests: {
+        Row: {
+          answer: string | null;
+          answer_reason: string | null;
+          answered_at: string | null;
+          order_id: string;
+          reason: string;
+          requested_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          answer?: string | null;
+          answer_reason?: string | null;
+          answered_at?: string | null;
+          order_id: string;
+          reason: string;
+          requested_at?: string;
+        };
+        Update: {
+          answer?: string | null;
+          answer_reason?: string | null;
+          answered_at?: string | null;
+          order_id?: string;
+          reason?: string;
+          requested_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "cancellation_requests_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: true;
+            referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+        ];
       };
       conversation_members: {
         Row: {
@@ -347,6 +434,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -367,6 +455,7 @@ export type Database = {
           delivery_distance_m?: number | null;
           delivery_fee_paise?: number;
           delivery_location: unknown;
+          delivery_phone?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -386,6 +475,7 @@ export type Database = {
           delivery_distance_m?: number | null;
           delivery_fee_paise?: number;
           delivery_location?: unknown;
+          delivery_phone?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -421,6 +511,31 @@ export type Database = {
             referencedColumns: ["id"];
           },
         ];
+      };
+      places: {
+        Row: {
+          id: number;
+          kind: string;
+          location: unknown;
+          name: string;
+          pin_code: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          id?: never;
+          kind: string;
+          location: unknown;
+          name: string;
+          pin_code?: string | null;
+        };
+        Update: {
+          id?: never;
+          kind?: string;
+          location?: unknown;
+          name?: string;
+          pin_code?: string | null;
+        };
+        Relationships: [];
       };
       products: {
         Row: {
@@ -600,6 +715,75 @@ export type Database = {
           },
         ];
       };
+      reviews: {
+        Row: {
+          comment: string | null;
+          comment_hidden_at: string | null;
+          created_at: string;
+          customer_id: string;
+          id: string;
+          order_id: string;
+          rider_id: string | null;
+          rider_stars: number | null;
+          store_id: string;
+          store_stars: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          comment?: string | null;
+          comment_hidden_at?: string | null;
+          created_at?: string;
+          customer_id: string;
+          id?: string;
+          order_id: string;
+          rider_id?: string | null;
+          rider_stars?: number | null;
+          store_id: string;
+          store_stars: number;
+        };
+        Update: {
+          comment?: string | null;
+          comment_hidden_at?: string | null;
+          created_at?: string;
+          customer_id?: string;
+          id?: string;
+          order_id?: string;
+          rider_id?: string | null;
+          rider_stars?: number | null;
+          store_id?: string;
+          store_stars?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "reviews_customer_id_fkey";
+            columns: ["customer_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "reviews_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: true;
+            referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "reviews_rider_id_fkey";
+            columns: ["rider_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "reviews_store_id_fkey";
+            columns: ["store_id"];
+            isOneToOne: false;
+            referencedRelation: "stores";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       rider_locations: {
         Row: {
           id: number;
@@ -646,6 +830,8 @@ export type Database = {
           is_available: boolean;
           last_seen_at: string | null;
           location: unknown;
+          rating: number | null;
+          rating_count: number;
           rider_id: string;
           updated_at: string;
           vehicle: Database["public"]["Enums"]["vehicle_type"];
@@ -657,6 +843,8 @@ export type Database = {
           is_available?: boolean;
           last_seen_at?: string | null;
           location?: unknown;
+          rating?: number | null;
+          rating_count?: number;
           rider_id: string;
           updated_at?: string;
           vehicle?: Database["public"]["Enums"]["vehicle_type"];
@@ -667,6 +855,8 @@ export type Database = {
           is_available?: boolean;
           last_seen_at?: string | null;
           location?: unknown;
+          rating?: number | null;
+          rating_count?: number;
           rider_id?: string;
           updated_at?: string;
           vehicle?: Database["public"]["Enums"]["vehicle_type"];
@@ -791,7 +981,52 @@ export type Database = {
       };
     };
     Views: {
-      [_ in never]: never;
+      my_addresses: {
+        Row: {
+          created_at: string;
+          house: string;
+          id: string;
+          is_default: boolean;
+          label: Database["public"]["Enums"]["address_label"];
+          landmark: string | null;
+          lat: number | null;
+          line: string | null;
+          lng: number | null;
+          phone: string;
+          street: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string | null;
+          house?: string | null;
+          id?: string | null;
+          is_default?: boolean | null;
+          label?: Database["public"]["Enums"]["address_label"] | null;
+          landmark?: string | null;
+          lat?: never;
+          line?: never;
+          lng?: never;
+          phone?: string | null;
+          street?: string | null;
+          updated_at?: string | null;
+        };
+        Update: {
+          created_at?: string | null;
+          house?: string | null;
+          id?: string | null;
+          is_default?: boolean | null;
+          label?: Database["public"]["Enums"]["address_label"] | null;
+          landmark?: string | null;
+          lat?: never;
+          line?: never;
+          lng?: never;
+          phone?: string | null;
+          street?: string | null;
+          updated_at?: string | null;
+        };
+        Relationships: [];
+      };
     };
     Functions: {
       accept_order: {
@@ -803,6 +1038,36 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          small_order_fee_paise: number;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      agree_to_cancellation: {
+        Args: { order_id: string };
+        Returns: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_distance_m: number | null;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -831,6 +1096,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -859,6 +1125,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -874,6 +1141,23 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      decline_cancellation: {
+        Args: { order_id: string; reason: string };
+        Returns: {
+          answer: string | null;
+          answer_reason: string | null;
+          answered_at: string | null;
+          order_id: string;
+          reason: string;
+          requested_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "cancellation_requests";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -969,6 +1253,27 @@ export type Database = {
         Args: { items: Json; lat: number; lng: number; store_id: string };
         Returns: Json;
       };
+      rate_order: {
+        Args: { comment?: string; order_id: string; rider_stars?: number; store_stars: number };
+        Returns: {
+          comment: string | null;
+          comment_hidden_at: string | null;
+          created_at: string;
+          customer_id: string;
+          id: string;
+          order_id: string;
+          rider_id: string | null;
+          rider_stars: number | null;
+          store_id: string;
+          store_stars: number;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "reviews";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       ready_jobs: {
         Args: { max_results?: number };
         Returns: {
@@ -993,6 +1298,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1021,6 +1327,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1041,6 +1348,23 @@ export type Database = {
         };
       };
       report_location: { Args: { lat: number; lng: number; order_id: string }; Returns: Json };
+      request_cancellation: {
+        Args: { order_id: string; reason: string };
+        Returns: {
+          answer: string | null;
+          answer_reason: string | null;
+          answered_at: string | null;
+          order_id: string;
+          reason: string;
+          requested_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "cancellation_requests";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       save_push_subscription: {
         Args: { auth: string; device_label?: string; endpoint: string; p256dh: string };
         Returns: {
@@ -1060,6 +1384,16 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      search_places: {
+        Args: { max_results?: number; q: string };
+        Returns: {
+          kind: string;
+          lat: number;
+          lng: number;
+          name: string;
+          pin_code: string;
+        }[];
+      };
       search_products: {
         Args: { lat: number; lng: number; max_results?: number; query: string; radius_m?: number };
         Returns: {
@@ -1071,6 +1405,8 @@ export type Database = {
           rank: number;
           store_id: string;
           store_name: string;
+          store_rating: number;
+          store_rating_count: number;
         }[];
       };
       send_message: {
@@ -1110,6 +1446,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1142,6 +1479,7 @@ export type Database = {
           delivery_distance_m: number | null;
           delivery_fee_paise: number;
           delivery_location: unknown;
+          delivery_phone: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1164,6 +1502,7 @@ export type Database = {
     };
     Enums: {
       account_status: "active" | "suspended";
+      address_label: "home" | "work" | "other";
       app_role: "customer" | "merchant" | "rider" | "admin";
       conversation_kind: "customer_store" | "customer_rider" | "store_rider";
       order_status:
@@ -1199,6 +1538,7 @@ export type Database = {
         eta_minutes: number | null;
         is_open: boolean | null;
         rating: number | null;
+        rating_count: number | null;
       };
     };
   };
@@ -1309,6 +1649,7 @@ export const Constants = {
   public: {
     Enums: {
       account_status: ["active", "suspended"],
+      address_label: ["home", "work", "other"],
       app_role: ["customer", "merchant", "rider", "admin"],
       conversation_kind: ["customer_store", "customer_rider", "store_rider"],
       order_status: [
