@@ -39,8 +39,9 @@ function placedBefore(cookies: Cookies, key: string): string | null {
 
 export const load: PageServerLoad = async ({ cookies, locals }) => {
   const location = readLocation(cookies);
+  // The cart shown, priced so the page comes with its total; the script prices the device's cart
+  // again only if it turns out different.
   const cart = cookieCart(cookies);
-  // With the script the page prices the device's cart itself; the cookie's cart is empty then.
   const quoted = cart.store && location ? await quote(locals.supabase, cart, location).catch(() => null) : null;
   return { location, quote: quoted, key: crypto.randomUUID() };
 };
