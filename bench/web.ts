@@ -3,6 +3,7 @@
 // Kothrud. Each page twice: Lighthouse's mobile profile (score, LCP, TBT, CLS, bytes) and a 3G
 // profile (Lighthouse's "regular 3G": 1,125 ms latency, 630 kbps, CPU ×4) for the time until the
 // page can be used. Prints a table with the budgets and writes bench-results/web.json.
+// `npm run bench:web -- store cart` measures only the pages whose names start with those words.
 import fs from "node:fs";
 import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
@@ -112,11 +113,15 @@ try {
     { name: "checkout", path: "/customer/checkout", signedIn: true },
   ];
 
+  const only = process.argv.slice(2);
+  const measured = only.length ? pages.filter((p) => only.some((o) => p.name.startsWith(o))) : pages;
+  if (measured.length === 0) throw new Error(`no page is named ${only.join(" or ")}; the pages: ${pages.map((p) => p.name).join(", ")}`);
+
   chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu"] });
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}` });
   const page = await browser.newPage();
   const rows: Row[] = [];
-  for (const p of pages) {
+  for (const p of measured) {
     const url = `${app.url}${p.path}`;
     console.error(`Lighthouse: ${p.name}`);
     const mobile = await audit(page, url, p.signedIn ? cookies : [], constants.throttling.mobileSlow4G);

@@ -13,10 +13,10 @@ async function kept(userId: string) {
  * The check from the server when it answers (and kept for later), else the one kept when the
  * job was last opened online; null when there is neither.
  */
-export async function deviceHandoverCheck(supabase: SupabaseClient<Database>, userId: string, orderId: string): Promise<HandoverCheck | null> {
+export async function deviceHandoverCheck(client: () => Promise<SupabaseClient<Database>>, userId: string, orderId: string): Promise<HandoverCheck | null> {
   const store = await kept(userId);
   try {
-    const check = await handoverCheck(supabase, orderId);
+    const check = await handoverCheck(await client(), orderId);
     await store.setItem(orderId, check);
     return check;
   } catch {

@@ -97,11 +97,13 @@ export function keepNotices(supabase: SupabaseClient<Database>, me: { id: string
 }
 
 /** On the merchant's orders screens the waiting new orders count as opened. */
-export function openWhereSeen(supabase: SupabaseClient<Database>, notices: Notices, pathname: string): void {
+export function openWhereSeen(client: () => Promise<SupabaseClient<Database>>, notices: Notices, pathname: string): void {
   if (notices.ringing.size === 0 || !seesOrders(pathname)) return;
   const ids = [...notices.ringing];
   notices.ringing.clear();
-  void markRead(supabase, ids).catch(() => {});
+  void client()
+    .then((supabase) => markRead(supabase, ids))
+    .catch(() => {});
 }
 
 /**

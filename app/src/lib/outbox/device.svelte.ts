@@ -2,7 +2,7 @@
 // pending screen. Made by the signed-in layout (start) and only in the browser.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
-import { drainWhenOnline, Outbox, requestBackgroundSync, type OutboxItem } from "./outbox.js";
+import { drainWhenOnline, Outbox, requestBackgroundSync, type OutboxItem, type Sender } from "./outbox.js";
 import { pendingCookie } from "./pending-cookie.js";
 import { availabilitySender, cancelRequestSender, cancelSender, checkoutSender, deliverySender, inventorySender, messageSender, pickupSender } from "./senders.js";
 
@@ -32,21 +32,28 @@ class DeviceOutbox {
 
 export const device = new DeviceOutbox();
 
-/** The user's own store (localforage over IndexedDB), one per user on a shared phone. */
-export async function start(supabase: SupabaseClient<Database>, userId: string, screen: string): Promise<() => void> {
+/**
+ * The user's own store (localforage over IndexedDB), one per user on a shared phone. The client
+ * is asked for only when something is sent, so the outbox opens without waiting for it.
+ */
+export async function start(client: () => Promise<SupabaseClient<Database>>, userId: string, screen: string): Promise<() => void> {
   const { default: localforage } = await import("localforage");
+  const lazy =
+    (sender: (supabase: SupabaseClient<Database>) => Sender): Sender =>
+    async (item) =>
+      sender(await client())(item);
   const storage = localforage.createInstance({ name: "kirana", storeName: `outbox_${userId.replace(/[^a-zA-Z0-9]/g, "_")}` });
   const outbox = new Outbox({
     storage,
     senders: {
-      checkout: checkoutSender(supabase),
-      message: messageSender(supabase),
-      inventory: inventorySender(supabase),
-      availability: availabilitySender(supabase),
-      pickup: pickupSender(supabase),
-      delivery: deliverySender(supabase),
-      cancel: cancelSender(supabase),
-      cancel_request: cancelRequestSender(supabase),
+      checkout: lazy(checkoutSender),
+      message: lazy(messageSender),
+      inventory: lazy(inventorySender),
+      availability: lazy(availabilitySender),
+      pickup: lazy(pickupSender),
+      delivery: lazy(deliverySender),
+      cancel: lazy(cancelSender),
+      cancel_request: lazy(cancelRequestSender),
     },
     locks: navigator.locks,
     online: () => navigator.onLine,

@@ -49,8 +49,9 @@ export const load: PageServerLoad = async ({ cookies, locals, url }) => {
   const addresses = await listAddresses(locals.supabase).catch(() => [] as SavedAddress[]);
   const chosen = addresses.find((a) => a.id === url.searchParams.get("address")) ?? addresses[0];
   const to = chosen ?? location;
+  // The cart shown, priced so the page comes with its total; the script prices the device's cart
+  // again only if it turns out different.
   const cart = cookieCart(cookies);
-  // With the script the page prices the device's cart itself; the cookie's cart is empty then.
   const quoted = cart.store && to ? await quote(locals.supabase, cart, to).catch(() => null) : null;
   return { location, addresses, chosen: chosen?.id ?? "", quote: quoted, key: crypto.randomUUID() };
 };
