@@ -14,7 +14,7 @@ create table public.audit_log (
   new_data jsonb,
   reason text
 );
-comment on table public.audit_log is 'Append-only record of changes to profiles, stores, products and orders and of admin actions. Readable by admins only; nobody can change or delete a row.';
+comment on table public.audit_log is 'Append-only record of changes to profiles, stores, products, orders and reviews and of admin actions. Readable by admins only; nobody can change or delete a row.';
 comment on column public.audit_log.actor_id is 'The signed-in user who made the change (auth.uid()); null for database operators such as Studio. No foreign key: the log outlives accounts.';
 comment on column public.audit_log.actor_role is 'The API role of the change (anon, authenticated, service_role) or, without one, the database user (postgres from Studio).';
 comment on column public.audit_log.action is 'insert, update or delete for row changes; the admin function''s name (approve_store, suspend_account, ...) for admin actions.';

@@ -81,8 +81,8 @@ select set_eq(
   $$select c.relname::text, t.tgtype::int
     from pg_trigger t join pg_class c on c.oid = t.tgrelid
     where t.tgfoid = 'private.record_change()'::regprocedure and not t.tgisinternal$$,
-  $$values ('profiles', 29), ('stores', 29), ('products', 29), ('orders', 29)$$,
-  'private.record_change runs after each inserted, updated or deleted row of profiles, stores, products and orders'
+  $$values ('profiles', 29), ('stores', 29), ('products', 29), ('orders', 29), ('reviews', 29)$$,
+  'private.record_change runs after each inserted, updated or deleted row of profiles, stores, products, orders and reviews'
 );
 select is_definer('private', 'record_change', array[]::name[],
   'private.record_change is security definer, so it can write the log nobody else may insert into');
