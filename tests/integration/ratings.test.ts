@@ -12,7 +12,9 @@ let customer: Person;
 let stranger: Person;
 let rider: Person;
 before(async () => {
-  shop = await openShop(sql, "ratings", [{ sku: "RICE", price_paise: 6000, stock: 100 }]);
+  // A few metres from the customer, nearer than the other suites' shops (which stand together at
+  // STORE_POINT), so it is always among the nearby stores the customer is shown.
+  shop = await openShop(sql, "ratings", [{ sku: "RICE", price_paise: 6000, stock: 100 }], { at: { lat: NEAR.lat + 0.0001, lng: NEAR.lng } });
   customer = await person("customer", "rater");
   stranger = await person("customer", "stranger-rater");
   rider = await riderAt(sql, "rated-rider");
