@@ -439,3 +439,56 @@ $$;
 comment on function public.decline_cancellation(uuid, text) is 'The store''s merchant declines the customer''s open cancellation request with a reason of 1 to 200 characters; the order goes on. 409 no_open_cancellation_request without one.';
 revoke execute on function public.decline_cancellation(uuid, text) from public, anon;
 grant execute on function public.decline_cancellation(uuid, text) to authenticated, service_role;
+
+-- Ordering the same elsewhere -------------------------------------------------------------------
+-- An order the store rejected, or that was cancelled or expired, still says what the customer
+-- wanted: the stores near its address that are open now and sell those products (the same SKUs,
+-- active and in stock) are where to order it again.
+
+create type public.store_for_order as (
+  store_id uuid, name text, distance_m double precision, eta_minutes integer,
+  rating numeric, rating_count integer, items_found integer, items_total integer,
+  products jsonb
+);
+comment on type public.store_for_order is 'A store that could deliver an order''s products instead: distance and ETA to the order''s address, its rating, how many of the order''s products it has in stock out of how many, and its product ids by SKU.';
+
+create function private.stores_for_order(order_id uuid) returns setof public.store_for_order
+language plpgsql stable security definer
+set search_path = ''
+set jit = off
+as $$
+declare
+  o public.orders;
+begin
+  select * into o from public.orders where id = stores_for_order.order_id and customer_id = (select auth.uid());
+  if not found or private.caller_is_suspended() then
+    perform private.refuse(404, 'order_not_found', 'No such order among yours.', jsonb_build_object('order_id', order_id));
+  end if;
+  return query
+  with wanted as (
+    select distinct i.sku from public.order_items i where i.order_id = o.id and not i.unavailable
+  )
+  select n.id, n.name, n.distance_m, n.eta_minutes, n.rating, n.rating_count,
+         count(p.id)::integer, (select count(*) from wanted)::integer, jsonb_object_agg(p.sku, p.id)
+  from private.nearest_stores(o.delivery_location, 3000, 20, null, true) n
+  join public.products p
+    on p.store_id = n.id and p.is_active and p.stock > 0 and p.sku in (select w.sku from wanted w)
+  where n.id <> o.store_id
+  group by n.id, n.name, n.distance_m, n.eta_minutes, n.rating, n.rating_count
+  order by count(p.id) desc, n.distance_m, n.id
+  limit 3;
+end
+$$;
+comment on function private.stores_for_order(uuid) is 'stores_for_order for the API.';
+revoke execute on function private.stores_for_order(uuid) from public;
+grant execute on function private.stores_for_order(uuid) to authenticated, service_role;
+
+create function public.stores_for_order(order_id uuid) returns setof public.store_for_order
+language sql stable
+set search_path = ''
+as $$
+  select * from private.stores_for_order(order_id)
+$$;
+comment on function public.stores_for_order(uuid) is 'For the caller''s own order: up to three other stores within 3 km of its address, open now and delivering there, that have any of its products in stock, most of them first, then nearest. 404 order_not_found for anyone else''s order.';
+revoke execute on function public.stores_for_order(uuid) from public, anon;
+grant execute on function public.stores_for_order(uuid) to authenticated, service_role;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { db } from "../support/env.js";
@@ -104,6 +105,37 @@ describe("ordering a past order again", () => {
     assert.match(cart, /Product MILK/);
     assert.doesNotMatch(cart, /Product TEA/);
     assert.ok(cart.includes(t.money(4 * 3000)), cart);
+    await page.context().close();
+  });
+
+  test("a rejected order offers other stores nearby that sell its items, and one fills the cart there", async () => {
+    // SKUs of this test only, so other tests' shops nearby never match.
+    const tag = randomUUID().slice(0, 6).toUpperCase();
+    const [ghee, sugar] = [`GHEE-${tag}`, `SUGAR-${tag}`];
+    const shop = await openShop(sql, "ui-else-a", [{ sku: ghee, price_paise: 55000, stock: 10 }, { sku: sugar, price_paise: 4500, stock: 10 }]);
+    await openShop(sql, "ui-else-b", [{ sku: ghee, price_paise: 56000, stock: 10 }, { sku: sugar, price_paise: 4500, stock: 10 }]);
+    await openShop(sql, "ui-else-c", [{ sku: ghee, price_paise: 54000, stock: 10 }]);
+    const customer = await person("customer", "ui-else-customer");
+    const order = await placeOrder(customer, orderRequest(shop, [[ghee, 1], [sugar, 2]]));
+    const rejected = await shop.merchant.supabase.rpc("reject_order", { order_id: order.id, reason: "Out of ghee today" });
+    assert.equal(rejected.error, null, rejected.error?.message);
+
+    const page = await signedIn(customer.email);
+    await page.goto(`${appUrl}/customer/orders/${order.id}`);
+    const offers = page.getByTestId("order-elsewhere");
+    await offers.getByRole("heading", { name: o.elsewhere.title }).waitFor();
+    // The store with every item first, then the one with some; never the store that refused.
+    assert.deepEqual(await offers.locator(".name").allTextContents(), ["ui-else-b Kirana", "ui-else-c Kirana"]);
+    await offers.getByText(o.elsewhere.has(2, 2)).waitFor();
+    await offers.getByText(o.elsewhere.has(1, 2)).waitFor();
+    await screen(page, "customer-order-elsewhere");
+
+    await offers.getByRole("button", { name: o.elsewhere.orderFrom("ui-else-b Kirana") }).click();
+    await page.getByText(a.done("ui-else-b Kirana")).waitFor();
+    await offers.getByText(a.price(`Product ${ghee}`, t.money(55000), t.money(56000))).waitFor();
+    const cart = await cartText(page);
+    assert.match(cart, /ui-else-b Kirana/);
+    assert.ok(cart.includes(t.money(56000 + 2 * 4500)), cart);
     await page.context().close();
   });
 });

@@ -1427,6 +1427,16 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      stores_for_order: {
+        Args: { order_id: string };
+        Returns: Database["public"]["CompositeTypes"]["store_for_order"][];
+        SetofOptions: {
+          from: "*";
+          to: "store_for_order";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       suggest_riders: {
         Args: { max_results?: number; order_id: string };
         Returns: {
@@ -1539,6 +1549,17 @@ export type Database = {
         is_open: boolean | null;
         rating: number | null;
         rating_count: number | null;
+      };
+      store_for_order: {
+        store_id: string | null;
+        name: string | null;
+        distance_m: number | null;
+        eta_minutes: number | null;
+        rating: number | null;
+        rating_count: number | null;
+        items_found: number | null;
+        items_total: number | null;
+        products: Json | null;
       };
     };
   };

@@ -406,6 +406,12 @@ export const en = {
         changes: "What changed",
         cartHolds: (store: string) => `Your cart has products from ${store}. Ordering again replaces them with this order's.`,
       },
+      elsewhere: {
+        title: "Or order the same from another store",
+        has: (found: number, total: number) => (found === total ? `Has all ${total} items` : `Has ${found} of ${total} items`),
+        away: (distance: string, eta: number) => `${distance} away · about ${eta} min`,
+        orderFrom: (store: string) => `Order from ${store}`,
+      },
       cancel: {
         open: "Cancel order",
         title: "Cancel this order?",

@@ -4,6 +4,7 @@ import { fieldErrors, formValues } from "$lib/accounts/forms";
 import { orderConversations } from "$lib/chat/order-chats";
 import { t } from "$lib/i18n";
 import { orderContacts } from "$lib/orders/contacts";
+import { storesForOrder } from "$lib/orders/elsewhere";
 import { handoverPass } from "$lib/orders/handover-pass";
 import { getOrder, orderTimeline } from "$lib/orders/orders";
 import { Refused } from "$lib/orders/refusal";
@@ -11,13 +12,15 @@ import { myReview, rateOrder, RATING_FIELDS, ratingForm, ratingUntil } from "$li
 import type { Actions, PageServerLoad } from "./$types";
 
 const FINISHED = new Set(["delivered", "rejected", "cancelled", "expired"]);
+/** Orders that did not happen: other stores are offered for them. */
+const UNFULFILLED = new Set(["rejected", "cancelled", "expired"]);
 
 export const load: PageServerLoad = async ({ locals, params }) => {
   if (!z.uuid().safeParse(params.id).success) error(404, { message: t.shop.orders.notFound, home: "/customer" });
   const order = await getOrder(locals.supabase, params.id);
   if (!order) error(404, { message: t.shop.orders.notFound, home: "/customer" });
   const finished = FINISHED.has(order.status);
-  const [timeline, handover, chats, contacts, review] = await Promise.all([
+  const [timeline, handover, chats, contacts, review, elsewhere] = await Promise.all([
     orderTimeline(locals.supabase, order.id),
     // The handover pass matters once the rider is on the way to the door, not before.
     order.status === "picked_up" ? handoverPass(locals.supabase, order.id).catch(() => null) : Promise.resolve(null),
@@ -26,9 +29,10 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     // Without them the order page still works.
     orderContacts(locals.supabase, order.id, "customer").catch(() => []),
     order.status === "delivered" ? myReview(locals.supabase, order.id).catch(() => null) : Promise.resolve(null),
+    UNFULFILLED.has(order.status) ? storesForOrder(locals.supabase, order.id).catch(() => []) : Promise.resolve([]),
   ]);
   const until = ratingUntil(timeline);
-  return { order, timeline, handover, chats, contacts, finished, review, ratingUntil: until?.toISOString() ?? null };
+  return { order, timeline, handover, chats, contacts, finished, review, elsewhere, ratingUntil: until?.toISOString() ?? null };
 };
 
 export const actions: Actions = {
