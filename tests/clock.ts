@@ -32,7 +32,7 @@ function aheadInIndia(years: number, hhmm: string, weekday: number): string {
 const moments = values.at?.length ? values.at : [aheadInIndia(YEARS_AHEAD, "03:00", 1), aheadInIndia(YEARS_AHEAD, "15:00", 4)];
 for (const m of moments) {
   if (Number.isNaN(Date.parse(m))) {
-    console.error(`error: --at takes a date and time such as 2030-01-07T03:00+05:30, not "${m}"`);
+    console.error(`error: --at takes an ISO date and time with its offset (YYYY-MM-DDTHH:MM+05:30), not "${m}"`);
     process.exit(2);
   }
 }

@@ -209,13 +209,17 @@ test("step 5: orders changed since a timestamp, oldest first, with their items",
               values (${order!.id}, 'ATTA-5KG', 'Aashirvaad Atta', '5 kg', 5000, 2)`;
     return order!.id as string;
   };
-  await make("2026-11-20T10:00:00Z", "delivered");
-  const newer = await make("2026-11-21T05:30:00Z", "accepted");
+  // Moments a few weeks back, relative to now: data an integrator filters on, never the clock.
+  const day = 86_400_000;
+  const at = (daysAgo: number, minutes: number) => new Date(Math.floor(Date.now() / day) * day - daysAgo * day + minutes * 60_000).toISOString();
+  const since = at(16, 300);
+  await make(at(17, 600), "delivered");
+  const newer = await make(at(16, 330), "accepted");
   // Not "pending": the expiry job would take a pending order this old at its next minute.
-  const newest = await make("2026-11-21T06:15:00Z", "ready");
+  const newest = await make(at(16, 375), "ready");
 
   const res = await rest(
-    `orders?store_id=eq.${merchant.storeId}&updated_at=gt.2026-11-21T05:00:00Z&order=updated_at.asc` +
+    `orders?store_id=eq.${merchant.storeId}&updated_at=gt.${since}&order=updated_at.asc` +
       "&select=id,status,total_paise,created_at,updated_at,order_items(sku,product_name,unit,quantity,unit_price_paise)",
   );
   assert.equal(res.status, 200);
@@ -227,7 +231,7 @@ test("step 5: orders changed since a timestamp, oldest first, with their items",
     .from("orders")
     .select("id, status, total_paise, updated_at, order_items(sku, product_name, quantity, unit_price_paise)")
     .eq("store_id", merchant.storeId)
-    .gt("updated_at", "2026-11-21T05:00:00Z")
+    .gt("updated_at", since)
     .order("updated_at");
   assert.equal(viaJs.error, null);
   assert.deepEqual(viaJs.data?.map((o) => o.id), [newer, newest]);

@@ -159,11 +159,13 @@ test("quiet hours (India time) and muted kinds hold a push back; the next kind s
 });
 
 test("quiet hours cross midnight in India time", async () => {
+  // Moments of a day a month ahead, relative to now: the function reads only the time of day.
+  const day = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   const [row] = await sql`
-    select private.in_quiet_hours('22:00', '07:00', '2026-01-05 23:30+05:30') as late,
-           private.in_quiet_hours('22:00', '07:00', '2026-01-05 06:59+05:30') as early,
-           private.in_quiet_hours('22:00', '07:00', '2026-01-05 07:00+05:30') as morning,
-           private.in_quiet_hours('13:00', '15:00', '2026-01-05 08:00Z') as afternoon_utc,
+    select private.in_quiet_hours('22:00', '07:00', ${`${day} 23:30+05:30`}::timestamptz) as late,
+           private.in_quiet_hours('22:00', '07:00', ${`${day} 06:59+05:30`}::timestamptz) as early,
+           private.in_quiet_hours('22:00', '07:00', ${`${day} 07:00+05:30`}::timestamptz) as morning,
+           private.in_quiet_hours('13:00', '15:00', ${`${day} 08:00Z`}::timestamptz) as afternoon_utc,
            private.in_quiet_hours(null, null, now()) as none`;
   assert.deepEqual({ ...row }, { late: true, early: true, morning: false, afternoon_utc: true, none: false });
 });
