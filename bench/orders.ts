@@ -127,7 +127,7 @@ async function main() {
   const { status } = stack;
   const sql = postgres(status.DB_URL, { max: CLIENTS, onnotice: () => {} });
   const rows: Row[] = [];
-  let contention: Record<string, number> = {};
+  let contention: Record<string, number>;
   try {
     const merchantEmail = `merchant-${randomUUID().slice(0, 8)}@bench.example`;
     const merchant = await signUp(status, merchantEmail, "merchant");

@@ -50,6 +50,12 @@ function typecheck(): SuiteResult {
   return { name: "typecheck", passed: checks.length - failed, failed };
 }
 
+function lint(): SuiteResult {
+  console.log("\n# Lint (eslint with typescript-eslint and eslint-plugin-svelte)");
+  const r = spawnSync("npx", ["eslint", "."], { cwd: ROOT, stdio: "inherit" });
+  return { name: "lint", passed: r.status === 0 ? 1 : 0, failed: r.status === 0 ? 0 : 1 };
+}
+
 function pgTap(status: StackStatus, files: string[]): SuiteResult {
   console.log(`\n# pgTAP (${files.length} files)`);
   const url = new URL(status.DB_URL);
@@ -219,7 +225,7 @@ const stopStack = async () => {
 process.on("SIGINT", () => void stopStack().then(() => process.exit(130)));
 
 try {
-  if (chosen.length === 0) results.push(typecheck());
+  if (chosen.length === 0) results.push(typecheck(), lint());
   const name = `test-${process.pid}`;
   console.log(`\n# Starting a throwaway stack (.stack/${name})`);
   stack = await startThrowawayStack({

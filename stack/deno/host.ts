@@ -8,8 +8,7 @@ type Handler = (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise
 let handler: Handler | undefined;
 const realServe = Deno.serve;
 
-// deno-lint-ignore no-explicit-any
-(Deno as any).serve = (...args: unknown[]) => {
+(Deno as unknown as { serve: (...args: unknown[]) => unknown }).serve = (...args: unknown[]) => {
   for (const a of args) {
     if (typeof a === "function") handler = a as Handler;
     else if (a && typeof a === "object" && typeof (a as { handler?: unknown }).handler === "function") {

@@ -1,7 +1,7 @@
 import type http from "node:http";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { isUtf8 } from "node:buffer";
-import { App, type AnyAST, type ConnectionContextOptions, type FunctionInfo, type IntrospectResult, type ResolvedKey } from "@supabase/lite";
+import { App, type AnyAST, type IAppConfig, type ConnectionContextOptions, type FunctionInfo, type IntrospectResult, type ResolvedKey } from "@supabase/lite";
 import { createPostgresConnection, type PostgresConnection } from "@supabase/lite/postgres";
 import { sql, type Kysely } from "kysely";
 import postgres from "postgres";
@@ -355,7 +355,7 @@ export function keepJsonValues(ast: AnyAST, schema: IntrospectResult): AnyAST {
 const jsonOnce = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 
 export interface LiteApi {
-  app: App<any>;
+  app: App<IAppConfig>;
   connection: PostgresConnection;
   /** Lite's answer to a request, with a REST request's `Prefer: tx=rollback` honoured (gap 13). */
   fetch(request: Request, peerAddress: string | null, rest: boolean): Promise<Response>;
@@ -485,7 +485,7 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
       email: { enable_signup: config.enableSignup, enable_confirmations: false },
     },
     options: { server: { admin: false, disableStudio: true, apiKeys: { resolver } } },
-  } as ConstructorParameters<typeof App>[0]) as App<any>;
+  } as ConstructorParameters<typeof App>[0]) as App<IAppConfig>;
 
   /** The caller's claims and user id as lite takes them from the key and Authorization headers. */
   function caller(h: http.IncomingHttpHeaders): { claims: JwtClaims; sub: unknown } | null {

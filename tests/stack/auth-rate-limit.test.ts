@@ -49,7 +49,7 @@ test("each auth endpoint counts against the limit Supabase Auth counts it agains
   assert.deepEqual(of("GET", "/auth/v1/verify"), { limit: "token_verifications", count: "verify" });
   for (const [method, p] of [["GET", "/auth/v1/user"], ["POST", "/auth/v1/logout"], ["GET", "/auth/v1/settings"], ["GET", "/auth/v1/token"]] as const) assert.equal(of(method, p), null, `${method} ${p}`);
   // Limits made from the settings: sign-up and password sign-in share one count.
-  let now = 0;
+  const now = 0;
   const allow = authRateLimits({ ...limits, sign_in_sign_ups: 2 }, () => now);
   const signIn = of("POST", "/auth/v1/token", "password")!;
   const signUp = of("POST", "/auth/v1/signup", null, { email: "a@b.c" })!;

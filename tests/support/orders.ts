@@ -165,7 +165,7 @@ export async function checkout(
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {

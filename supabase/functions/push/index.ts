@@ -54,7 +54,6 @@ function backoff(attempt: number, retryAfter: string | undefined): number {
 /** Sends to one device; the push service's final HTTP status (0 when it could not be reached). */
 async function send(t: Target): Promise<{ status: number; attempts: number }> {
   for (let attempt = 1; ; attempt++) {
-    let status = 0;
     let retryAfter: string | undefined;
     try {
       const res = await webpush.sendNotification({ endpoint: t.endpoint, keys: { p256dh: t.p256dh, auth: t.auth } }, JSON.stringify(t.payload), {
@@ -67,7 +66,7 @@ async function send(t: Target): Promise<{ status: number; attempts: number }> {
       return { status: res.statusCode, attempts: attempt };
     } catch (e) {
       const err = e as { statusCode?: number; headers?: Record<string, string>; message?: string };
-      status = err.statusCode ?? 0;
+      const status = err.statusCode ?? 0;
       retryAfter = err.headers?.["retry-after"];
       if (status !== 0 && status !== 429 && status < 500) return { status, attempts: attempt };
       if (attempt >= ATTEMPTS) {
