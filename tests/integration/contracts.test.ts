@@ -45,9 +45,12 @@ function verdict(answer: { error: { code: string; message: string } | null; data
   return false;
 }
 
+/** A value for a message: a long string as its start and its length in characters. */
 const show = (v: unknown) => {
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 60 ? `${text.slice(0, 40)}… (${text.length} chars)` : text;
+  const chars = typeof v === "string" ? [...v] : [];
+  if (chars.length > 40) return `${JSON.stringify(chars.slice(0, 20).join(""))}… (${chars.length} characters)`;
+  const json = JSON.stringify(v) ?? String(v);
+  return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 };
 const text = (n: number, c = "x") => c.repeat(n);
 /** Spaces around, which btrim drops and the length checks do not count. */
