@@ -6,7 +6,7 @@ import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import postgres from "postgres";
 import { DENO_DIR, FUNCTIONS_DIR, ROOT } from "../stack/lib/paths.js";
-import { denoBinary, functionNames } from "../stack/lib/functions.js";
+import { configFlags, denoBinary, functionNames } from "../stack/lib/functions.js";
 import type { StackStatus } from "../stack/lib/stack.js";
 import { startThrowawayStack, type ThrowawayStack } from "../stack/lib/throwaway.js";
 import { buildApp, startBuiltApp } from "./support/app.js";
@@ -36,15 +36,17 @@ function listFiles(dir: string, suffix: string): string[] {
 
 function typecheck(): SuiteResult {
   console.log("\n# TypeScript (strict): stack, seed, tests, the app, then the Edge Functions (deno check)");
-  const entries = functionNames().map((n) => path.join(FUNCTIONS_DIR, n, "index.ts"));
   const checks = [
     spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "inherit" }),
     spawnSync("npm", ["run", "--silent", "check", "--workspace", "app"], { cwd: ROOT, stdio: "inherit" }),
-    spawnSync(denoBinary(), ["check", "--quiet", "--node-modules-dir=none", ...entries], {
-      cwd: ROOT,
-      stdio: "inherit",
-      env: { ...process.env, DENO_DIR, DENO_NO_PACKAGE_JSON: "1", NO_COLOR: "1" },
-    }),
+    // One check per function, each with its own import map.
+    ...functionNames().map((name) =>
+      spawnSync(denoBinary(), ["check", "--quiet", "--node-modules-dir=none", ...configFlags(name), path.join(FUNCTIONS_DIR, name, "index.ts")], {
+        cwd: ROOT,
+        stdio: "inherit",
+        env: { ...process.env, DENO_DIR, DENO_NO_PACKAGE_JSON: "1", NO_COLOR: "1" },
+      }),
+    ),
   ];
   const failed = checks.filter((r) => r.status !== 0).length;
   return { name: "typecheck", passed: checks.length - failed, failed };

@@ -24,22 +24,34 @@ export function functionNames(): string[] {
 }
 
 /**
+ * The flags that give Deno a function's own deno.json (its import map, as `supabase functions
+ * deploy` reads it from the function's folder); Deno itself looks for one only around the working
+ * directory. No lockfile is written beside it.
+ */
+export function configFlags(name: string): string[] {
+  const config = path.join(FUNCTIONS_DIR, name, "deno.json");
+  return fs.existsSync(config) ? ["--config", config, "--no-lock"] : [];
+}
+
+/**
  * Fetches the functions' npm: packages into the stack's Deno cache, as `deno cache` does, then
  * applies stack/bin/patch-postgres.mjs to the postgres.js kept there. Downloads need the real
  * clock (a moved one makes every TLS certificate look expired): `npm run test:clock` calls this
  * before it moves the clock.
  */
 export async function cacheFunctionDependencies(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const entries = functionNames().map((n) => path.join(FUNCTIONS_DIR, n, "index.ts"));
-  const child = spawn(denoBinary(), ["cache", "--quiet", "--node-modules-dir=none", HOST, ...entries], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...env, DENO_DIR, DENO_NO_PACKAGE_JSON: "1", DENO_TLS_CA_STORE: "system,mozilla", NO_COLOR: "1" },
-  });
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new StackError(`The Edge Functions' dependencies could not be fetched into the Deno cache: ${stderr.trim().split("\n").pop() ?? `deno exited with ${code}`}`);
+  // One run per function: each may have its own import map.
+  for (const name of functionNames()) {
+    const child = spawn(denoBinary(), ["cache", "--quiet", "--node-modules-dir=none", ...configFlags(name), HOST, path.join(FUNCTIONS_DIR, name, "index.ts")], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...env, DENO_DIR, DENO_NO_PACKAGE_JSON: "1", DENO_TLS_CA_STORE: "system,mozilla", NO_COLOR: "1" },
+    });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    if (code !== 0) throw new StackError(`The Edge Functions' dependencies could not be fetched into the Deno cache: ${stderr.trim().split("\n").pop() ?? `deno exited with ${code}`}`);
+  }
   patchPackages(denoCopies(DENO_DIR));
 }
 
@@ -123,7 +135,7 @@ export class FunctionsRuntime {
     const log = fs.createWriteStream(path.join(this.i.logDir, `function-${name}.log`), { flags: "a" });
     const child = spawn(
       denoBinary(),
-      ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-sys", "--no-prompt", "--node-modules-dir=none", HOST, path.join(FUNCTIONS_DIR, name, "index.ts"), String(port)],
+      ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-sys", "--no-prompt", "--node-modules-dir=none", ...configFlags(name), HOST, path.join(FUNCTIONS_DIR, name, "index.ts"), String(port)],
       { cwd: ROOT, env: this.env(), stdio: ["ignore", "pipe", "pipe"] },
     );
     const ready = new Promise<void>((resolve, reject) => {

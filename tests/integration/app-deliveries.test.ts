@@ -5,7 +5,7 @@
 // until the store unlocks; rejections and cancellations need a reason.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ZodError } from "zod";
+import { $ZodError as ZodError } from "zod/v4/core";
 import {
   acceptOrder,
   assignRider,

@@ -3,7 +3,8 @@
 // database's own limits (each edge accepted by both, one step past it refused by both).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { z, ZodError } from "zod";
+import { z } from "zod/mini";
+import { $ZodError as ZodError } from "zod/v4/core";
 import { nearbyStores, nearbyStoresInput, searchProducts, searchProductsInput } from "../../app/src/lib/discovery/discovery.js";
 import { validRows } from "../../app/src/lib/orders/refusal.js";
 import { client, db } from "../support/env.js";
@@ -118,7 +119,7 @@ describe("discovery from the app", () => {
 
 it("a list keeps the rows it can read: one row of an unexpected shape is left out and logged", () => {
   const logged: string[] = [];
-  const row = z.object({ id: z.string(), rating: z.number().nullable() });
+  const row = z.object({ id: z.string(), rating: z.nullable(z.number()) });
   const rows = [{ id: "a", rating: 4.6 }, { id: "b", rating: "4.0" }, { id: "c", rating: null }];
   assert.deepEqual(validRows(row, rows, "nearby_stores", (m) => logged.push(m)), [rows[0], rows[2]]);
   assert.equal(logged.length, 1);

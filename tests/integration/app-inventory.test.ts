@@ -4,7 +4,7 @@
 // merchant's store with nothing applied.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ZodError } from "zod";
+import { $ZodError as ZodError } from "zod/v4/core";
 import { importInventory, parseInventoryCsv, updateProduct } from "../../app/src/lib/inventory/inventory.js";
 import { Refused } from "../../app/src/lib/orders/refusal.js";
 import { db } from "../support/env.js";

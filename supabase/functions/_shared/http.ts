@@ -1,5 +1,3 @@
-import type { z } from "./deps.ts";
-
 // Edge Functions answer CORS themselves, as on Supabase.
 export const corsHeaders = {
   "Access-Control-Allow-Origin": "*",
@@ -17,25 +15,6 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 
 export const problem = (status: number, code: string, message: string, details?: unknown) =>
   json(status, details === undefined ? { code, message } : { code, message, details });
-
-// An unpaired UTF-16 surrogate, which JSON's \u escapes can carry and UTF-8 cannot.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Text Postgres can store: no NUL and no unpaired surrogate (a 400, not a database error). */
-export const storableText = (s: string) => !s.includes("\0") && !LONE_SURROGATE.test(s);
-export const STORABLE_TEXT = "Text may not contain NUL characters (\\u0000) or unpaired surrogates.";
-
-/** Validation errors by field path ("items.0.quantity"), as the app shows them next to inputs. */
-export function fieldErrors(error: z.ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
-  const add = (path: PropertyKey[], message: string) => (fields[path.map(String).join(".") || "(body)"] ??= []).push(message);
-  for (const issue of error.issues) {
-    // An unknown field is reported under its own name, where a client looks for it.
-    if (issue.code === "unrecognized_keys") for (const key of issue.keys) add([...issue.path, key], "Unknown field.");
-    else add(issue.path, issue.message);
-  }
-  return fields;
-}
 
 /**
  * The caller's user id from the JWT the gateway already verified, or null for the anon key.

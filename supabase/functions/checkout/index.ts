@@ -1,40 +1,14 @@
 // POST /functions/v1/checkout: places an order once per Idempotency-Key. The work is one SQL
 // transaction (private.checkout: prices, stock, radius, opening hours and the stored response);
-// this function is its HTTP face: per-field validation, the caller from the verified JWT, the
+// this function is its HTTP face: per-field validation (the contract the app checks its form with,
+// _shared/contracts/checkout.ts), the caller from the verified JWT, the
 // status codes and the Idempotent-Replayed header.
-import { z } from "../_shared/deps.ts";
-import { callerId, corsHeaders, fieldErrors, json, problem, STORABLE_TEXT, storableText } from "../_shared/http.ts";
+import { fieldErrors, orderRequest } from "../_shared/contracts/checkout.ts";
+import { z } from "../_shared/contracts/zod.ts";
+import { callerId, corsHeaders, json, problem } from "../_shared/http.ts";
 import { refusal, sql } from "../_shared/db.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
-
-const Order = z.strictObject({
-  store_id: z.uuid(),
-  items: z
-    .array(
-      z.strictObject({
-        product_id: z.uuid(),
-        quantity: z.int().min(1).max(100),
-        if_unavailable: z.enum(["remove", "substitute"]).optional(),
-      }),
-    )
-    .min(1)
-    .max(50)
-    .refine((items) => new Set(items.map((i) => i.product_id.toLowerCase())).size === items.length, {
-      message: "List each product once, with its quantity.",
-    }),
-  delivery: z.strictObject({
-    // Checked trimmed but sent as typed: the request hash is over what the client sent.
-    address: z.string().refine(storableText, STORABLE_TEXT).refine((a) => a.trim().length >= 5 && a.trim().length <= 300, "Give 5 to 300 characters."),
-    lat: z.number().min(-90).max(90),
-    lng: z.number().min(-180).max(180),
-    // The saved address's phone, for the rider: kept on the order with the address.
-    phone: z.string().regex(/^\+?[0-9]{10,15}$/, "Give 10 to 15 digits, with an optional leading +.").optional(),
-  }),
-  notes: z.string().max(500).refine(storableText, STORABLE_TEXT).nullish(),
-  expected_total_paise: z.int().min(0).max(999_999_999).nullish(),
-  payment_method: z.literal("cod"),
-});
 
 Deno.serve(async (req) => {
   if (req.method === "OPTIONS") return new Response("ok", { headers: corsHeaders });
@@ -58,7 +32,7 @@ Deno.serve(async (req) => {
   } catch {
     return problem(400, "invalid_json", "The body must be JSON.");
   }
-  const parsed = Order.safeParse(raw);
+  const parsed = orderRequest.safeParse(raw);
   if (!parsed.success) return problem(400, "invalid_request", "The order is not valid.", fieldErrors(parsed.error));
 
   try {

@@ -1,19 +1,19 @@
-import { z } from "zod";
+import { z } from "../zod.js";
 import { t } from "../i18n/index.js";
 import { signUpRoles } from "./roles.js";
 
-const email = z.string().trim().toLowerCase().pipe(z.email(t.validation.emailInvalid));
+const email = z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email(t.validation.emailInvalid));
 
 export const signInForm = z.object({
   email,
-  password: z.string().min(1, t.validation.passwordRequired),
+  password: z.string().check(z.minLength(1, t.validation.passwordRequired)),
 });
 
 // 8 as supabase/config.toml asks of Auth; 72 is where bcrypt, which Auth hashes with, stops reading.
 export const signUpForm = z.object({
-  full_name: z.string().trim().min(1, t.validation.nameRequired).max(120, t.validation.nameTooLong),
+  full_name: z.string().check(z.trim(), z.minLength(1, t.validation.nameRequired), z.maxLength(120, t.validation.nameTooLong)),
   email,
-  password: z.string().min(8, t.validation.passwordShort).max(72, t.validation.passwordLong),
+  password: z.string().check(z.minLength(8, t.validation.passwordShort), z.maxLength(72, t.validation.passwordLong)),
   role: z.enum(signUpRoles, t.validation.roleRequired),
 });
 
@@ -33,7 +33,7 @@ export function formValues<Field extends string>(form: FormData, fields: readonl
 }
 
 /** The first message for each field that failed validation. */
-export function fieldErrors<Field extends string>(error: z.ZodError): Partial<Record<Field, string>> {
+export function fieldErrors<Field extends string>(error: z.core.$ZodError): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
   for (const issue of error.issues) {
     const field = issue.path[0] as Field;

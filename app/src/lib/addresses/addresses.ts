@@ -2,30 +2,36 @@
 // the city's places to find a spot by name. The form's contract is defined once here, for the
 // address page's action and its script alike.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { addressFields as columnChecks } from "../../../../supabase/functions/_shared/contracts/address.ts";
 import { Constants, type Database } from "../database.types.js";
 import type { Delivery } from "../cart/cart.js";
 import { t } from "../i18n/index.js";
+import { z } from "../zod.js";
 
 type Client = SupabaseClient<Database>;
 export type AddressLabel = Database["public"]["Enums"]["address_label"];
 export const addressLabels = Constants.public.Enums.address_label;
 
-const text = (min: number, max: number, message: string) => z.string().trim().min(min, message).max(max, message);
+const checks = columnChecks({ house: t.addresses.houseInvalid, street: t.addresses.streetInvalid, landmark: t.addresses.landmarkInvalid, phone: t.addresses.phoneInvalid });
+const trimmed = z.string().check(z.trim());
 const coordinate = (min: number, max: number) =>
-  z.string().trim().min(1, t.addresses.pinRequired).transform(Number).pipe(z.number(t.addresses.pinRequired).min(min, t.addresses.pinRequired).max(max, t.addresses.pinRequired));
+  z.pipe(
+    z.pipe(z.string().check(z.trim(), z.minLength(1, t.addresses.pinRequired)), z.transform(Number)),
+    z.number(t.addresses.pinRequired).check(z.gte(min, t.addresses.pinRequired), z.lte(max, t.addresses.pinRequired)),
+  );
 
 /** The address form as posted: every field a string; `is_default` a checkbox. */
 export const addressForm = z.object({
   label: z.enum(addressLabels, t.addresses.labelRequired),
-  house: text(1, 100, t.addresses.houseInvalid),
-  street: text(3, 150, t.addresses.streetInvalid),
-  landmark: z.string().trim().max(100, t.addresses.landmarkInvalid).transform((l) => l || null),
+  house: z.pipe(trimmed, checks.house),
+  street: z.pipe(trimmed, checks.street),
+  // Left empty, no landmark.
+  landmark: z.pipe(z.pipe(trimmed, z.transform((l) => l || null)), z.nullable(checks.landmark)),
   // Spaces and dashes as people type them are dropped; what is kept is digits with an optional +.
-  phone: z.string().transform((p) => p.replace(/[\s-]/g, "")).pipe(z.string().regex(/^\+?[0-9]{10,15}$/, t.addresses.phoneInvalid)),
+  phone: z.pipe(z.pipe(z.string(), z.transform((p) => p.replace(/[\s-]/g, ""))), checks.phone),
   lat: coordinate(-90, 90),
   lng: coordinate(-180, 180),
-  is_default: z.string().optional().transform((v) => v === "on" || v === "true"),
+  is_default: z.pipe(z.optional(z.string()), z.transform((v) => v === "on" || v === "true")),
 });
 export type AddressInput = z.output<typeof addressForm>;
 export const addressFields = ["label", "house", "street", "landmark", "phone", "lat", "lng", "is_default"] as const;

@@ -2,23 +2,29 @@
 // within the limits checkout enforces (1 to 50 distinct products, 1 to 100 of each), so what the
 // cart allows is what checkout accepts. Every change returns a new cart; nothing here talks to
 // the server, and the prices held are for display only: quote_order says what an order costs.
-import { z } from "zod";
-import { Constants } from "../database.types.js";
+import {
+  delivery,
+  fieldErrors,
+  MAX_PRODUCTS,
+  MAX_QUANTITY,
+  orderRequest,
+  quantity,
+  substitution,
+  type Delivery,
+  type FieldErrors,
+  type OrderRequest,
+  type Substitution,
+} from "../../../../supabase/functions/_shared/contracts/checkout.ts";
+import { z } from "../zod.js";
 
-export const MAX_PRODUCTS = 50;
-export const MAX_QUANTITY = 100;
-
-export type Substitution = (typeof Constants.public.Enums.substitution_preference)[number];
-
-const substitution = z.enum(Constants.public.Enums.substitution_preference);
-const quantity = z.int().min(1).max(MAX_QUANTITY);
+export { fieldErrors, MAX_PRODUCTS, MAX_QUANTITY, type Delivery, type FieldErrors, type OrderRequest, type Substitution };
 
 const cartLine = z.object({
   productId: z.uuid(),
   name: z.string(),
-  unit: z.string().nullable(),
+  unit: z.nullable(z.string()),
   /** The price shown when the product was added; the server's price is what counts. */
-  pricePaise: z.int().min(0),
+  pricePaise: z.int().check(z.gte(0)),
   quantity,
   ifUnavailable: substitution,
 });
@@ -28,11 +34,13 @@ export type CartLine = z.infer<typeof cartLine>;
 export const cartSchema = z
   .object({
     version: z.literal(1),
-    store: z.object({ id: z.uuid(), name: z.string() }).nullable(),
-    lines: z.array(cartLine).max(MAX_PRODUCTS),
+    store: z.nullable(z.object({ id: z.uuid(), name: z.string() })),
+    lines: z.array(cartLine).check(z.maxLength(MAX_PRODUCTS)),
   })
-  .refine((c) => (c.store === null) === (c.lines.length === 0), "a cart has a store exactly when it has lines")
-  .refine((c) => new Set(c.lines.map((l) => l.productId.toLowerCase())).size === c.lines.length, "one line per product");
+  .check(
+    z.refine((c) => (c.store === null) === (c.lines.length === 0), "a cart has a store exactly when it has lines"),
+    z.refine((c) => new Set(c.lines.map((l) => l.productId.toLowerCase())).size === c.lines.length, "one line per product"),
+  );
 export type Cart = z.infer<typeof cartSchema>;
 
 export interface StoreRef {
@@ -131,45 +139,13 @@ export const itemCount = (cart: Cart): number => cart.lines.reduce((n, l) => n +
 /** The items at the prices shown when added: an estimate until quote_order answers. */
 export const displaySubtotalPaise = (cart: Cart): number => cart.lines.reduce((n, l) => n + l.pricePaise * l.quantity, 0);
 
-// The checkout body, as the Edge Function validates it (supabase/functions/checkout): the same
-// rules here let a form show errors per field before sending, in the same shape as its 400.
-export const deliverySchema = z.object({
-  address: z.string().refine((a) => a.trim().length >= 5 && a.trim().length <= 300, "Give 5 to 300 characters."),
-  lat: z.number().min(-90).max(90),
-  lng: z.number().min(-180).max(180),
-  /** The rider calls it at the door; a saved address always has one. */
-  phone: z.string().regex(/^\+?[0-9]{10,15}$/, "Give 10 to 15 digits, with an optional leading +.").optional(),
-});
-export type Delivery = z.infer<typeof deliverySchema>;
-
-export const orderRequestSchema = z.strictObject({
-  store_id: z.uuid(),
-  items: z
-    .array(z.strictObject({ product_id: z.uuid(), quantity, if_unavailable: substitution.optional() }))
-    .min(1)
-    .max(MAX_PRODUCTS)
-    .refine((items) => new Set(items.map((i) => i.product_id.toLowerCase())).size === items.length, {
-      message: "List each product once, with its quantity.",
-    }),
-  delivery: z.strictObject(deliverySchema.shape),
-  notes: z.string().max(500).nullish(),
-  expected_total_paise: z.int().min(0).max(999_999_999).nullish(),
-  payment_method: z.literal("cod"),
-});
-export type OrderRequest = z.infer<typeof orderRequestSchema>;
-
-/** Errors by field path ("items.0.quantity", "delivery.address"), as checkout's 400 gives them. */
-export type FieldErrors = Record<string, string[]>;
-
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) (fields[issue.path.map(String).join(".") || "(body)"] ??= []).push(issue.message);
-  return fields;
-}
+// The checkout body is the Edge Function's own contract (supabase/functions/_shared/contracts):
+// a form shows errors per field before sending, in the same shape as its 400.
+export { delivery as deliverySchema, orderRequest as orderRequestSchema };
 
 /** Checks a request as checkout would: null when it is valid, else the errors per field. */
 export function validateOrderRequest(request: unknown): FieldErrors | null {
-  const parsed = orderRequestSchema.safeParse(request);
+  const parsed = orderRequest.safeParse(request);
   return parsed.success ? null : fieldErrors(parsed.error);
 }
 

@@ -3,7 +3,7 @@
 // would otherwise be thousands of DOM nodes on a cheap phone), and the in-store filter. Plain
 // functions, so the server (the first response, and the page without JavaScript) and the browser
 // (scrolling, jumping and typing) cut the same aisles the same way.
-import { z } from "zod";
+import { z } from "../zod.js";
 
 /**
  * Products rendered at once: the first aisles up to this many (always a whole aisle). A page whose
@@ -87,7 +87,7 @@ export function productsIn<T extends Shelved>(products: readonly T[], aisles: re
 }
 
 /** What the filter box takes: a few words, or nothing. */
-export const filterQuery = z.string().trim().max(100).catch("");
+export const filterQuery = z.catch(z.string().check(z.trim(), z.maxLength(100)), "");
 
 const words = (text: string) => text.toLowerCase().normalize("NFKD").split(/[^a-z0-9]+/).filter(Boolean);
 

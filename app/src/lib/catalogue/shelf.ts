@@ -1,6 +1,6 @@
 // What a page of aisles gets from the server: the aisle list, where it starts, and only the
 // products it renders (the rest come as JSON from the page's `products` endpoint).
-import { z } from "zod";
+import { z } from "../zod.js";
 import { aisleRange, aislesOf, filterProducts, filterQuery, MAX_MATCHES, PAGE_PRODUCTS, productsIn, type Aisle, type Shelved } from "./aisles.js";
 
 export interface Shelf<T extends Shelved> {

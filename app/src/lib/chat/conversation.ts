@@ -1,5 +1,5 @@
 import type { RealtimeChannel, SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 
 export type Message = Database["public"]["Tables"]["messages"]["Row"];
@@ -11,10 +11,7 @@ export interface Receipt {
 }
 
 /** A message as the user types it: what send_message accepts. */
-export const messageBody = z
-  .string()
-  .max(5000, "A message can be at most 5000 characters")
-  .refine((body) => body.trim() !== "", "A message cannot be empty");
+export const messageBody = z.string().check(z.maxLength(5000, "A message can be at most 5000 characters"), z.refine((body) => body.trim() !== "", "A message cannot be empty"));
 
 /** Typing indicators stop this long after the last keystroke broadcast. */
 export const TYPING_TIMEOUT_MS = 3000;
@@ -26,8 +23,8 @@ const PAGE = 500;
 const messageEvent = z.object({
   id: z.string(),
   conversation_id: z.string(),
-  seq: z.number().int().positive(),
-  sender_id: z.string().nullable(),
+  seq: z.int().check(z.positive()),
+  sender_id: z.nullable(z.string()),
   client_msg_id: z.string(),
   body: z.string(),
   created_at: z.string(),

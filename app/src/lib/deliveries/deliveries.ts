@@ -4,7 +4,7 @@
 // what; a refusal is thrown as a Refused with its status and code (already_claimed, too_far,
 // invalid_transition, order_not_found, ...).
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import { placedOrderSchema, REASON_MAX, type PlacedOrder } from "../orders/orders.js";
 import { dataOf, refusedFrom } from "../orders/refusal.js";
@@ -18,11 +18,8 @@ export type ReadyJob = Functions["ready_jobs"]["Returns"][number];
 export type SuggestedRider = Functions["suggest_riders"]["Returns"][number];
 
 const orderId = z.uuid();
-const reason = z
-  .string()
-  .max(REASON_MAX, `At most ${REASON_MAX} characters`)
-  .refine((r) => r.trim() !== "", "Give a reason");
-const maxResults = z.int().min(1).max(50);
+const reason = z.string().check(z.maxLength(REASON_MAX, `At most ${REASON_MAX} characters`), z.refine((r) => r.trim() !== "", "Give a reason"));
+const maxResults = z.int().check(z.gte(1), z.lte(50));
 
 // Merchant --------------------------------------------------------------------------------------
 
@@ -49,7 +46,7 @@ export async function setStatus(supabase: Client, id: string, status: MerchantSt
     order_id: orderId.parse(id),
     status: z.enum(["preparing", "ready", "cancelled"]).parse(status),
   };
-  if (status === "cancelled" || note !== undefined) args.note = (status === "cancelled" ? reason : z.string().max(REASON_MAX)).parse(note ?? "");
+  if (status === "cancelled" || note !== undefined) args.note = (status === "cancelled" ? reason : z.string().check(z.maxLength(REASON_MAX))).parse(note ?? "");
   return dataOf(await supabase.rpc("update_order_status", args));
 }
 
@@ -94,7 +91,7 @@ export async function markPickedUp(supabase: Client, id: string): Promise<OrderR
 export const handoverCheckSchema = z.object({
   order_id: z.string(),
   /** The platform's ECDSA P-256 public key: the uncompressed point, base64url. */
-  public_key: z.string().regex(/^[A-Za-z0-9_-]{87}$/),
+  public_key: z.string().check(z.regex(/^[A-Za-z0-9_-]{87}$/)),
   algorithm: z.literal("ECDSA P-256 SHA-256"),
   attempts_left: z.number(),
   locked: z.boolean(),
@@ -108,10 +105,10 @@ export async function handoverCheck(supabase: Client, id: string): Promise<Hando
 
 const deliverAnswer = z.object({
   delivered: z.boolean(),
-  code: z.string().nullable(),
+  code: z.nullable(z.string()),
   attempts_left: z.number(),
   locked: z.boolean(),
-  order: placedOrderSchema.nullable(),
+  order: z.nullable(placedOrderSchema),
 });
 
 export type DeliverResult =

@@ -2,14 +2,14 @@
 // rider_profiles row), the job they are on, and the ready jobs announced in the area cells around
 // them (jobs:<row>:<col>).
 import type { RealtimeChannel, SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import type { Point } from "../maps/geo.js";
 import { dataOf, Refused } from "../orders/refusal.js";
 
 type Client = SupabaseClient<Database>;
 
-const point = z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) });
+const point = z.object({ lat: z.number().check(z.gte(-90), z.lte(90)), lng: z.number().check(z.gte(-180), z.lte(180)) });
 
 /** A point as PostGIS reads it from text (EWKT): longitude first. */
 const ewkt = (p: Point) => {
@@ -80,8 +80,8 @@ const jobReady = z.object({
   store_name: z.string(),
   store_lat: z.number(),
   store_lng: z.number(),
-  delivery_distance_m: z.number().nullable(),
-  delivery_fee_paise: z.number().nullable(),
+  delivery_distance_m: z.nullable(z.number()),
+  delivery_fee_paise: z.nullable(z.number()),
 });
 export type JobAnnounced = z.infer<typeof jobReady>;
 

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import { Constants, type Database } from "../database.types.js";
 import { dataOf, validRows } from "../orders/refusal.js";
 
@@ -8,35 +8,35 @@ export type StoreCategory = Database["public"]["Enums"]["store_category"];
 
 // The limits below are the ones private.check_discovery_input and private.find_products enforce,
 // so a form shows the same message before any request that the database would answer with.
-const lat = z.number().min(-90, "Latitude must be between -90 and 90").max(90, "Latitude must be between -90 and 90");
-const lng = z.number().min(-180, "Longitude must be between -180 and 180").max(180, "Longitude must be between -180 and 180");
-const radiusM = z.int().min(0, "The radius must be 0 to 50000 m").max(50000, "The radius must be 0 to 50000 m");
-const maxResults = z.int().min(1, "Ask for 1 to 100 results").max(100, "Ask for 1 to 100 results");
+const lat = z.number().check(z.gte(-90, "Latitude must be between -90 and 90"), z.lte(90, "Latitude must be between -90 and 90"));
+const lng = z.number().check(z.gte(-180, "Longitude must be between -180 and 180"), z.lte(180, "Longitude must be between -180 and 180"));
+const radiusM = z.int().check(z.gte(0, "The radius must be 0 to 50000 m"), z.lte(50000, "The radius must be 0 to 50000 m"));
+const maxResults = z.int().check(z.gte(1, "Ask for 1 to 100 results"), z.lte(100, "Ask for 1 to 100 results"));
 
 export const nearbyStoresInput = z.object({
   lat,
   lng,
-  radiusM: radiusM.default(3000),
-  maxResults: maxResults.default(20),
-  category: z.enum(Constants.public.Enums.store_category).optional(),
+  radiusM: z._default(radiusM, 3000),
+  maxResults: z._default(maxResults, 20),
+  category: z.optional(z.enum(Constants.public.Enums.store_category)),
   /** Open stores only, as the database defaults to. */
-  openNow: z.boolean().default(true),
+  openNow: z._default(z.boolean(), true),
 });
 export type NearbyStoresInput = z.input<typeof nearbyStoresInput>;
 
-export const searchQuery = z
-  .string()
-  .refine((q) => q.trim() !== "", "Type something to search for")
-  .refine((q) => q.length <= 100, "A search can be at most 100 characters")
+export const searchQuery = z.string().check(
+  z.refine((q) => q.trim() !== "", "Type something to search for"),
+  z.refine((q) => q.length <= 100, "A search can be at most 100 characters"),
   // The database splits queries on anything but letters and digits: "!!!" finds nothing.
-  .refine((q) => /[\p{L}\p{N}]/u.test(q), "A search needs a letter or digit");
+  z.refine((q) => /[\p{L}\p{N}]/u.test(q), "A search needs a letter or digit"),
+);
 
 export const searchProductsInput = z.object({
   query: searchQuery,
   lat,
   lng,
-  radiusM: radiusM.default(3000),
-  maxResults: maxResults.default(20),
+  radiusM: z._default(radiusM, 3000),
+  maxResults: z._default(maxResults, 20),
 });
 export type SearchProductsInput = z.input<typeof searchProductsInput>;
 
@@ -49,7 +49,7 @@ const nearbyStore = z.object({
   distance_m: z.number(),
   eta_minutes: z.number(),
   is_open: z.boolean(),
-  rating: z.number().nullable(),
+  rating: z.nullable(z.number()),
   rating_count: z.number(),
 });
 export type NearbyStore = z.infer<typeof nearbyStore>;
@@ -63,11 +63,11 @@ const productHit = z.object({
   store_name: z.string(),
   distance_m: z.number(),
   rank: z.number(),
-  store_rating: z.number().nullable(),
+  store_rating: z.nullable(z.number()),
   store_rating_count: z.number(),
   // The generated type makes every column of a `returns table` not null; a store nobody rated
   // has no rating.
-}) satisfies z.ZodType<Omit<Functions["search_products"]["Returns"][number], "store_rating"> & { store_rating: number | null }>;
+}) satisfies z.ZodMiniType<Omit<Functions["search_products"]["Returns"][number], "store_rating"> & { store_rating: number | null }>;
 export type ProductHit = z.infer<typeof productHit>;
 
 /**

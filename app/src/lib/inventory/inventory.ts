@@ -3,25 +3,21 @@
 // The limits are the products table's checks, so a bad value is reported on its line before
 // anything is sent.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { INT4_MAX, MAX_PRICE_PAISE, productColumns, productFields } from "../../../../supabase/functions/_shared/contracts/product.ts";
 import type { Database } from "../database.types.js";
 import { dataOf } from "../orders/refusal.js";
+import { z } from "../zod.js";
 
 type Client = SupabaseClient<Database>;
 export type Product = Database["public"]["Tables"]["products"]["Row"];
 
-const INT4_MAX = 2_147_483_647;
-
-// The table's checks (catalogue migration): products_price_positive, products_stock_not_negative,
-// products_sku_format and the length checks.
-const price = z.int("A price is a whole number of paise").min(1, "A price must be more than 0 paise").max(10_000_000, "A price can be at most 10000000 paise (₹1,00,000)");
-const stock = z.int("Stock is a whole number").min(0, "Stock cannot be negative").max(INT4_MAX, "Stock is too large");
-const trimmedLength = (min: number, max: number, what: string) =>
-  z.string().refine((s) => s.trim().length >= min && s.trim().length <= max, `${what} must be ${min} to ${max} characters`);
+// The products table's checks, from the shared contract (supabase/functions/_shared/contracts).
+const price = productFields.price_paise;
+const stock = productFields.stock;
 
 export const productUpdateSchema = z
-  .strictObject({ price_paise: price.optional(), stock: stock.optional(), is_active: z.boolean().optional() })
-  .refine((p) => p.price_paise !== undefined || p.stock !== undefined || p.is_active !== undefined, "Change at least one of price, stock or listing");
+  .strictObject({ price_paise: z.optional(price), stock: z.optional(stock), is_active: z.optional(z.boolean()) })
+  .check(z.refine((p) => p.price_paise !== undefined || p.stock !== undefined || p.is_active !== undefined, "Change at least one of price, stock or listing"));
 export type ProductUpdate = z.input<typeof productUpdateSchema>;
 
 export type StockItem = Pick<Product, "id" | "sku" | "name" | "category" | "unit" | "price_paise" | "stock" | "is_active">;
@@ -44,17 +40,7 @@ export async function updateProduct(supabase: Client, productId: string, patch: 
   return dataOf(await supabase.from("products").update(values).eq("id", id).select().maybeSingle());
 }
 
-export const inventoryRowSchema = z.object({
-  sku: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, "A SKU is 1 to 64 letters, digits and . _ / - (starting with a letter or digit)"),
-  name: trimmedLength(1, 160, "A name"),
-  category: trimmedLength(1, 60, "A category"),
-  unit: trimmedLength(1, 30, "A unit"),
-  price_paise: price,
-  stock,
-  description: z.string().max(2000, "A description can be at most 2000 characters").optional(),
-  is_active: z.boolean().optional(),
-  image_path: z.string().max(500, "An image path can be at most 500 characters").nullable().optional(),
-});
+export const inventoryRowSchema = productColumns;
 export type InventoryRow = z.infer<typeof inventoryRowSchema>;
 
 export const REQUIRED_COLUMNS = ["sku", "name", "category", "unit", "price_paise", "stock"] as const;
@@ -213,9 +199,11 @@ export async function importInventory(supabase: Client, storeId: string, rows: I
   const store_id = z.uuid().parse(storeId);
   const checked = z
     .array(inventoryRowSchema)
-    .min(1)
-    .refine((r) => new Set(r.map((x) => x.sku)).size === r.length, "Each SKU once")
-    .refine((r) => r.every((x) => Object.keys(x).sort().join() === Object.keys(r[0]!).sort().join()), "Every row needs the same columns")
+    .check(
+      z.minLength(1),
+      z.refine((r) => new Set(r.map((x) => x.sku)).size === r.length, "Each SKU once"),
+      z.refine((r) => r.every((x) => Object.keys(x).sort().join() === Object.keys(r[0]!).sort().join()), "Every row needs the same columns"),
+    )
     .parse(rows);
   const answer = await supabase
     .from("products")
@@ -235,16 +223,15 @@ export async function importInventory(supabase: Client, storeId: string, rows: I
 
 /** The inventory screen's edit of one product: price in rupees (up to 2 decimals), stock, listed. */
 export function productEditForm(messages: { price: string; stock: string }) {
-  return z
-    .object({
-      price: z
-        .string()
-        .trim()
-        .regex(/^[0-9]+(\.[0-9]{1,2})?$/, messages.price)
-        .transform((r) => Math.round(Number(r) * 100))
-        .pipe(z.int().min(1, messages.price).max(10_000_000, messages.price)),
-      stock: z.string().trim().regex(/^[0-9]+$/, messages.stock).transform(Number).pipe(stock.max(INT4_MAX, messages.stock)),
+  return z.pipe(
+    z.object({
+      price: z.pipe(
+        z.pipe(z.string().check(z.trim(), z.regex(/^[0-9]+(\.[0-9]{1,2})?$/, messages.price)), z.transform((r) => Math.round(Number(r) * 100))),
+        z.int().check(z.gte(1, messages.price), z.lte(MAX_PRICE_PAISE, messages.price)),
+      ),
+      stock: z.pipe(z.pipe(z.string().check(z.trim(), z.regex(/^[0-9]+$/, messages.stock)), z.transform(Number)), stock.check(z.lte(INT4_MAX, messages.stock))),
       active: z.string(),
-    })
-    .transform((v): ProductUpdate => ({ price_paise: v.price, stock: v.stock, is_active: v.active === "on" }));
+    }),
+    z.transform((v): ProductUpdate => ({ price_paise: v.price, stock: v.stock, is_active: v.active === "on" })),
+  );
 }

@@ -1,7 +1,7 @@
 // What the database tells a person (public.notifications): read and marked by their owner only,
 // and arriving live on the private topic user:<id> with the owner's unread count.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import type { Role } from "../accounts/roles.js";
 import { dataOf, validRows } from "../orders/refusal.js";
@@ -14,15 +14,15 @@ export const isNotified = (role: Role): role is (typeof notifiedRoles)[number] =
 export const notificationsPage = (role: Role) => `/${role}/notifications`;
 
 /** An app path the database wrote: local only, never another site. */
-const appPath = z.string().regex(/^\/[a-z][^\\]*$/).refine((p) => !p.startsWith("//"));
+const appPath = z.string().check(z.regex(/^\/[a-z][^\\]*$/), z.refine((p) => !p.startsWith("//")));
 
 export const notificationSchema = z.object({
   id: z.uuid(),
   kind: z.string(),
   title: z.string(),
   body: z.string(),
-  link: appPath.nullable(),
-  read_at: z.string().nullable(),
+  link: z.nullable(appPath),
+  read_at: z.nullable(z.string()),
   created_at: z.string(),
 });
 export type Notification = z.infer<typeof notificationSchema>;
@@ -85,8 +85,8 @@ export async function openNotification(supabase: Client, id: string): Promise<st
   return link.success ? link.data : null;
 }
 
-const arrived = notificationSchema.extend({ unread: z.number().int().nonnegative() });
-const read = z.object({ unread: z.number().int().nonnegative() });
+const arrived = z.extend(notificationSchema, { unread: z.int().check(z.nonnegative()) });
+const read = z.object({ unread: z.int().check(z.nonnegative()) });
 
 export interface NotificationFeedHandlers {
   arrived(notification: Notification, unread: number): void;

@@ -2,7 +2,7 @@
 // the latest first; opening one marks it read and goes to its page; mark read; mark all read;
 // and the person's choices of alerts on their phones.
 import { fail, redirect, type Actions, type ServerLoadEvent } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "../zod.js";
 import { myNotifications, markRead, openNotification, type Notification } from "./notifications.js";
 import { logLoadFailure } from "../server/failure.js";
 import { alertsFields, alertsForm, myPushPreferences, noPreferences, pushKinds, savePushPreferences } from "../push/preferences.js";

@@ -2,7 +2,7 @@
 // its address that are open and sell its products (stores_for_order), and the order's lines moved
 // to one of them by SKU, for "Order again" there (reorder() then says what that store lacks).
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import { dataOf } from "./refusal.js";
 import type { PastLine } from "./reorder.js";
@@ -12,7 +12,7 @@ const storeForOrder = z.object({
   name: z.string(),
   distance_m: z.number(),
   eta_minutes: z.number(),
-  rating: z.number().nullable(),
+  rating: z.nullable(z.number()),
   rating_count: z.number(),
   items_found: z.number(),
   items_total: z.number(),

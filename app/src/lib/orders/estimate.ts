@@ -4,7 +4,7 @@
 // opened online. It is only an estimate: it goes to checkout as expected_total_paise, so a total
 // that differs on the server is a 409 price_changed waiting for the customer on the pending
 // screen, never an order placed at a price nobody saw.
-import { z } from "zod";
+import { z } from "../zod.js";
 import { displaySubtotalPaise, type Cart } from "../cart/cart.js";
 import { deliveryTermsSchema, type DeliveryTerms } from "./orders.js";
 

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import { Constants, type Database } from "../database.types.js";
 import type { Cart, FieldErrors, OrderRequest } from "../cart/cart.js";
 import { handoverCodeSchema, handoverTokenSchema } from "../deliveries/handover-token.js";
@@ -8,26 +8,26 @@ import { dataOf } from "./refusal.js";
 type Client = SupabaseClient<Database>;
 export type OrderStatus = Database["public"]["Enums"]["order_status"];
 
-const point = z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) });
+const point = z.object({ lat: z.number().check(z.gte(-90), z.lte(90)), lng: z.number().check(z.gte(-180), z.lte(180)) });
 
 // quote_order's answer (private.quote). A line whose product the store does not have comes back
 // with null name and price and available 0, and shows up as out_of_stock.
 const quoteLine = z.object({
   product_id: z.string(),
-  name: z.string().nullable(),
-  unit: z.string().nullable(),
-  unit_price_paise: z.number().nullable(),
+  name: z.nullable(z.string()),
+  unit: z.nullable(z.string()),
+  unit_price_paise: z.nullable(z.number()),
   quantity: z.number(),
   line_total_paise: z.number(),
   if_unavailable: z.enum(Constants.public.Enums.substitution_preference),
   available: z.number(),
 });
 
-const shortItem = z.object({ product_id: z.string(), name: z.string().nullable(), requested: z.number(), available: z.number() });
+const shortItem = z.object({ product_id: z.string(), name: z.nullable(z.string()), requested: z.number(), available: z.number() });
 
 // The reasons an order cannot be placed now, as quote_order lists them and checkout refuses
 // with them (409, the same fields as details).
-const storeClosed = z.object({ code: z.literal("store_closed"), message: z.string(), reopens_at: z.string().nullable() });
+const storeClosed = z.object({ code: z.literal("store_closed"), message: z.string(), reopens_at: z.nullable(z.string()) });
 const outsideRadius = z.object({
   code: z.literal("outside_radius"),
   message: z.string(),
@@ -93,25 +93,25 @@ export async function deliveryTerms(supabase: Client, storeId: string, to: { lat
 // delivery point as lat/lng and its items.
 const orderItem = z.object({
   id: z.number(),
-  product_id: z.string().nullable(),
+  product_id: z.nullable(z.string()),
   sku: z.string(),
   product_name: z.string(),
   unit: z.string(),
   unit_price_paise: z.number(),
   quantity: z.number(),
-  line_total_paise: z.number().nullable(),
+  line_total_paise: z.nullable(z.number()),
   if_unavailable: z.enum(Constants.public.Enums.substitution_preference),
   unavailable: z.boolean(),
-  substitute_for: z.number().nullable(),
+  substitute_for: z.nullable(z.number()),
 });
 
 export const placedOrderSchema = z.object({
   id: z.string(),
   customer_id: z.string(),
   store_id: z.string(),
-  rider_id: z.string().nullable(),
+  rider_id: z.nullable(z.string()),
   status: z.enum(Constants.public.Enums.order_status),
-  status_reason: z.string().nullable(),
+  status_reason: z.nullable(z.string()),
   subtotal_paise: z.number(),
   delivery_fee_paise: z.number(),
   small_order_fee_paise: z.number(),
@@ -119,11 +119,11 @@ export const placedOrderSchema = z.object({
   payment_method: z.literal("cod"),
   delivery_address: z.string(),
   // Absent from answers kept by a phone before orders carried it.
-  delivery_phone: z.string().nullable().default(null),
+  delivery_phone: z._default(z.nullable(z.string()), null),
   delivery_lat: z.number(),
   delivery_lng: z.number(),
-  delivery_distance_m: z.number().nullable(),
-  notes: z.string().nullable(),
+  delivery_distance_m: z.nullable(z.number()),
+  notes: z.nullable(z.string()),
   created_at: z.string(),
   updated_at: z.string(),
   items: z.array(orderItem),
@@ -133,9 +133,9 @@ export type PlacedOrder = z.infer<typeof placedOrderSchema>;
 // 409 bodies: {code, message, details} with the problem's own fields as details; price_changed
 // carries the new quote.
 const conflictBody = z.discriminatedUnion("code", [
-  z.object({ code: z.literal("store_closed"), message: z.string(), details: storeClosed.omit({ code: true, message: true }) }),
-  z.object({ code: z.literal("outside_radius"), message: z.string(), details: outsideRadius.omit({ code: true, message: true }) }),
-  z.object({ code: z.literal("out_of_stock"), message: z.string(), details: outOfStock.omit({ code: true, message: true }) }),
+  z.object({ code: z.literal("store_closed"), message: z.string(), details: z.omit(storeClosed, { code: true, message: true }) }),
+  z.object({ code: z.literal("outside_radius"), message: z.string(), details: z.omit(outsideRadius, { code: true, message: true }) }),
+  z.object({ code: z.literal("out_of_stock"), message: z.string(), details: z.omit(outOfStock, { code: true, message: true }) }),
   z.object({
     code: z.literal("price_changed"),
     message: z.string(),
@@ -144,7 +144,7 @@ const conflictBody = z.discriminatedUnion("code", [
 ]);
 export type Conflict = z.infer<typeof conflictBody>;
 
-const problemBody = z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() });
+const problemBody = z.object({ code: z.string(), message: z.string(), details: z.optional(z.unknown()) });
 
 export type CheckoutResult =
   | { kind: "placed"; order: PlacedOrder; replayed: boolean }
@@ -217,7 +217,7 @@ const myOrderSelect =
  * jobs; row-level security decides), newest first, with their items and the store's name.
  */
 export async function myOrders(supabase: Client, options: { limit?: number; before?: string } = {}) {
-  const limit = z.int().min(1).max(100).parse(options.limit ?? 20);
+  const limit = z.int().check(z.gte(1), z.lte(100)).parse(options.limit ?? 20);
   let query = supabase.from("orders").select(myOrderSelect).order("created_at", { ascending: false }).order("id").limit(limit);
   // Keyset paging: pass the created_at of the last order shown.
   if (options.before) query = query.lt("created_at", z.iso.datetime({ offset: true }).parse(options.before));
@@ -233,7 +233,7 @@ export const OPEN_STATUSES = ["pending", "accepted", "preparing", "ready"] as co
  * own), newest first, with their items.
  */
 export async function openStoreOrders(supabase: Client, options: { limit?: number } = {}) {
-  const limit = z.int().min(1).max(100).parse(options.limit ?? 50);
+  const limit = z.int().check(z.gte(1), z.lte(100)).parse(options.limit ?? 50);
   return dataOf(
     await supabase
       .from("orders")
@@ -277,12 +277,12 @@ export async function handoverToken(supabase: Client, orderId: string): Promise<
 export const REASON_MAX = 500;
 
 /** The customer's optional reason for cancelling: blank means none. */
-export const cancelReason = z.string().trim().max(REASON_MAX);
+export const cancelReason = z.string().check(z.trim(), z.maxLength(REASON_MAX));
 
 /** The customer cancels an order the store has not answered yet (409 invalid_transition after). */
 export async function cancelOrder(supabase: Client, orderId: string, reason?: string) {
   const id = z.uuid().parse(orderId);
-  const note = cancelReason.optional().parse(reason);
+  const note = z.optional(cancelReason).parse(reason);
   return dataOf(
     await supabase.rpc("update_order_status", { order_id: id, status: "cancelled", ...(note ? { note } : {}) }),
   );
@@ -292,18 +292,18 @@ export async function cancelOrder(supabase: Client, orderId: string, reason?: st
 export const DECLINE_MAX = 200;
 
 /** Why the customer asks the store to cancel: required once the store has accepted. */
-export const cancellationReason = z.string().trim().min(1).max(REASON_MAX);
+export const cancellationReason = z.string().check(z.trim(), z.minLength(1), z.maxLength(REASON_MAX));
 /** Why the store declines. */
-export const declineReason = z.string().trim().min(1).max(DECLINE_MAX);
+export const declineReason = z.string().check(z.trim(), z.minLength(1), z.maxLength(DECLINE_MAX));
 
 /** A request to cancel as the order's topics carry it (a row of cancellation_requests). */
 export const cancellationRequestSchema = z.object({
   order_id: z.string(),
   reason: z.string(),
   requested_at: z.string(),
-  answer: z.enum(["agreed", "declined"]).nullable(),
-  answer_reason: z.string().nullable(),
-  answered_at: z.string().nullable(),
+  answer: z.nullable(z.enum(["agreed", "declined"])),
+  answer_reason: z.nullable(z.string()),
+  answered_at: z.nullable(z.string()),
 });
 export type CancellationRequest = z.infer<typeof cancellationRequestSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.js";
 
 /**
  * A refusal from the database or an Edge Function: the HTTP status, the machine-readable code
@@ -21,9 +21,9 @@ export class Refused extends Error {
 // PostgREST's error body. `details` is text for Postgres' own errors and an object for the
 // refusals of private.refuse, so it is kept as whatever JSON arrived.
 const postgrestError = z.object({
-  code: z.string().nullish(),
-  message: z.string().nullish(),
-  details: z.unknown().optional(),
+  code: z.nullish(z.string()),
+  message: z.nullish(z.string()),
+  details: z.optional(z.unknown()),
 });
 
 /** The Refused for a failed supabase-js call (`{ error, status }` of its answer). */
@@ -44,7 +44,7 @@ export function dataOf<T>(answer: { data: T | null; error: unknown; status: numb
  * The rows of a list answer that match `row`. A row that does not (a field of an unexpected
  * type, say) is left out and logged with what was wrong, so one odd row never empties a screen.
  */
-export function validRows<T>(row: z.ZodType<T>, rows: unknown, what: string, log: (message: string) => void = console.error): T[] {
+export function validRows<T>(row: z.ZodMiniType<T>, rows: unknown, what: string, log: (message: string) => void = console.error): T[] {
   const kept: T[] = [];
   for (const [i, candidate] of z.array(z.unknown()).parse(rows).entries()) {
     const parsed = row.safeParse(candidate);

@@ -3,7 +3,7 @@
 // what changed. reorder() is pure; currentOffer() reads the store and its products over REST under
 // the customer's row-level security (an inactive product is not visible, so it counts as gone).
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import { addItem, emptyCart, type Cart, type Substitution } from "../cart/cart.js";
 import type { Database } from "../database.types.js";
 import { dataOf } from "./refusal.js";
@@ -22,7 +22,7 @@ export interface PastLine {
 const currentProduct = z.object({
   id: z.string(),
   name: z.string(),
-  unit: z.string().nullable(),
+  unit: z.nullable(z.string()),
   price_paise: z.number(),
   stock: z.number(),
 });
@@ -74,7 +74,7 @@ export async function currentOffer(
   productIds: readonly string[],
 ): Promise<{ store: StoreNow | null; products: CurrentProduct[] }> {
   const id = z.uuid().parse(storeId);
-  const ids = z.array(z.uuid()).max(100).parse(productIds);
+  const ids = z.array(z.uuid()).check(z.maxLength(100)).parse(productIds);
   const [store, products] = await Promise.all([
     supabase.from("stores").select("id, name, is_open").eq("id", id).maybeSingle(),
     ids.length === 0

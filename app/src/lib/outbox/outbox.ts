@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.js";
 
 /**
  * The device's outbox: writes made while offline (or on a flaky network) wait here, each with

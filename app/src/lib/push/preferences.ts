@@ -1,7 +1,7 @@
 // A person's choices for alerts on their phones (public.push_preferences): which kinds of
 // notification are pushed, and quiet hours in India time. The in-app list always shows everything.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import type { Role } from "../accounts/roles.js";
 import { dataOf } from "../orders/refusal.js";
@@ -19,7 +19,7 @@ export type PushKind = (typeof pushKinds)[keyof typeof pushKinds][number];
 export type PushPreferences = { muted: string[]; quiet: { from: string; until: string } | null };
 export const noPreferences: PushPreferences = { muted: [], quiet: null };
 
-const time = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, "Use a time such as 22:00.");
+const time = z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, "Use a time such as 22:00."));
 
 /**
  * The alerts form: a box per kind that is pushed (ticked) or not, and optional quiet hours. The
@@ -27,23 +27,27 @@ const time = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, "Use a time suc
  */
 export function alertsForm(role: keyof typeof pushKinds) {
   const kinds: readonly string[] = pushKinds[role];
-  return z
-    .object({
-      pushed: z.array(z.string().refine((k) => kinds.includes(k), "Not a kind of alert.")).max(kinds.length),
-      quiet: z.enum(["on", "off"]),
-      quiet_from: z.union([time, z.literal("")]),
-      quiet_until: z.union([time, z.literal("")]),
-    })
-    .refine((f) => f.quiet === "off" || (f.quiet_from !== "" && f.quiet_until !== "" && f.quiet_from !== f.quiet_until), {
-      message: "Quiet hours need a start and an end that differ.",
-      path: ["quiet_from"],
-    })
-    .transform(
+  return z.pipe(
+    z
+      .object({
+        pushed: z.array(z.string().check(z.refine((k) => kinds.includes(k), "Not a kind of alert."))).check(z.maxLength(kinds.length)),
+        quiet: z.enum(["on", "off"]),
+        quiet_from: z.union([time, z.literal("")]),
+        quiet_until: z.union([time, z.literal("")]),
+      })
+      .check(
+        z.refine((f) => f.quiet === "off" || (f.quiet_from !== "" && f.quiet_until !== "" && f.quiet_from !== f.quiet_until), {
+          message: "Quiet hours need a start and an end that differ.",
+          path: ["quiet_from"],
+        }),
+      ),
+    z.transform(
       (f): PushPreferences => ({
         muted: kinds.filter((k) => !f.pushed.includes(k)),
         quiet: f.quiet === "on" ? { from: f.quiet_from, until: f.quiet_until } : null,
       }),
-    );
+    ),
+  );
 }
 
 /** Reads a submitted alerts form (repeated `pushed` boxes) into the shape alertsForm checks. */

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import type { Database } from "$lib/database.types";
 import { supabaseConfig } from "$lib/supabase/config";
 
@@ -19,7 +19,7 @@ export function pushState(): PushState {
 export const dismissed = (userId: string, reason: string) => localStorage.getItem(dismissedKey(userId, reason)) !== null;
 export const dismiss = (userId: string, reason: string) => localStorage.setItem(dismissedKey(userId, reason), new Date().toISOString());
 
-const PublicKey = z.object({ publicKey: z.string().regex(/^[A-Za-z0-9_-]{87}$/) });
+const PublicKey = z.object({ publicKey: z.string().check(z.regex(/^[A-Za-z0-9_-]{87}$/)) });
 const Subscription = z.object({ endpoint: z.url(), keys: z.object({ p256dh: z.string(), auth: z.string() }) });
 
 function applicationServerKey(base64url: string): Uint8Array<ArrayBuffer> {

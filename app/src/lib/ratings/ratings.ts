@@ -1,5 +1,5 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import { t } from "../i18n/index.js";
 import { dataOf } from "../orders/refusal.js";
@@ -10,13 +10,16 @@ type Client = SupabaseClient<Database>;
 export const COMMENT_MAX = 500;
 export const RATING_DAYS = 7;
 
-const stars = z.coerce.number({ error: t.ratings.chooseStars }).int(t.ratings.chooseStars).min(1, t.ratings.chooseStars).max(5, t.ratings.chooseStars);
+const stars = z.pipe(z.coerce.number({ error: t.ratings.chooseStars }), z.int(t.ratings.chooseStars).check(z.gte(1, t.ratings.chooseStars), z.lte(5, t.ratings.chooseStars)));
 
 /** The rating form as posted: stars as "1" to "5", the rider's only when the order had a rider. */
 export const ratingForm = z.object({
   store_stars: stars,
-  rider_stars: z.union([z.literal("").transform(() => null), stars]),
-  comment: z.string().max(COMMENT_MAX + 100).transform((c) => c.trim()).pipe(z.string().max(COMMENT_MAX, t.ratings.commentTooLong)),
+  rider_stars: z.union([z.pipe(z.literal(""), z.transform(() => null)), stars]),
+  comment: z.pipe(
+    z.pipe(z.string().check(z.maxLength(COMMENT_MAX + 100)), z.transform((c) => c.trim())),
+    z.string().check(z.maxLength(COMMENT_MAX, t.ratings.commentTooLong)),
+  ),
 });
 export type RatingForm = z.output<typeof ratingForm>;
 export const RATING_FIELDS = ["store_stars", "rider_stars", "comment"] as const;

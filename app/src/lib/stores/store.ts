@@ -2,30 +2,31 @@
 // input is refused field by field before anything is written), its state for the home screen,
 // and the day's numbers from the store's orders.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import {
+  MAX_MINIMUM_ORDER_PAISE,
+  OPENS,
+  CLOSES,
+  openingHours,
+  STORE_PHONE,
+  storeFields,
+  WEEKDAYS,
+  type OpeningHours,
+  type Weekday,
+} from "../../../../supabase/functions/_shared/contracts/store.ts";
 import { Constants, type Database } from "../database.types.js";
 import { t } from "../i18n/index.js";
 import { pointOfWkb } from "../maps/geo.js";
 import { dataOf } from "../orders/refusal.js";
+import { z } from "../zod.js";
 
 type Client = SupabaseClient<Database>;
 export type StoreRow = Database["public"]["Tables"]["stores"]["Row"];
 export type StoreWrite = Database["public"]["Tables"]["stores"]["Update"];
 export type StoreCategory = Database["public"]["Enums"]["store_category"];
 
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+export { WEEKDAYS, type OpeningHours, type Weekday };
 /** Slots per day on the form: a day and a split day (morning, evening) cover most shops. */
 export const SLOTS = [1, 2] as const;
-
-// private.opening_hours_are_valid: weekday keys, each a list of [opens, closes]; opens is
-// 00:00–23:59, closes may also be 24:00, and a slot never opens and closes at the same minute
-// (closing earlier runs past midnight).
-const OPENS = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
-const CLOSES = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
-const slotSchema = z.tuple([z.string().regex(OPENS), z.string().regex(CLOSES)]).refine(([a, b]) => a !== b);
-export const openingHoursSchema = z.partialRecord(z.enum(WEEKDAYS), z.array(slotSchema));
-export type OpeningHours = z.infer<typeof openingHoursSchema>;
 
 type HourField = `${Weekday}_${"open" | "close"}_${(typeof SLOTS)[number]}`;
 export const slotField = (day: Weekday, slot: (typeof SLOTS)[number], end: "open" | "close"): HourField => `${day}_${end}_${slot}`;
@@ -50,66 +51,82 @@ export const STORE_FIELDS = [
 const m = t.merchant.store.errors;
 const IST_OFFSET_MS = 330 * 60_000; // Asia/Kolkata is UTC+05:30 all year
 
-const trimmed = (min: number, max: number, message: string) => z.string().trim().min(min, message).max(max, message);
-const whole = (min: number, max: number, message: string) =>
-  z.string().trim().regex(/^[0-9]+$/, message).transform(Number).pipe(z.number().min(min, message).max(max, message));
+// The form posts strings: each is trimmed (and read as a number) before the column's own check.
+const f = storeFields({
+  name: m.name,
+  description: m.description,
+  phone: m.phone,
+  address: m.address,
+  radius: m.radius,
+  preparation: m.preparation,
+  minimumOrder: m.minimumOrder,
+});
+const trimmed = z.string().check(z.trim());
+const whole = (message: string) => z.pipe(z.string().check(z.trim(), z.regex(/^[0-9]+$/, message)), z.transform(Number));
 const coordinate = (min: number, max: number, message: string) =>
-  z.string().trim().min(1, message).transform(Number).pipe(z.number(message).min(min, message).max(max, message));
+  z.pipe(z.pipe(z.string().check(z.trim(), z.minLength(1, message)), z.transform(Number)), z.number(message).check(z.gte(min, message), z.lte(max, message)));
 
 const base = z.object({
-  name: trimmed(2, 120, m.name),
+  name: z.pipe(trimmed, f.name),
   category: z.enum(Constants.public.Enums.store_category, m.category),
-  description: z.string().max(1000, m.description),
-  phone: z.string().trim().regex(/^(\+?[0-9]{7,15})?$/, m.phone),
-  address: trimmed(5, 300, m.address),
+  description: f.description,
+  // Empty clears the phone.
+  phone: z.pipe(trimmed, z.string().check(z.refine((p) => p === "" || STORE_PHONE.test(p), m.phone))),
+  address: z.pipe(trimmed, f.address),
   lat: coordinate(-90, 90, m.lat),
   lng: coordinate(-180, 180, m.lng),
-  delivery_radius_m: whole(200, 15000, m.radius),
-  preparation_minutes: whole(1, 120, m.preparation),
-  minimum_order_rupees: whole(0, 10000, m.minimumOrder),
+  delivery_radius_m: z.pipe(whole(m.radius), f.delivery_radius_m),
+  preparation_minutes: z.pipe(whole(m.preparation), f.preparation_minutes),
+  // Rupees on the form, paise in the table.
+  minimum_order_rupees: z.pipe(whole(m.minimumOrder), z.int().check(z.gte(0, m.minimumOrder), z.lte(MAX_MINIMUM_ORDER_PAISE / 100, m.minimumOrder))),
   temporarily_closed: z.string(),
   // A datetime-local input: "YYYY-MM-DDTHH:MM" on the shop's clock.
-  reopens_at: z.string().trim().regex(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})?$/, m.reopensAt),
+  reopens_at: z.string().check(z.trim(), z.regex(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})?$/, m.reopensAt)),
 });
-const withHours = base.extend(Object.fromEntries(hourFields.map((f) => [f, z.string().trim()])) as Record<HourField, z.ZodString>);
+const withHours = z.extend(base, Object.fromEntries(hourFields.map((h) => [h, trimmed])) as Record<HourField, typeof trimmed>);
 
 /** The setup form's values (strings, as posted) to the columns a merchant may write. */
-export const storeFormSchema = withHours.superRefine((v, ctx) => {
-  for (const day of WEEKDAYS) {
-    for (const slot of SLOTS) {
-      const open = v[slotField(day, slot, "open")];
-      const close = v[slotField(day, slot, "close")];
-      if (open === "" && close === "") continue;
-      const path = [slotField(day, slot, open === "" || !OPENS.test(open) ? "open" : "close")];
-      if (open === "" || close === "") ctx.addIssue({ code: "custom", path, message: m.slotIncomplete });
-      else if (!OPENS.test(open) || !CLOSES.test(close)) ctx.addIssue({ code: "custom", path, message: m.slotFormat });
-      else if (open === close) ctx.addIssue({ code: "custom", path, message: m.slotSame });
+export const storeFormSchema = z.pipe(
+  withHours.check(
+    z.superRefine((v, ctx) => {
+      for (const day of WEEKDAYS) {
+        for (const slot of SLOTS) {
+          const open = v[slotField(day, slot, "open")];
+          const close = v[slotField(day, slot, "close")];
+          if (open === "" && close === "") continue;
+          const path = [slotField(day, slot, open === "" || !OPENS.test(open) ? "open" : "close")];
+          if (open === "" || close === "") ctx.addIssue({ code: "custom", path, message: m.slotIncomplete });
+          else if (!OPENS.test(open) || !CLOSES.test(close)) ctx.addIssue({ code: "custom", path, message: m.slotFormat });
+          else if (open === close) ctx.addIssue({ code: "custom", path, message: m.slotSame });
+        }
+      }
+      if (v.temporarily_closed === "on" && v.reopens_at !== "" && Date.parse(`${v.reopens_at}:00+05:30`) <= Date.now()) {
+        ctx.addIssue({ code: "custom", path: ["reopens_at"], message: m.reopensPast });
+      }
+    }),
+  ),
+  z.transform((v): StoreWrite => {
+    const hours: OpeningHours = {};
+    for (const day of WEEKDAYS) {
+      hours[day] = SLOTS.map((s): [string, string] => [v[slotField(day, s, "open")], v[slotField(day, s, "close")]]).filter(([a]) => a !== "");
     }
-  }
-  if (v.temporarily_closed === "on" && v.reopens_at !== "" && Date.parse(`${v.reopens_at}:00+05:30`) <= Date.now()) {
-    ctx.addIssue({ code: "custom", path: ["reopens_at"], message: m.reopensPast });
-  }
-}).transform((v): StoreWrite => {
-  const opening_hours: OpeningHours = {};
-  for (const day of WEEKDAYS) {
-    opening_hours[day] = SLOTS.map((s): [string, string] => [v[slotField(day, s, "open")], v[slotField(day, s, "close")]]).filter(([a]) => a !== "");
-  }
-  const closed = v.temporarily_closed === "on";
-  return {
-    name: v.name,
-    category: v.category,
-    description: v.description,
-    phone: v.phone === "" ? null : v.phone,
-    address: v.address,
-    location: `SRID=4326;POINT(${v.lng} ${v.lat})`,
-    delivery_radius_m: v.delivery_radius_m,
-    preparation_minutes: v.preparation_minutes,
-    minimum_order_paise: v.minimum_order_rupees * 100,
-    opening_hours: openingHoursSchema.parse(opening_hours),
-    temporarily_closed: closed,
-    reopens_at: closed && v.reopens_at !== "" ? new Date(`${v.reopens_at}:00+05:30`).toISOString() : null,
-  };
-});
+    const closed = v.temporarily_closed === "on";
+    return {
+      name: v.name,
+      category: v.category,
+      description: v.description,
+      phone: v.phone === "" ? null : v.phone,
+      address: v.address,
+      location: `SRID=4326;POINT(${v.lng} ${v.lat})`,
+      delivery_radius_m: v.delivery_radius_m,
+      preparation_minutes: v.preparation_minutes,
+      minimum_order_paise: v.minimum_order_rupees * 100,
+      opening_hours: openingHours.parse(hours),
+      temporarily_closed: closed,
+      reopens_at: closed && v.reopens_at !== "" ? new Date(`${v.reopens_at}:00+05:30`).toISOString() : null,
+    };
+  }),
+);
 
 /** The clock time in the shop ("YYYY-MM-DDTHH:MM") of a moment, for a datetime-local input. */
 export const shopClock = (iso: string) => new Date(Date.parse(iso) + IST_OFFSET_MS).toISOString().slice(0, 16);

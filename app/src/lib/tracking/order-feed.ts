@@ -1,36 +1,36 @@
 import type { RealtimeChannel, SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import { cancellationRequestSchema, type CancellationRequest } from "../orders/orders.js";
 
 type OrderStatus = Database["public"]["Enums"]["order_status"];
 
 const point = z.object({ lat: z.number(), lng: z.number() });
-const riderPosition = point.extend({ recorded_at: z.string() });
+const riderPosition = z.extend(point, { recorded_at: z.string() });
 
 /** What public.order_tracking returns when the page opens. */
 const trackingSnapshot = z.object({
   order_id: z.string(),
   status: z.string(),
-  status_reason: z.string().nullable(),
-  rider_id: z.string().nullable(),
+  status_reason: z.nullable(z.string()),
+  rider_id: z.nullable(z.string()),
   updated_at: z.string(),
   store: point,
   destination: point,
-  rider: riderPosition.nullable(),
-  eta_minutes: z.number().nullable(),
+  rider: z.nullable(riderPosition),
+  eta_minutes: z.nullable(z.number()),
 });
 
 const orderChanged = z.object({
   order_id: z.string(),
   status: z.string(),
-  previous_status: z.string().nullable(),
-  status_reason: z.string().nullable(),
-  rider_id: z.string().nullable(),
+  previous_status: z.nullable(z.string()),
+  status_reason: z.nullable(z.string()),
+  rider_id: z.nullable(z.string()),
   updated_at: z.string(),
 });
 
-const riderLocation = riderPosition.extend({ order_id: z.string(), rider_id: z.string(), eta_minutes: z.number().nullable() });
+const riderLocation = z.extend(riderPosition, { order_id: z.string(), rider_id: z.string(), eta_minutes: z.nullable(z.number()) });
 
 export interface OrderView {
   status: OrderStatus;

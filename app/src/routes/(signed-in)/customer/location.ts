@@ -1,7 +1,7 @@
 // The customer's delivery location, kept on the device in a cookie so that the server can render
 // the nearby stores and search results on the first request, before any script has loaded.
 import type { Cookies } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { addressLabels, type SavedAddress } from "$lib/addresses/addresses";
 import { t } from "$lib/i18n";
 
@@ -20,7 +20,10 @@ export type Locality = keyof typeof localities;
 export const localityIds = Object.keys(localities) as Locality[];
 
 const coordinate = (min: number, max: number, range: string) =>
-  z.string().trim().min(1, t.shop.location.numberRequired).transform(Number).pipe(z.number(t.shop.location.numberRequired).min(min, range).max(max, range));
+  z.pipe(
+    z.pipe(z.string().check(z.trim(), z.minLength(1, t.shop.location.numberRequired)), z.transform(Number)),
+    z.number(t.shop.location.numberRequired).check(z.gte(min, range), z.lte(max, range)),
+  );
 
 /** The coordinates form (typed by hand or filled from the phone's position). */
 export const pointForm = z.object({
@@ -31,12 +34,12 @@ export const pointForm = z.object({
 export const localityForm = z.object({ locality: z.enum(localityIds as [Locality, ...Locality[]], t.shop.location.unknownLocality) });
 
 const stored = z.object({
-  lat: z.number().min(-90).max(90),
-  lng: z.number().min(-180).max(180),
-  locality: z.enum(localityIds as [Locality, ...Locality[]]).optional(),
-  fromDevice: z.boolean().optional(),
+  lat: z.number().check(z.gte(-90), z.lte(90)),
+  lng: z.number().check(z.gte(-180), z.lte(180)),
+  locality: z.optional(z.enum(localityIds as [Locality, ...Locality[]])),
+  fromDevice: z.optional(z.boolean()),
   /** The saved address it came from (its label): the default address sets the location. */
-  address: z.enum(addressLabels).optional(),
+  address: z.optional(z.enum(addressLabels)),
 });
 export type DeliveryLocation = z.infer<typeof stored>;
 

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import type { Database } from "$lib/database.types";
 import { dataOf, validRows } from "$lib/orders/refusal";
 import { pointOfWkb, type Point } from "$lib/maps/geo";

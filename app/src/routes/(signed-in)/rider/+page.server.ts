@@ -1,5 +1,5 @@
 import { fail, redirect } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { claim, readyJobs, type ReadyJob } from "$lib/deliveries/deliveries";
 import { currentJob, myShift } from "$lib/deliveries/shift";
 import { t } from "$lib/i18n";

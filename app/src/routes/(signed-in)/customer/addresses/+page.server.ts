@@ -1,5 +1,5 @@
 import { fail } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { listAddresses, makeDefault, removeAddress } from "$lib/addresses/addresses";
 import { t } from "$lib/i18n";
 import { addressLocation, keepLocation } from "../location";

@@ -1,5 +1,5 @@
 import { fail, redirect, type Cookies } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { fieldErrors, formValues } from "$lib/accounts/forms";
 import { listAddresses, toDelivery, type SavedAddress } from "$lib/addresses/addresses";
 import { clearCart, deliverySchema, toOrderRequest } from "$lib/cart/cart";
@@ -14,10 +14,10 @@ import type { Actions, PageServerLoad } from "./$types";
 // placed by the form's action through the same checkout Edge Function the outbox calls. The
 // idempotency key is made with the page and sent back in a hidden field, so pressing the button
 // twice (or the browser sending the form again) places one order.
-const checkoutForm = pointForm.extend({
+const checkoutForm = z.extend(pointForm, {
   address: deliverySchema.shape.address,
   key: z.uuid(),
-  expected_total_paise: z.coerce.number().int().min(0).max(999_999_999),
+  expected_total_paise: z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(999_999_999))),
 });
 type Field = "address" | "lat" | "lng";
 /** What was typed, and the saved address chosen (its id; empty for one typed by hand). */

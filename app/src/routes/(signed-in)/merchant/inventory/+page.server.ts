@@ -1,5 +1,5 @@
 import { fail } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { fieldErrors, formValues } from "$lib/accounts/forms";
 import { t } from "$lib/i18n";
 import { shelfFor } from "$lib/catalogue/shelf";

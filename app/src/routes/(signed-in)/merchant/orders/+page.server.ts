@@ -1,5 +1,5 @@
 import { fail } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { acceptOrder, assignRider, rejectOrder, setStatus, suggestRiders } from "$lib/deliveries/deliveries";
 import { t } from "$lib/i18n";
 import { agreeToCancellation, declineCancellation, DECLINE_MAX, openStoreOrders, REASON_MAX, type OrderSummary } from "$lib/orders/orders";
@@ -33,11 +33,11 @@ async function riderNames(supabase: App.Locals["supabase"], orders: OrderSummary
 
 const orderId = z.uuid();
 const rejection = z.object({
-  reason: z.string().trim().min(1, t.merchant.orders.reasonRequired).max(REASON_MAX, t.merchant.orders.reasonTooLong),
+  reason: z.string().check(z.trim(), z.minLength(1, t.merchant.orders.reasonRequired), z.maxLength(REASON_MAX, t.merchant.orders.reasonTooLong)),
 });
 
 const declining = z.object({
-  reason: z.string().trim().min(1, t.merchant.orders.cancelRequest.declineRequired).max(DECLINE_MAX, t.merchant.orders.cancelRequest.declineTooLong),
+  reason: z.string().check(z.trim(), z.minLength(1, t.merchant.orders.cancelRequest.declineRequired), z.maxLength(DECLINE_MAX, t.merchant.orders.cancelRequest.declineTooLong)),
 });
 
 type Done = keyof typeof t.merchant.orders.done;

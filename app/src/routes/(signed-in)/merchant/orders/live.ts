@@ -2,15 +2,15 @@
 // customers' requests to cancel.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { SvelteMap } from "svelte/reactivity";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { Constants, type Database } from "$lib/database.types";
 import { cancellationRequestSchema, placedOrderSchema, type CancellationRequest, type OrderSummary, type PlacedOrder } from "$lib/orders/orders";
 
 const orderChanged = z.object({
   order_id: z.string(),
   status: z.enum(Constants.public.Enums.order_status),
-  status_reason: z.string().nullable(),
-  rider_id: z.string().nullable(),
+  status_reason: z.nullable(z.string()),
+  rider_id: z.nullable(z.string()),
   updated_at: z.string(),
 });
 export type OrderChange = z.infer<typeof orderChanged>;

@@ -1,5 +1,5 @@
 import { error, fail } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { fieldErrors, formValues } from "$lib/accounts/forms";
 import { orderConversations } from "$lib/chat/order-chats";
 import { t } from "$lib/i18n";

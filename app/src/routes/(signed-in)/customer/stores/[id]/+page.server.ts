@@ -1,5 +1,5 @@
 import { error, fail } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { addItem, clearCart, MAX_PRODUCTS, MAX_QUANTITY, setQuantity } from "$lib/cart/cart";
 import { cookieCart, keepCookieCart } from "$lib/cart/cookie";
 import { storeProducts } from "$lib/catalogue/products";
@@ -32,7 +32,7 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies }) => 
   return { store: row, shelf: shelfFor(products, url), terms };
 };
 
-const cartForm = z.object({ product: z.uuid(), change: z.enum(["1", "-1"]), replace: z.literal("1").nullable() });
+const cartForm = z.object({ product: z.uuid(), change: z.enum(["1", "-1"]), replace: z.nullable(z.literal("1")) });
 
 export const actions: Actions = {
   // The quantity stepper without JavaScript (with it, the page changes the device's cart itself):

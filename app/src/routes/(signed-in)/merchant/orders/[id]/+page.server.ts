@@ -1,5 +1,5 @@
 import { error } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { orderConversations } from "$lib/chat/order-chats";
 import { t } from "$lib/i18n";
 import { orderContacts } from "$lib/orders/contacts";

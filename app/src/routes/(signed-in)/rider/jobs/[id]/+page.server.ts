@@ -1,5 +1,5 @@
 import { error, fail, redirect } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { orderConversations } from "$lib/chat/order-chats";
 import { release } from "$lib/deliveries/deliveries";
 import { jobPlaces } from "$lib/deliveries/shift";

@@ -1,5 +1,5 @@
 import { error, json } from "@sveltejs/kit";
-import { z } from "zod";
+import { z } from "$lib/zod";
 import { storeProducts } from "$lib/catalogue/products";
 import type { RequestHandler } from "./$types";
 
