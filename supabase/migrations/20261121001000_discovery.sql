@@ -261,7 +261,8 @@ insert into public.search_synonyms (term, means) values
 -- synonym group (0.95); and, when no product or synonym uses the word (a word being typed or
 -- misspelt), from three letters, a longer word it begins (0.85) or a word of the vocabulary
 -- one letter away (0.7), or two from six letters (0.6), with the same first letter; and the
--- synonyms of those (0.95 times theirs). "butter" is butter, not buttermilk; "butt" is both.
+-- synonyms of those (0.95 times theirs), Devanagari ones only for a word typed in Devanagari.
+-- "butter" is butter, not buttermilk; "butt" is both.
 -- plpgsql rather than SQL, and a generic plan, so that it is planned once per connection.
 create function private.search_terms(query text) returns table (word integer, term text, weight real)
 language plpgsql stable
@@ -325,6 +326,9 @@ begin
       select g.grp union select s.term_key from public.search_synonyms s where s.means_key = g.grp
     ) as y (key)
     where g.grp is not null and y.key <> g.term
+      -- A word typed in Latin letters keeps to the Latin words of its group: the names carry
+      -- them, and every extra term costs each product read a comparison.
+      and (g.term ~ '[\u0900-\u097F]' or y.key !~ '[\u0900-\u097F]')
   )
   select e.word, e.term, max(e.weight) from expanded e group by e.word, e.term;
 end

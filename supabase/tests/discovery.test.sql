@@ -5,7 +5,7 @@
 -- closed ones have no hours or a temporary closure without (or with a far-future) reopening.
 begin;
 
-select plan(248);
+select plan(249);
 
 -- Who is who. Temp tables (gone at rollback), readable by the API roles the tests switch to.
 create temp table personas (name text primary key, id uuid not null);
@@ -787,6 +787,10 @@ select is(private.search_lexemes('Potato (आलू / बटाटा)'), array[
 select ok(
   array(select term from private.search_terms('आलू') where word = 1) @> array['आलु', 'बटाटा', 'alu', 'potato', 'batata'],
   'search_terms puts "आलू" in the potato group: its Devanagari and Latin words'
+);
+select is_empty(
+  $$select 1 from private.search_terms('aloo') where term ~ '[\u0900-\u097F]'$$,
+  'a word typed in Latin letters expands to the Latin words of its group only'
 );
 select ok(
   array(select term from private.search_terms('बटाटा') where word = 1) @> array['potato', 'आलु'],
