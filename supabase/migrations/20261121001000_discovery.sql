@@ -91,7 +91,7 @@ alter table public.products
   ) stored;
 comment on column public.products.search_name is 'The words of the name and the local name as search compares them (private.search_lexemes); maintained by Postgres.';
 comment on column public.products.search_core is 'The words saying what the product is, the last being its type (private.search_core_words); maintained by Postgres.';
-comment on column public.products.search_words is 'The words of name, category and description as search compares them; maintained by Postgres.';
+comment on column public.products.search_words is 'The words of name, local name, category and description as search compares them; maintained by Postgres.';
 
 -- Every word products use, for what a query may have meant: a query word also finds the
 -- longer words it begins ("tom" finds tomato) and, when no product uses it, the words one
