@@ -107,6 +107,7 @@ export interface Product {
   storeId: string;
   sku: string;
   name: string;
+  localName: string | null;
   description: string;
   category: string;
   unit: string;
@@ -321,6 +322,7 @@ export function generateCity(opts: CityOptions): City {
           storeId: store.id,
           sku: item.sku,
           name: item.name,
+          localName: item.localName ?? null,
           description: item.description,
           category: item.category,
           unit: item.unit,

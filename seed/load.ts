@@ -201,9 +201,9 @@ export async function loadCity(
     const products = await withIndexesRebuilt(tx, "public.products", city.productCount, () => copy(
       tx,
       "public.products",
-      ["id", "store_id", "sku", "name", "description", "category", "unit", "price_paise", "stock", "is_active"],
+      ["id", "store_id", "sku", "name", "local_name", "description", "category", "unit", "price_paise", "stock", "is_active"],
       city.products(),
-      (p) => [p.id, p.storeId, p.sku, p.name, p.description, p.category, p.unit, p.pricePaise, p.stock, p.isActive],
+      (p) => [p.id, p.storeId, p.sku, p.name, p.localName, p.description, p.category, p.unit, p.pricePaise, p.stock, p.isActive],
     ));
     // The words search learns from products (a statement trigger, off here); the city's
     // products share a few hundred distinct word lists.

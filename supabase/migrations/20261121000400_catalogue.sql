@@ -6,6 +6,7 @@ create table public.products (
   store_id uuid not null references public.stores (id) on delete cascade,
   sku text not null constraint products_sku_format check (sku ~ '^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$'),
   name text not null constraint products_name_length check (char_length(btrim(name)) between 1 and 160),
+  local_name text constraint products_local_name_length check (char_length(btrim(local_name)) between 1 and 160),
   description text not null default '' constraint products_description_length check (char_length(description) <= 2000),
   category text not null constraint products_category_length check (char_length(btrim(category)) between 1 and 60),
   unit text not null constraint products_unit_length check (char_length(btrim(unit)) between 1 and 30),
@@ -19,6 +20,7 @@ create table public.products (
 );
 comment on table public.products is 'What each store sells, with price and stock. SKU is unique per store: the key a POS syncs by.';
 comment on column public.products.sku is 'The store''s own stock-keeping unit; letters, digits and . _ / -, up to 64 characters.';
+comment on column public.products.local_name is 'The name in Devanagari as Hindi and Marathi speakers say it ("आलू / बटाटा"), shown under the name; search finds the product by it. Null when the name is the same in every language (most brands).';
 comment on column public.products.unit is 'The pack a price is for, as shown to customers: "1 kg", "500 ml", "12 pcs".';
 comment on column public.products.price_paise is 'Price of one unit in paise (1 INR = 100 paise); more than zero.';
 comment on column public.products.stock is 'Units on hand and not reserved by open orders; never negative.';
@@ -29,9 +31,9 @@ revoke all on table public.products from anon, authenticated;
 grant select on table public.products to anon, authenticated;
 -- store_id and sku are updatable because an upsert with merge-duplicates sets every column it
 -- sends; the policies keep the row in the merchant's own stores.
-grant insert (store_id, sku, name, description, category, unit, price_paise, stock, is_active, image_path)
+grant insert (store_id, sku, name, local_name, description, category, unit, price_paise, stock, is_active, image_path)
   on table public.products to authenticated;
-grant update (store_id, sku, name, description, category, unit, price_paise, stock, is_active, image_path)
+grant update (store_id, sku, name, local_name, description, category, unit, price_paise, stock, is_active, image_path)
   on table public.products to authenticated;
 grant delete on table public.products to authenticated;
 grant all on table public.products to service_role;

@@ -9,25 +9,36 @@ create extension if not exists fuzzystrmatch with schema extensions;
 -- Product search compares words, not strings. A word is stemmed as English by the text search
 -- parser (tomatoes = tomato, biscuits = biscuit; "and", "of", "with" are no words), then folded
 -- (lower case, Hinglish spelling variants: ee → i, oo → u, doubled letters once, so "Aata" and
--- "atta", "aloo" and "alu", "paneer" and "panir" compare equal). Products keep their words in
--- generated columns; a query's words go through the same steps.
+-- "atta", "aloo" and "alu", "paneer" and "panir" compare equal; Devanagari spelling variants,
+-- so "प्याज़" and "प्याज", "गेहूँ" and "गेहूं", "हिन्दी" and "हिंदी" compare equal). Products keep their
+-- words, those of the English name and of the Devanagari local name, in generated columns; a
+-- query's words go through the same steps.
 
 -- The folding. It runs for every product written, so it is built for speed: plain replace()
--- calls, because a regex back-reference such as '([a-z])\1' is five times slower, and no SET
--- clause, so Postgres can inline it (it calls only built-ins, which resolve from pg_catalog
--- first).
+-- and translate() calls, because a regex back-reference such as '([a-z])\1' is five times
+-- slower, and no SET clause, so Postgres can inline it (it calls only built-ins, which resolve
+-- from pg_catalog first).
+-- Devanagari is written several ways for one sound, on phones and in shops alike; each is folded
+-- to one: the nukta left out (ज़ = ज, the precomposed letters too), chandrabindu as anusvara
+-- (गेहूँ = गेहूं), a nasal consonant before another as anusvara (हिन्दी = हिंदी), long i and u as
+-- short (नींबू = निंबु, as ee = i), and the invisible joiners left out.
 create function private.search_normalize(input text) returns text
 language sql immutable parallel safe
 as $$
   select
+    replace(replace(replace(replace(replace(
     replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
     replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
-      replace(replace(lower(coalesce(input, '')), 'ee', 'i'), 'oo', 'u'),
+      replace(replace(translate(lower(coalesce(input, '')),
+        U&'\0901\0929\0931\0934\0958\0959\095A\095B\095C\095D\095E\095F\0940\0942\0908\090A\093C\200C\200D',
+        U&'\0902\0928\0930\0933\0915\0916\0917\091C\0921\0922\092B\092F\093F\0941\0907\0909'),
+      'ee', 'i'), 'oo', 'u'),
     'aa', 'a'), 'bb', 'b'), 'cc', 'c'), 'dd', 'd'), 'ff', 'f'), 'gg', 'g'), 'hh', 'h'), 'ii', 'i'),
     'jj', 'j'), 'kk', 'k'), 'll', 'l'), 'mm', 'm'), 'nn', 'n'), 'pp', 'p'), 'qq', 'q'), 'rr', 'r'),
-    'ss', 's'), 'tt', 't'), 'uu', 'u'), 'vv', 'v'), 'ww', 'w'), 'xx', 'x'), 'yy', 'y'), 'zz', 'z')
+    'ss', 's'), 'tt', 't'), 'uu', 'u'), 'vv', 'v'), 'ww', 'w'), 'xx', 'x'), 'yy', 'y'), 'zz', 'z'),
+    U&'\0919\094D', U&'\0902'), U&'\091E\094D', U&'\0902'), U&'\0923\094D', U&'\0902'), U&'\0928\094D', U&'\0902'), U&'\092E\094D', U&'\0902')
 $$;
-comment on function private.search_normalize(text) is 'Folds case and common Hinglish spelling variants (ee/i, oo/u, doubled letters) for product search.';
+comment on function private.search_normalize(text) is 'Folds case, common Hinglish spelling variants (ee/i, oo/u, doubled letters) and Devanagari ones (nukta, chandrabindu, nasal consonants, long i/u) for product search.';
 revoke execute on function private.search_normalize(text) from public;
 grant execute on function private.search_normalize(text) to anon, authenticated, service_role;
 
@@ -73,14 +84,14 @@ revoke execute on function private.search_core_words(text) from public;
 grant execute on function private.search_core_words(text) to anon, authenticated, service_role;
 
 alter table public.products
-  add column search_name text[] generated always as (private.search_lexemes(name)) stored,
+  add column search_name text[] generated always as (private.search_lexemes(name || ' ' || coalesce(local_name, ''))) stored,
   add column search_core text[] generated always as (private.search_core_words(name)) stored,
   add column search_words text[] generated always as (
-    private.search_lexemes(name || ' ' || category || ' ' || description)
+    private.search_lexemes(name || ' ' || coalesce(local_name, '') || ' ' || category || ' ' || description)
   ) stored;
-comment on column public.products.search_name is 'The words of the name as search compares them (private.search_lexemes); maintained by Postgres.';
+comment on column public.products.search_name is 'The words of the name and the local name as search compares them (private.search_lexemes); maintained by Postgres.';
 comment on column public.products.search_core is 'The words saying what the product is, the last being its type (private.search_core_words); maintained by Postgres.';
-comment on column public.products.search_words is 'The words of name, category and description as search compares them; maintained by Postgres.';
+comment on column public.products.search_words is 'The words of name, local name, category and description as search compares them; maintained by Postgres.';
 
 -- Every word products use, for what a query may have meant: a query word also finds the
 -- longer words it begins ("tom" finds tomato) and, when no product uses it, the words one
@@ -129,13 +140,14 @@ create trigger products_learn_search_words_after_update
   for each statement execute function private.learn_search_words();
 
 create table public.search_synonyms (
-  term text primary key constraint search_synonyms_term_format check (term ~ '^[a-z]+$'),
+  -- Latin letters, or Devanagari ones (U+0900 to U+097F, without the dandas).
+  term text primary key constraint search_synonyms_term_format check (term ~ '^([a-z]+|[\u0900-\u0963\u0966-\u097F]+)$'),
   means text not null constraint search_synonyms_means_format check (means ~ '^[a-z]+$'),
   term_key text generated always as (private.search_key(term)) stored,
   means_key text generated always as (private.search_key(means)) stored,
   constraint search_synonyms_not_itself check (term <> means)
 );
-comment on table public.search_synonyms is 'Words that mean the same in product search, as the catalogue writes them in English, Hindi and Marathi (aloo = batata = potato, kanda = pyaz = onion). Each term points at one canonical word; every word of a group finds the others, a little below the word itself. Edited by admins in Studio.';
+comment on table public.search_synonyms is 'Words that mean the same in product search, as the catalogue writes them in English, Hindi and Marathi, in Latin letters or Devanagari (aloo = batata = आलू = बटाटा = potato, kanda = pyaz = कांदा = प्याज = onion). Each term points at one canonical word; every word of a group finds the others, a little below the word itself. Edited by admins in Studio.';
 comment on column public.search_synonyms.means is 'The canonical word of the group, itself not a term.';
 comment on column public.search_synonyms.term_key is 'The term as search compares it (private.search_key); maintained by Postgres.';
 comment on column public.search_synonyms.means_key is 'The canonical word as search compares it (private.search_key); maintained by Postgres.';
@@ -201,11 +213,56 @@ insert into public.search_synonyms (term, means) values
   ('sabun', 'soap'), ('chai', 'tea'), ('biskit', 'biscuit'), ('jhadu', 'broom'), ('kapur', 'camphor'),
   ('agarbatti', 'incense'), ('pav', 'bread'), ('wafers', 'chips');
 
+-- The same words in Devanagari, as Hindi and Marathi speakers write them. A local name carries
+-- its words itself ("आलू / बटाटा" finds the potato); these put a word typed in Devanagari in its
+-- group, so that it finds the English names too and ranks what the product is ("आलू" is a
+-- potato before it is Aloo Bhujia). Spelling variants need no row: they fold (search_normalize).
+insert into public.search_synonyms (term, means) values
+  ('आलू', 'potato'), ('बटाटा', 'potato'),
+  ('प्याज', 'onion'), ('कांदा', 'onion'),
+  ('टमाटर', 'tomato'), ('टोमॅटो', 'tomato'),
+  ('दूध', 'milk'), ('दही', 'curd'), ('छाछ', 'buttermilk'), ('ताक', 'buttermilk'),
+  ('मक्खन', 'butter'), ('लोणी', 'butter'), ('घी', 'ghee'), ('तूप', 'ghee'), ('पनीर', 'paneer'),
+  ('अंडा', 'egg'), ('अंडे', 'egg'), ('अंडी', 'egg'),
+  ('चावल', 'rice'), ('तांदूळ', 'rice'), ('भात', 'rice'),
+  ('गेहूं', 'wheat'), ('गहू', 'wheat'), ('आटा', 'atta'), ('पीठ', 'flour'),
+  ('ज्वार', 'jowar'), ('ज्वारी', 'jowar'), ('बाजरा', 'bajra'), ('बाजरी', 'bajra'), ('रागी', 'ragi'), ('नाचणी', 'ragi'),
+  ('सूजी', 'semolina'), ('रवा', 'semolina'), ('पोहा', 'poha'), ('पोहे', 'poha'),
+  ('दाल', 'dal'), ('डाळ', 'dal'), ('मूंग', 'moong'), ('मूग', 'moong'), ('तूर', 'toor'), ('अरहर', 'toor'),
+  ('मसूर', 'masoor'), ('उड़द', 'urad'), ('उडीद', 'urad'), ('चना', 'chana'), ('हरभरा', 'chana'),
+  ('चीनी', 'sugar'), ('साखर', 'sugar'), ('गुड़', 'jaggery'), ('गूळ', 'jaggery'),
+  ('नमक', 'salt'), ('मीठ', 'salt'), ('तेल', 'oil'),
+  ('मूंगफली', 'peanut'), ('शेंगदाणा', 'peanut'), ('शेंगदाणे', 'peanut'),
+  ('अदरक', 'ginger'), ('आले', 'ginger'), ('लहसुन', 'garlic'), ('लसूण', 'garlic'),
+  ('मिर्च', 'chilli'), ('मिर्ची', 'chilli'), ('मिरची', 'chilli'),
+  ('धनिया', 'coriander'), ('कोथिंबीर', 'coriander'), ('पुदीना', 'mint'), ('पालक', 'spinach'), ('मेथी', 'fenugreek'),
+  ('गोभी', 'cauliflower'), ('फ्लॉवर', 'cauliflower'), ('कोबी', 'cabbage'),
+  ('भिंडी', 'okra'), ('भेंडी', 'okra'), ('बैंगन', 'brinjal'), ('वांगी', 'brinjal'), ('वांगे', 'brinjal'),
+  ('गाजर', 'carrot'), ('खीरा', 'cucumber'), ('काकडी', 'cucumber'), ('मूली', 'radish'), ('मुळा', 'radish'),
+  ('लौकी', 'dudhi'), ('दुधी', 'dudhi'), ('मटर', 'peas'), ('वाटाणा', 'peas'),
+  ('नींबू', 'lemon'), ('लिंबू', 'lemon'),
+  ('केला', 'banana'), ('केळी', 'banana'), ('सेब', 'apple'), ('सफरचंद', 'apple'), ('आम', 'mango'), ('आंबा', 'mango'),
+  ('संतरा', 'orange'), ('संत्री', 'orange'), ('मोसंबी', 'sweetlime'), ('मौसंबी', 'sweetlime'),
+  ('तरबूज', 'watermelon'), ('कलिंगड', 'watermelon'), ('अंगूर', 'grapes'), ('द्राक्षे', 'grapes'),
+  ('अनार', 'pomegranate'), ('डाळिंब', 'pomegranate'), ('पपीता', 'papaya'), ('पपई', 'papaya'),
+  ('चीकू', 'sapota'), ('अमरूद', 'guava'), ('पेरू', 'guava'), ('अनानास', 'pineapple'), ('अननस', 'pineapple'),
+  ('नारियल', 'coconut'), ('नारळ', 'coconut'),
+  ('हल्दी', 'turmeric'), ('हळद', 'turmeric'), ('जीरा', 'cumin'), ('जिरे', 'cumin'), ('राई', 'mustard'), ('मोहरी', 'mustard'),
+  ('हींग', 'asafoetida'), ('इलायची', 'cardamom'), ('वेलची', 'cardamom'), ('लौंग', 'cloves'), ('लवंग', 'cloves'),
+  ('इमली', 'tamarind'), ('चिंच', 'tamarind'), ('अजवाइन', 'carom'), ('ओवा', 'carom'),
+  ('काजू', 'cashew'), ('बादाम', 'almond'), ('बदाम', 'almond'), ('किशमिश', 'raisins'), ('मनुका', 'raisins'),
+  ('अखरोट', 'walnut'), ('अक्रोड', 'walnut'), ('पिस्ता', 'pistachio'), ('अंजीर', 'figs'), ('खजूर', 'dates'), ('मखाना', 'foxnuts'),
+  ('झींगा', 'prawns'), ('कोळंबी', 'prawns'), ('मुर्गा', 'chicken'), ('कोंबडी', 'chicken'), ('चिकन', 'chicken'), ('मटन', 'mutton'),
+  ('साबुन', 'soap'), ('साबण', 'soap'), ('चाय', 'tea'), ('चहा', 'tea'), ('बिस्किट', 'biscuit'),
+  ('झाड़ू', 'broom'), ('कपूर', 'camphor'), ('कापूर', 'camphor'), ('अगरबत्ती', 'incense'), ('पाव', 'bread'), ('ब्रेड', 'bread'),
+  ('शहद', 'honey'), ('मध', 'honey');
+
 -- What each word of a query may mean, and how surely: the word itself (1); a word of its
 -- synonym group (0.95); and, when no product or synonym uses the word (a word being typed or
 -- misspelt), from three letters, a longer word it begins (0.85) or a word of the vocabulary
 -- one letter away (0.7), or two from six letters (0.6), with the same first letter; and the
--- synonyms of those (0.95 times theirs). "butter" is butter, not buttermilk; "butt" is both.
+-- synonyms of those (0.95 times theirs), Devanagari ones only for a word typed in Devanagari.
+-- "butter" is butter, not buttermilk; "butt" is both.
 -- plpgsql rather than SQL, and a generic plan, so that it is planned once per connection.
 create function private.search_terms(query text) returns table (word integer, term text, weight real)
 language plpgsql stable
@@ -228,7 +285,8 @@ begin
       select min(t.n)::integer as word, t.key
       from (
         select s.n, private.search_key(btrim(replace(s.token, '''', ''), '-')) as key
-        from regexp_split_to_table(query, '[^[:alnum:]''-]+') with ordinality as s (token, n)
+        -- Letters and digits, Devanagari's with its vowel signs (the dandas end a word), - and '.
+        from regexp_split_to_table(query, '[^[:alnum:]\u0900-\u0963\u0966-\u097F\u200C\u200D''-]+') with ordinality as s (token, n)
       ) t
       where t.key is not null
       group by t.key
@@ -237,15 +295,16 @@ begin
   spellings as (
     select w.word, w.key as term, 1.0::real as weight from words w
     union all
-    -- Longer words that begin with it: a range of the vocabulary's index (collation "C").
+    -- Longer words that begin with it: a range of the vocabulary's index (collation "C"; U+FFFF
+    -- sorts after every letter, Latin or Devanagari).
     select w.word, v.word::text, 0.85::real
     from words w
-    join private.search_vocabulary v on v.word > w.key and v.word < w.key || '{'
+    join private.search_vocabulary v on v.word > w.key and v.word < w.key || U&'\FFFF'
     where length(w.key) >= 3 and not w.known
     union all
     select w.word, v.word::text, case d.distance when 1 then 0.7::real else 0.6::real end
     from words w
-    join private.search_vocabulary v on v.word >= left(w.key, 1) and v.word < left(w.key, 1) || '{'
+    join private.search_vocabulary v on v.word >= left(w.key, 1) and v.word < left(w.key, 1) || U&'\FFFF'
     cross join lateral (select extensions.levenshtein_less_equal(w.key, v.word::text, 2) as distance) d
     where length(w.key) >= 3 and not w.known
       and abs(length(v.word) - length(w.key)) <= case when length(w.key) >= 6 then 2 else 1 end
@@ -267,6 +326,9 @@ begin
       select g.grp union select s.term_key from public.search_synonyms s where s.means_key = g.grp
     ) as y (key)
     where g.grp is not null and y.key <> g.term
+      -- A word typed in Latin letters keeps to the Latin words of its group: the names carry
+      -- them, and every extra term costs each product read a comparison.
+      and (g.term ~ '[\u0900-\u097F]' or y.key !~ '[\u0900-\u097F]')
   )
   select e.word, e.term, max(e.weight) from expanded e group by e.word, e.term;
 end
@@ -453,7 +515,7 @@ create function private.find_products(
 ) returns table (
   product_id uuid, product_name text, price_paise integer, in_stock boolean,
   store_id uuid, store_name text, distance_m double precision, rank real,
-  store_rating numeric, store_rating_count integer
+  store_rating numeric, store_rating_count integer, product_local_name text
 )
 language plpgsql stable security definer
 set search_path = ''
@@ -468,7 +530,7 @@ begin
   if char_length(query) > 100 then
     raise exception 'query must be at most 100 characters, got %', char_length(query) using errcode = '22023';
   end if;
-  if query !~ '[[:alnum:]]' then
+  if query !~ '[[:alnum:]\u0900-\u0963\u0966-\u097F]' then
     raise exception 'query must contain a letter or digit' using errcode = '22023';
   end if;
   perform private.check_discovery_input(lat, lng, radius_m, max_results);
@@ -486,7 +548,7 @@ begin
          (r.relevance
           * (0.85 + 0.15 * shape.value)
           * (1 - 0.1 * sh.distance_m / greatest(radius_m, 1)))::real,
-         sh.rating, sh.rating_count
+         sh.rating, sh.rating_count, p.local_name
   from private.nearest_stores(extensions.st_setsrid(extensions.st_makepoint(lng, lat), 4326)::extensions.geography,
                               radius_m, private.search_store_limit(), null, true) sh
   cross join wanted
@@ -527,7 +589,7 @@ create function public.search_products(
 ) returns table (
   product_id uuid, product_name text, price_paise integer, in_stock boolean,
   store_id uuid, store_name text, distance_m double precision, rank real,
-  store_rating numeric, store_rating_count integer
+  store_rating numeric, store_rating_count integer, product_local_name text
 )
 language sql stable
 set search_path = ''
@@ -535,6 +597,6 @@ as $$
   select * from private.find_products(query, lat, lng, radius_m, max_results)
 $$;
 comment on function public.search_products(text, double precision, double precision, integer, integer) is
-  'In-stock products of the 50 nearest open stores that deliver to (lat, lng) within radius_m, matching every word of the query (exactly, as the start of a word, through a synonym or misspelt), best match first: name matches before misspellings before description matches, each by how well the name fits and by distance. Each row carries its store''s rating and review count.';
+  'In-stock products of the 50 nearest open stores that deliver to (lat, lng) within radius_m, matching every word of the query (exactly, as the start of a word, through a synonym or misspelt), best match first: name matches before misspellings before description matches, each by how well the name fits and by distance. The query may be in English, Hindi or Marathi, in Latin letters or Devanagari. Each row carries its store''s rating and review count and the product''s local name (Devanagari, null when it has none).';
 revoke execute on function public.search_products(text, double precision, double precision, integer, integer) from public;
 grant execute on function public.search_products(text, double precision, double precision, integer, integer) to anon, authenticated, service_role;

@@ -2,7 +2,7 @@
 -- security, persona by persona. Uses the helpers from 000_test_helpers.sql.
 begin;
 
-select plan(111);
+select plan(113);
 
 -- Who is who. Temp tables (gone at rollback) so the SQL strings handed to lives_ok/throws_ok
 -- can look ids up; readable by the API roles the tests switch to.
@@ -125,7 +125,7 @@ select is(
       and has_column_privilege('authenticated', a.attrelid, a.attnum, 'INSERT')
     order by a.attname
   ),
-  array['category', 'description', 'image_path', 'is_active', 'name', 'price_paise', 'sku', 'stock', 'store_id', 'unit'],
+  array['category', 'description', 'image_path', 'is_active', 'local_name', 'name', 'price_paise', 'sku', 'stock', 'store_id', 'unit'],
   'authenticated may insert exactly the catalogue columns (no id or timestamps)'
 );
 select is(
@@ -135,7 +135,7 @@ select is(
       and has_column_privilege('authenticated', a.attrelid, a.attnum, 'UPDATE')
     order by a.attname
   ),
-  array['category', 'description', 'image_path', 'is_active', 'name', 'price_paise', 'sku', 'stock', 'store_id', 'unit'],
+  array['category', 'description', 'image_path', 'is_active', 'local_name', 'name', 'price_paise', 'sku', 'stock', 'store_id', 'unit'],
   'authenticated may update exactly the catalogue columns (no id or timestamps)'
 );
 select column_privs_are('public', 'products', 'updated_at', 'authenticated', array['SELECT'],
@@ -312,6 +312,16 @@ select lives_ok(
 select lives_ok(
   $$update public.products set description = 'Fresh from the dairy' where id = (select id from fixture_products where key = 'merchant_milk')$$,
   'merchant can edit a product of their pending store'
+);
+select lives_ok(
+  $$update public.products set local_name = 'चावल / तांदूळ' where id = (select id from fixture_products where key = 'merchant_rice')$$,
+  'merchant can give their product a local name in Devanagari'
+);
+select throws_ok(
+  $$update public.products set local_name = '  ' where id = (select id from fixture_products where key = 'merchant_rice')$$,
+  '23514',
+  'new row for relation "products" violates check constraint "products_local_name_length"',
+  'a local name cannot be blank (null is none)'
 );
 select throws_ok(
   $$update public.products set stock = -1 where id = (select id from fixture_products where key = 'merchant_rice')$$,

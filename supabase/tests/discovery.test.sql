@@ -5,7 +5,7 @@
 -- closed ones have no hours or a temporary closure without (or with a far-future) reopening.
 begin;
 
-select plan(221);
+select plan(249);
 
 -- Who is who. Temp tables (gone at rollback), readable by the API roles the tests switch to.
 create temp table personas (name text primary key, id uuid not null);
@@ -766,6 +766,132 @@ select ok(
   not exists (select 1 from private.search_vocabulary where word ~ '[0-9]' or length(word) < 3),
   'the vocabulary holds no words with digits and none under three letters'
 );
+
+-- ---------------------------------------------------------------------------------------------
+-- Devanagari: folding, words, synonyms, local names (as the owner, a visitor and a customer)
+-- ---------------------------------------------------------------------------------------------
+select is(private.search_normalize('प्याज़'), private.search_normalize('प्याज'),
+  'search_normalize leaves the nukta out: प्याज़ = प्याज');
+select is(private.search_normalize(U&'\095B\0921\093C'), U&'\091C\0921',
+  'search_normalize folds the precomposed nukta letters (ज़) and a combining nukta alike');
+select is(private.search_normalize('गेहूँ'), private.search_normalize('गेहूं'),
+  'search_normalize reads chandrabindu as anusvara: गेहूँ = गेहूं');
+select is(private.search_normalize('हिन्दी सन्तरा'), private.search_normalize('हिंदी संतरा'),
+  'search_normalize reads a nasal consonant before another as anusvara: हिन्दी = हिंदी');
+select is(private.search_normalize('नींबू दूध'), 'निंबु दुध',
+  'search_normalize folds long i and u to short, as ee = i and oo = u');
+select is(private.search_normalize(U&'\0915\094D\200D\0937'), U&'\0915\094D\0937',
+  'search_normalize leaves the invisible joiners out');
+select is(private.search_lexemes('Potato (आलू / बटाटा)'), array['potato', 'आलु', 'बटाटा'],
+  'search_lexemes keeps the Devanagari words of a name, folded');
+select ok(
+  array(select term from private.search_terms('आलू') where word = 1) @> array['आलु', 'बटाटा', 'alu', 'potato', 'batata'],
+  'search_terms puts "आलू" in the potato group: its Devanagari and Latin words'
+);
+select is_empty(
+  $$select 1 from private.search_terms('aloo') where term ~ '[\u0900-\u097F]'$$,
+  'a word typed in Latin letters expands to the Latin words of its group only'
+);
+select ok(
+  array(select term from private.search_terms('बटाटा') where word = 1) @> array['potato', 'आलु'],
+  'search_terms expands the Marathi "बटाटा" to potato and the Hindi "आलू"'
+);
+select is(
+  (select count(distinct word) from private.search_terms('प्याज़ / कांदा')),
+  2::bigint,
+  'search_terms splits "प्याज़ / कांदा" into two words, nukta and vowel signs inside them'
+);
+select set_eq(
+  $$select distinct word from private.search_terms('कांदा।')$$,
+  array[1],
+  'a danda ends a word: "कांदा।" is one word'
+);
+select throws_ok(
+  $$insert into public.search_synonyms (term, means) values ('aलू', 'potato')$$,
+  '23514', null,
+  'a synonym is written in one script, Latin or Devanagari'
+);
+select throws_ok(
+  $$select * from public.search_products('।।', 18.60, 73.74)$$,
+  '22023', 'query must contain a letter or digit',
+  'a query of dandas only is refused as having no letter'
+);
+
+update public.products p set local_name = v.local_name
+from (values ('potato', 'आलू / बटाटा'), ('onion', 'प्याज़ / कांदा'), ('aloo_bhujia', 'आलू भुजिया'),
+             ('kanda_masala', 'कांदा लसूण मसाला'), ('batata_chivda', 'उपवास बटाटा चिवडा'), ('curd', 'दही'))
+  as v (key, local_name)
+join fixture_products f on f.key = v.key
+where p.id = f.id;
+select ok(exists (select 1 from private.search_vocabulary where word = 'भुजिया'),
+  'the vocabulary learns the words of a local name');
+select results_eq(
+  $$select product_id from public.search_products('आलू', 18.60, 73.74) limit 1$$,
+  $$select id from fixture_products where key = 'potato'$$,
+  '"आलू": Potato (a potato) before Aloo Bhujia and Upvas Batata Chivda'
+);
+select results_eq(
+  $$select product_id from public.search_products('बटाटा', 18.60, 73.74) limit 1$$,
+  $$select id from fixture_products where key = 'potato'$$,
+  '"बटाटा": Potato before Upvas Batata Chivda, whose local name says बटाटा too'
+);
+select results_eq(
+  $$select product_id from public.search_products('कान्दा', 18.60, 73.74) limit 1$$,
+  $$select id from fixture_products where key = 'onion'$$,
+  '"कान्दा" (a nasal consonant for the anusvara): Onion before Kanda Lasun Masala'
+);
+select set_eq(
+  $$select product_id from public.search_products('दही', 18.60, 73.74)$$,
+  $$select id from fixture_products where key in ('curd', 'amul_dahi')$$,
+  '"दही" finds Curd by its local name and Amul Dahi through the synonym'
+);
+select is_empty(
+  $$select 1 from public.search_products('आलू टमाटर', 18.60, 73.74)$$,
+  'every word must match, in Devanagari too: nothing is both आलू and टमाटर'
+);
+select is(
+  (select product_local_name from public.search_products('आलू', 18.60, 73.74) limit 1),
+  'आलू / बटाटा',
+  'a hit carries the product''s local name'
+);
+select ok(
+  (select product_local_name from public.search_products('tomato', 18.60, 73.74) limit 1) is null,
+  'a product without a local name has none in its hits'
+);
+select results_eq(
+  $$select product_id from public.search_products('भुजिया', 18.60, 73.74)$$,
+  $$select id from fixture_products where key = 'aloo_bhujia'$$,
+  'a word only the local name has finds the product'
+);
+select results_eq(
+  $$select product_id from public.search_products('भुजि', 18.60, 73.74)$$,
+  $$select id from fixture_products where key = 'aloo_bhujia'$$,
+  'a Devanagari word being typed finds the longer words it begins'
+);
+select is(
+  (select weight from private.search_terms('भुजया') where term = 'भुजिया'),
+  0.7::real,
+  'a Devanagari word one sign from a word products use weighs 0.7, as a misspelling'
+);
+create temp table aloo_owner as
+select * from public.search_products('आलू', 18.60, 73.74) with ordinality as s;
+grant select on aloo_owner to anon, authenticated;
+select tests.authenticate_as_anon();
+select results_eq(
+  $$select product_id, store_id, rank, product_local_name from public.search_products('आलू', 18.60, 73.74)$$,
+  'select product_id, store_id, rank, product_local_name from aloo_owner order by ordinality',
+  'a visitor searching in Devanagari gets the same results as the owner'
+);
+select tests.authenticate_as((select id from personas where name = 'customer'));
+select results_eq(
+  $$select product_id, store_id, rank, product_local_name from public.search_products('आलू', 18.60, 73.74)$$,
+  'select product_id, store_id, rank, product_local_name from aloo_owner order by ordinality',
+  'a signed-in customer searching in Devanagari gets the same results as the owner'
+);
+select tests.authenticate_as((select id from personas where name = 'suspended'));
+select is_empty($$select 1 from public.search_products('आलू', 18.60, 73.74)$$,
+  'a suspended customer finds nothing in Devanagari either');
+select tests.clear_authentication();
 
 select * from finish();
 rollback;

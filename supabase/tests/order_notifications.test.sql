@@ -5,7 +5,7 @@
 -- 000_test_helpers.sql.
 begin;
 
-select plan(99);
+select plan(101);
 
 create temp table personas (name text primary key, id uuid not null);
 grant select on personas to anon, authenticated;
@@ -22,8 +22,9 @@ insert into personas (name, id) values
   ('suspended', tests.create_user('suspended@notify.test', 'customer'));
 update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
 update public.profiles set status = 'suspended' where id = (select id from personas where name = 'suspended');
--- The customer reads Hindi, the merchant Marathi, the riders English (the default).
-update public.profiles set language = 'hi' where id = (select id from personas where name = 'customer');
+-- The customer reads Hindi, the merchant Marathi, the riders English (the default) but the far
+-- rider, who reads Hindi.
+update public.profiles set language = 'hi' where id in (select id from personas where name in ('customer', 'far_rider'));
 update public.profiles set language = 'mr' where id = (select id from personas where name = 'merchant');
 
 create temp table fixtures (name text primary key, id uuid not null default gen_random_uuid());
@@ -218,7 +219,10 @@ select is(pg_temp.told(), array['customer order_accepted pool', 'customer order_
   'only the rider who came close is told: not the busy one, the silent one or the one off shift');
 select is(pg_temp.as_('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('pool'), pg_temp.id('far_rider'))), 'ok',
   'the merchant gives the ready job to that rider');
+select matches((pg_temp.latest('far_rider', 'job_ready')).body, '^Sharma Kirana पर ऑर्डर पिकअप के लिए तैयार है, आपसे [0-9.]+ k?m दूर।$',
+  'in Hindi, the language that rider reads, with their distance to the store');
 select is(pg_temp.told(), array['far_rider job_assigned pool'], 'the rider is told it is theirs');
+select is((pg_temp.latest('far_rider', 'job_assigned')).title, 'आपके लिए नई डिलीवरी', 'in Hindi');
 select is((pg_temp.latest('far_rider', 'job_ready')).read_at is not null, true, 'and their alert of the waiting job is read: it waits no more');
 -- Back as they were: the other rider seen, the rider free.
 update public.rider_profiles set last_seen_at = now() where rider_id = pg_temp.id('other_rider');

@@ -1,8 +1,9 @@
-// The store page as a shop, on the seeded city: the demo customer taps a search hit and lands on
-// the product, marked; on the city's largest store (the demo merchant's grocery, every product it
-// may sell) jumps to an aisle, filters, adds with the stepper, sees the cart bar, and the page
-// stays within its budgets (DOM elements, compressed HTML); the same without JavaScript; and the
-// merchant's Stock page of that store within the same budgets. Which shops are open depends on
+// The store page as a shop, on the seeded city: the demo customer taps a search hit (in English,
+// or in Devanagari, which shows the product's local name) and lands on the product, marked; on
+// the city's largest store (the demo merchant's grocery, every product it may sell) jumps to an
+// aisle, filters, adds with the stepper, sees the cart bar, and the page stays within its budgets
+// (DOM elements, compressed HTML); the same without JavaScript; and the merchant's Stock page of
+// that store within the same budgets. Which shops are open depends on
 // the hour in India: the search goes to whatever the database answers, the big store is reached
 // with "show closed".
 import assert from "node:assert/strict";
@@ -197,6 +198,31 @@ describe("the store page on the seeded city", () => {
     await bar.getByRole("link", { name: t.shop.store.viewCart }).click();
     await waitForPath(page, "/customer/cart");
     await page.getByLabel(t.shop.cart.quantityOf(wanted.name, 2), { exact: true }).waitFor();
+    await context.close();
+  });
+
+  test("a search in Devanagari finds potatoes, shown with their local name there and on the store page", async () => {
+    const context = await phone();
+    const page = await customerInKothrud(context);
+    await page.getByLabel(t.shop.search.label).fill("आलू");
+    await page.getByRole("button", { name: t.shop.search.submit }).click();
+    await waitForPath(page, "/customer/search");
+    // The demo merchant's grocery in Kothrud is open around the clock and sells potatoes.
+    const potato = page
+      .getByRole("heading", { name: t.shop.search.results("आलू") })
+      .locator("xpath=following-sibling::ul[1]/li")
+      .filter({ has: page.getByRole("link", { name: /^Potato \(Aloo\)/ }) })
+      .first();
+    await potato.getByText("आलू / बटाटा", { exact: true }).waitFor();
+    await screen(page, "city-search-devanagari");
+    await snapshot(page, "city-search-devanagari-screen", false);
+    await potato.getByRole("link").click();
+    await page.waitForURL((u) => u.searchParams.has("product"));
+    const productId = new URL(page.url()).searchParams.get("product")!;
+    const row = page.locator(`li#p-${productId}[aria-current="true"]`);
+    await row.getByText("आलू / बटाटा", { exact: true }).waitFor();
+    await inView(page, `li#p-${productId}`);
+    await snapshot(page, "city-store-local-name-screen", false);
     await context.close();
   });
 

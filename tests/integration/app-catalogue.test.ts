@@ -68,4 +68,18 @@ describe("aisles", () => {
     assert.deepEqual(names("oor"), []);
     assert.deepEqual(names("  "), []);
   });
+
+  it("filters by the local name in Devanagari too, with or without the nukta", () => {
+    const shelf = [
+      { ...product("Vegetables", "Onion (Pyaz / Kanda)"), local_name: "प्याज़ / कांदा" },
+      { ...product("Atta, Rice & Dal", "Toor Dal 1 kg"), local_name: "अरहर दाल / तूर डाळ" },
+      product("Snacks", "Kanda Lasun Masala"),
+    ];
+    const names = (q: string) => filterProducts(shelf, q).map((p) => p.name);
+    assert.deepEqual(names("कांदा"), ["Onion (Pyaz / Kanda)"]);
+    assert.deepEqual(names("प्याज"), ["Onion (Pyaz / Kanda)"]);
+    assert.deepEqual(names("तूर dal"), ["Toor Dal 1 kg"]);
+    assert.deepEqual(names("डाळ"), ["Toor Dal 1 kg"]);
+    assert.deepEqual(names("दाल कांदा"), []);
+  });
 });

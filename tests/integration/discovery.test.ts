@@ -17,8 +17,8 @@ before(async () => {
     values (${ownerId}, 'Discovery Test Kirana', '1 Shivaji Road, Pune', 'SRID=4326;POINT(73.8570 18.5210)', 'approved', ${allDay as never}, 3000)
     returning id`;
   storeId = store!.id;
-  await sql`insert into public.products (store_id, sku, name, category, unit, price_paise, stock)
-            values (${storeId}, 'TOM-1KG', 'Tomato Hybrid', 'Vegetables', '1 kg', 4000, 12)`;
+  await sql`insert into public.products (store_id, sku, name, local_name, category, unit, price_paise, stock)
+            values (${storeId}, 'TOM-1KG', 'Tomato Hybrid', 'हाइब्रिड टमाटर / टोमॅटो', 'Vegetables', '1 kg', 4000, 12)`;
 });
 
 after(async () => {
@@ -66,7 +66,21 @@ test("search_products finds a misspelt product over REST with the contract's col
   assert.equal(error, null);
   const hit = data!.find((p) => p.store_id === storeId);
   assert.ok(hit, "tometo finds the Tomato Hybrid");
-  assert.deepEqual(Object.keys(hit).sort(), ["distance_m", "in_stock", "price_paise", "product_id", "product_name", "rank", "store_id", "store_name", "store_rating", "store_rating_count"]);
+  assert.deepEqual(Object.keys(hit).sort(), [
+    "distance_m", "in_stock", "price_paise", "product_id", "product_local_name", "product_name", "rank", "store_id", "store_name", "store_rating",
+    "store_rating_count",
+  ]);
   assert.equal(hit.product_name, "Tomato Hybrid");
+  assert.equal(hit.product_local_name, "हाइब्रिड टमाटर / टोमॅटो");
   assert.equal(hit.in_stock, true);
+});
+
+test("search_products finds it in Devanagari, Hindi or Marathi, as typed, and in a Latin spelling", async () => {
+  for (const query of ["टमाटर", "टोमॅटो", "हाइब्रिड", "टमाटर।", "tamaatar"]) {
+    const { data, error } = await client().rpc("search_products", { query, ...PUNE });
+    assert.equal(error, null, query);
+    assert.ok(data!.some((p) => p.store_id === storeId && p.product_name === "Tomato Hybrid"), `"${query}" finds the Tomato Hybrid`);
+  }
+  const { error } = await client().rpc("search_products", { query: "।।", ...PUNE });
+  assert.equal(error?.code, "22023", "a query of dandas only has no word");
 });

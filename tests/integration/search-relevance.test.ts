@@ -1,5 +1,5 @@
-// Search relevance: what a Pune shopper types (English, Hinglish and Marathi names,
-// misspellings, brands) and what must come first. Three always-open shops in an empty corner of
+// Search relevance: what a Pune shopper types (English, Hinglish and Marathi names, in Latin
+// letters or Devanagari, misspellings, brands) and what must come first. Three always-open shops in an empty corner of
 // the map (south-east of the city, away from every other test's shops) each carry the seed's
 // whole catalogue; the shopper searches over REST with supabase-js, as the app does.
 //
@@ -26,7 +26,7 @@ before(async () => {
       returning id`;
     storeIds.push(store!.id);
     const rows = CATALOGUE.map((item) => ({
-      store_id: store!.id, sku: item.sku, name: item.name, description: item.description, category: item.category,
+      store_id: store!.id, sku: item.sku, name: item.name, local_name: item.localName ?? null, description: item.description, category: item.category,
       unit: item.unit, price_paise: item.pricePaise, stock: 20,
     }));
     await sql`insert into public.products ${sql(rows)}`;
@@ -196,6 +196,83 @@ const CASES: Record<string, Case> = {
   kapur: { top: ["Camphor Tablets (Kapur) 50 g"] },
   jhadu: { top: ["Grass Broom (Phool Jhadu)"] },
   notebook: { top: ["Classmate Long Notebook Single Line 172 pages"] },
+  // Hindi in Devanagari, as typed on a phone (with or without nukta, chandrabindu, long vowels)
+  "आलू": { top: ["Potato (Aloo)"], all: /Potato/ },
+  "आलु": { top: ["Potato (Aloo)"], all: /Potato/ },
+  "प्याज़": { top: ["Onion (Pyaz / Kanda)"], all: /Onion/ },
+  "प्याज": { top: ["Onion (Pyaz / Kanda)"], all: /Onion/ },
+  "टमाटर": { top: ["Tomato (Tamatar)"] },
+  "टमाटार": { top: ["Tomato (Tamatar)"] },
+  "दूध": { top: [/(Cow|Toned|Full Cream) Milk/], all: /\bMilk\b/ },
+  "दुध": { top: [/(Cow|Toned|Full Cream) Milk/], all: /\bMilk\b/ },
+  "दही": { top: [/Curd \(Dahi\)/], all: /Curd/ },
+  "पनीर": { top: [/Paneer 200 g/], all: /Paneer 200 g/ },
+  "मक्खन": { top: ["Amul Butter (Makhan) 100 g"] },
+  "घी": { top: [/Ghee/], all: /Ghee/ },
+  "अंडे": { top: [/Eggs \(Anda\)/], all: /Eggs/ },
+  "चावल": { top: [/Rice/], all: /Rice/ },
+  "आटा": { top: [/Chakki.* Atta 5 kg/], all: /Atta 5 kg$/ },
+  "चीनी": { top: [/^Sugar \(Cheeni/] },
+  "नमक": { top: ["Tata Salt (Namak) 1 kg"], all: /Salt/ },
+  "धनिया": { top: ["Coriander (Kothimbir)"] },
+  "अदरक": { top: ["Ginger (Adrak / Ale)"] },
+  "लहसुन": { top: ["Garlic (Lehsun / Lasun)"] },
+  "नींबू": { top: ["Lemon (Nimbu / Limbu)"] },
+  "केला": { top: [/^Banana \(Kela\)/] },
+  "सेब": { top: ["Apple Shimla (Seb)"] },
+  "हल्दी": { top: ["Everest Turmeric Powder (Haldi) 200 g"] },
+  "जीरा": { top: ["Cumin Seeds (Jeera) 100 g"] },
+  "गेहूँ": { top: ["Wheat (Gehu / Gahu) Sharbati 1 kg"] },
+  "गेहूं": { top: ["Wheat (Gehu / Gahu) Sharbati 1 kg"] },
+  "मूंग दाल": { top: ["Moong Dal (Yellow) 1 kg"] },
+  "मूँग दाल": { top: ["Moong Dal (Yellow) 1 kg"] },
+  "अरहर दाल": { top: ["Toor Dal (Arhar / Tur Dal) 1 kg"] },
+  "चाय": { top: [/Tea/], all: /Tea/ },
+  "गुड़": { top: [/^Jaggery/] },
+  "सन्तरा": { top: ["Orange (Santra) Nagpur"] },
+  // Marathi in Devanagari
+  "बटाटा": { top: ["Potato (Aloo)"], all: /Potato/ },
+  "कांदा": { top: ["Onion (Pyaz / Kanda)"] },
+  "कान्दा": { top: ["Onion (Pyaz / Kanda)"] },
+  "टोमॅटो": { top: ["Tomato (Tamatar)"] },
+  "ताक": { top: ["Amul Masti Buttermilk (Chaas / Taak) 500 ml"] },
+  "लोणी": { top: ["Amul Butter (Makhan) 100 g"] },
+  "तूप": { top: [/Ghee/], all: /Ghee/ },
+  "तांदूळ": { top: [/(Indrayani|Kolam|Ambemohar) Rice/], all: /Rice/ },
+  "साखर": { top: [/^Sugar \(Cheeni/] },
+  "मीठ": { top: ["Tata Salt (Namak) 1 kg"] },
+  "कोथिंबीर": { top: ["Coriander (Kothimbir)"] },
+  "लसूण": { top: ["Garlic (Lehsun / Lasun)"] },
+  "आले": { top: ["Ginger (Adrak / Ale)"] },
+  "लिंबू": { top: ["Lemon (Nimbu / Limbu)"] },
+  "केळी": { top: [/^Banana \(Kela\)/] },
+  "मिरची": { top: ["Green Chilli (Hirvi Mirchi)"] },
+  "वांगी": { top: ["Brinjal (Baingan / Vangi)"] },
+  "भेंडी": { top: ["Lady Finger (Bhindi)"] },
+  "गूळ": { top: [/^Jaggery/] },
+  "शेंगदाणे": { top: ["Peanuts (Moongphali / Shengdana) 500 g"] },
+  "पोहे": { top: [/^Poha (Thick|Thin)/] },
+  "हळद": { top: ["Everest Turmeric Powder (Haldi) 200 g"] },
+  "चहा": { top: [/Tea/], all: /Tea/ },
+  "अंडी": { top: [/Eggs \(Anda\)/], all: /Eggs/ },
+  "कोळंबी": { top: ["Prawns Medium (Kolambi) Cleaned 500 g"] },
+  "झाडू": { top: ["Grass Broom (Phool Jhadu)"] },
+  "ज्वारीचे पीठ": { top: ["Jowar Flour (Jwari Peeth) 1 kg"] },
+  // The Latin spellings people type for Hindi and Marathi words
+  aaloo: { top: ["Potato (Aloo)"], all: /Potato/ },
+  alu: { top: ["Potato (Aloo)"], all: /Potato/ },
+  aalu: { top: ["Potato (Aloo)"], all: /Potato/ },
+  bataata: { top: ["Potato (Aloo)"], all: /Potato/ },
+  kaanda: { top: ["Onion (Pyaz / Kanda)"] },
+  pyaaj: { top: ["Onion (Pyaz / Kanda)"] },
+  tamaatar: { top: ["Tomato (Tamatar)"] },
+  dudh: { top: [/Amul Taaza Toned Milk \(Doodh\)/], all: /\bMilk\b/ },
+  dahee: { top: [/Curd \(Dahi\)/] },
+  lasoon: { top: ["Garlic (Lehsun / Lasun)"] },
+  nimboo: { top: ["Lemon (Nimbu / Limbu)"] },
+  kothimbeer: { top: ["Coriander (Kothimbir)"] },
+  chaawal: { top: ["Kolam Rice (Chawal) 1 kg"], all: /Rice/ },
+  bhendi: { top: ["Lady Finger (Bhindi)"] },
 };
 
 /** What must rank above what: the obvious thing before the product that merely mentions it. */
@@ -208,10 +285,16 @@ const ABOVE: [string, string, string][] = [
   ["atta", "Aashirvaad Shudh Chakki Atta 5 kg", "Bakery Atta Biscuits 250 g"],
   ["milk", "Gokul Cow Milk 500 ml", "Milk Rusk Toast 300 g"],
   ["paneer", "Fresh Paneer 200 g", "MTR Ready to Eat Paneer Butter Masala 300 g"],
+  ["आलू", "Potato (Aloo)", "Haldiram's Aloo Bhujia 200 g"],
+  ["बटाटा", "Potato (Aloo)", "Upvas Batata Chivda 250 g"],
+  ["कांदा", "Onion (Pyaz / Kanda)", "Kanda Lasun Masala 200 g"],
+  ["दूध", "Gokul Cow Milk 500 ml", "Milk Rusk Toast 300 g"],
 ];
 
-test("the relevance set has at least 80 queries", () => {
+test("the relevance set has at least 80 queries, 40 of them in Devanagari", () => {
   assert.ok(Object.keys(CASES).length >= 80, `${Object.keys(CASES).length} queries`);
+  const devanagari = Object.keys(CASES).filter((q) => /[\u0900-\u097F]/.test(q)).length;
+  assert.ok(devanagari >= 40, `${devanagari} queries in Devanagari`);
 });
 
 for (const [query, c] of Object.entries(CASES)) {

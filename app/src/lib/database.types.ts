@@ -545,6 +545,7 @@ export type Database = {
           id: string;
           image_path: string | null;
           is_active: boolean;
+          local_name: string | null;
           name: string;
           price_paise: number;
           search_core: string[] | null;
@@ -564,6 +565,7 @@ export type Database = {
           id?: string;
           image_path?: string | null;
           is_active?: boolean;
+          local_name?: string | null;
           name: string;
           price_paise: number;
           search_core?: never;
@@ -582,6 +584,7 @@ export type Database = {
           id?: string;
           image_path?: string | null;
           is_active?: boolean;
+          local_name?: string | null;
           name?: string;
           price_paise?: number;
           search_core?: never;
@@ -1401,6 +1404,7 @@ export type Database = {
           in_stock: boolean;
           price_paise: number;
           product_id: string;
+          product_local_name: string;
           product_name: string;
           rank: number;
           store_id: string;

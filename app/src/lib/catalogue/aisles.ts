@@ -16,6 +16,8 @@ export const MAX_MATCHES = 40;
 export interface Shelved {
   id: string;
   name: string;
+  /** The name in Devanagari, when the product has one. */
+  local_name?: string | null;
   category: string;
 }
 
@@ -89,17 +91,21 @@ export function productsIn<T extends Shelved>(products: readonly T[], aisles: re
 /** What the filter box takes: a few words, or nothing. */
 export const filterQuery = z.catch(z.string().check(z.trim(), z.maxLength(100)), "");
 
-const words = (text: string) => text.toLowerCase().normalize("NFKD").split(/[^a-z0-9]+/).filter(Boolean);
+// Latin letters and digits, or Devanagari ones with their vowel signs (NFKD: a nukta is its own
+// sign, so "प्याज" begins "प्याज़").
+const words = (text: string) =>
+  text.toLowerCase().normalize("NFKD").split(/[^a-z0-9\u0900-\u0963\u0966-\u097F]+/).filter(Boolean);
 
 /**
- * The products whose name or aisle holds every word typed, each word as the start of one of
- * theirs ("dal tur" finds "Tur Dal"): an in-store filter as fast as typing, not ranked search.
+ * The products whose name, local name or aisle holds every word typed, each word as the start of
+ * one of theirs ("dal tur" finds "Tur Dal", "तूर" finds "अरहर दाल / तूर डाळ"): an in-store filter
+ * as fast as typing, not ranked search.
  */
 export function filterProducts<T extends Shelved>(products: readonly T[], query: string): T[] {
   const typed = words(query);
   if (typed.length === 0) return [];
   return products.filter((p) => {
-    const own = words(`${p.name} ${p.category}`);
+    const own = words(`${p.name} ${p.local_name ?? ""} ${p.category}`);
     return typed.every((w) => own.some((o) => o.startsWith(w)));
   });
 }

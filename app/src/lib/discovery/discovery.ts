@@ -65,9 +65,12 @@ const productHit = z.object({
   rank: z.number(),
   store_rating: z.nullable(z.number()),
   store_rating_count: z.number(),
+  product_local_name: z.nullable(z.string()),
   // The generated type makes every column of a `returns table` not null; a store nobody rated
-  // has no rating.
-}) satisfies z.ZodMiniType<Omit<Functions["search_products"]["Returns"][number], "store_rating"> & { store_rating: number | null }>;
+  // has no rating, a product without a local name none.
+}) satisfies z.ZodMiniType<
+  Omit<Functions["search_products"]["Returns"][number], "store_rating" | "product_local_name"> & { store_rating: number | null; product_local_name: string | null }
+>;
 export type ProductHit = z.infer<typeof productHit>;
 
 /**
