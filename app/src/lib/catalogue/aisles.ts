@@ -94,6 +94,7 @@ export const filterQuery = z.catch(z.string().check(z.trim(), z.maxLength(100)),
 // Latin letters and digits, or Devanagari ones with their vowel signs (NFKD: a nukta is its own
 // sign, so "प्याज" begins "प्याज़").
 const words = (text: string) =>
+  // eslint-disable-next-line no-misleading-character-class -- ranges of code points, vowel signs meant
   text.toLowerCase().normalize("NFKD").split(/[^a-z0-9\u0900-\u0963\u0966-\u097F]+/).filter(Boolean);
 
 /**
