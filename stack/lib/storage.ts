@@ -39,13 +39,14 @@ import { verifyJwt } from "./jwt.js";
  * 10. Lite's authenticated download, info and exists served a public bucket's objects without
  *    RLS; Storage applies the policies everywhere but on `/object/public/` (`storageMiddleware`).
  *
- * Not fixed (README, and a test each): `list()` returns no folders and ignores `search`; no image
- * transformations (`/render/image`, `transform` options); lite's storage schema is a subset of
+ * Not fixed (README, and a test): `list()` returns whole names and no folders, and its `search`
+ * matches anywhere in the name; no image transformations (`/render/image`, `transform` options);
+ * lite's storage schema is a subset of
  * Supabase's (no `storage.prefixes`, `storage.search()`, no `protect_delete` trigger refusing
  * direct SQL deletes), which the migrations do not rely on.
  */
 
-/** A `[storage.buckets.<name>]` table of supabase/config.toml, as the Supabase CLI reads it. */
+/** What lite's Storage API asks of the place the bytes live. */
 export type StorageAdapter = NonNullable<App["_storageAdapter"]>;
 type ObjectMetadata = Awaited<ReturnType<StorageAdapter["headObject"]>>;
 
