@@ -877,6 +877,35 @@ export const en = {
     backHome: "Back to the start",
     unreachable: "The server could not be reached. Check your connection and try again.",
   },
+
+  // --- Photos (product photos, door photos) ---
+  photos: {
+    productPhoto: "Photo",
+    add: "Add photo",
+    change: "Change photo",
+    addNamed: (product: string) => `Add a photo of ${product}`,
+    changeNamed: (product: string) => `Change the photo of ${product}`,
+    making: "Making the photo smaller…",
+    unreadable: "That file is not a photo this phone can read. Choose a JPEG, PNG or WebP photo.",
+    outboxLabel: (product: string) => `New photo of ${product}`,
+    state: (state: string) => `Photo: ${state}`,
+    queued: "It is sent when the network returns.",
+    door: {
+      title: "Photo at the door",
+      hint: "Optional: a photo of the order handed over or left at the door. The customer sees it.",
+      take: "Take door photo",
+      retake: "Take another photo",
+      outboxLabel: (store: string) => `Door photo for ${store}`,
+      state: (state: string) => `Door photo: ${state}`,
+      sent: "The door photo is with the order.",
+      alt: "The photo the rider took at the door",
+    },
+    proof: {
+      title: "Photo at delivery",
+      alt: "The photo the rider took at your door",
+      failed: "The delivery photo could not be loaded.",
+    },
+  },
 };
 
 type Widen<T> = T extends string ? string : T extends (...args: infer A) => string ? (...args: A) => string : { [K in keyof T]: Widen<T[K]> };

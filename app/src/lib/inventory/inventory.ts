@@ -24,13 +24,13 @@ export const productUpdateSchema = z
   .refine((p) => p.price_paise !== undefined || p.stock !== undefined || p.is_active !== undefined, "Change at least one of price, stock or listing");
 export type ProductUpdate = z.input<typeof productUpdateSchema>;
 
-export type StockItem = Pick<Product, "id" | "sku" | "name" | "category" | "unit" | "price_paise" | "stock" | "is_active">;
+export type StockItem = Pick<Product, "id" | "sku" | "name" | "category" | "unit" | "price_paise" | "stock" | "is_active" | "image_path">;
 
 /** Every product of the store, listed or not, in aisle order (the Stock page's aisles). */
 export async function stockList(supabase: Client, storeId: string): Promise<StockItem[]> {
   const id = z.uuid().parse(storeId);
   return dataOf(
-    await supabase.from("products").select("id, sku, name, category, unit, price_paise, stock, is_active").eq("store_id", id).order("category").order("name").order("sku"),
+    await supabase.from("products").select("id, sku, name, category, unit, price_paise, stock, is_active, image_path").eq("store_id", id).order("category").order("name").order("sku"),
   );
 }
 
