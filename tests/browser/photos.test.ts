@@ -88,12 +88,36 @@ describe("photos", () => {
     await outboxShows(page, 0);
     const second = await imagePathOf(shop.product.TEA!);
     assert.notEqual(second, first);
-    assert.deepEqual(await objectsUnder("product-images", `${shop.storeId}/`), [second], "one photo per product: the old one is removed");
+    assert.deepEqual(await objectsUnder("product-images", `${shop.storeId}/${shop.product.TEA}/`), [second], "one photo per product: the old one is removed");
     const [changes] = await sql<{ n: number }[]>`
       select count(*)::int as n from public.audit_log
       where table_name = 'products' and record_id = ${shop.product.TEA!} and action ilike 'update%'`;
     assert.equal(changes!.n, 2, "each photo named on the product once");
     assert.ok(await tea.isVisible());
+
+    // The CSV import names a photo per product, chosen with the file; a name not chosen is refused
+    // on its line and nothing is imported.
+    const csv = (text: string) => ({ name: "stock.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+    const header = "sku,name,category,unit,price_paise,stock,image";
+    const small = { name: "rusk.png", mimeType: "image/png", buffer: encodePng(2, 2, new Uint8Array(12).fill(200)) };
+    await page.getByLabel(i.file, { exact: true }).setInputFiles(csv(`${header}
+RUSK,Rusk,Biscuits & Cookies,200 g,4000,9,rusk.png
+JAM,Jam,Breakfast & Spreads,1 jar,9000,2,jam.png
+`));
+    await page.getByLabel(ph.importPhotos).setInputFiles([small]);
+    await page.getByRole("button", { name: i.import, exact: true }).click();
+    await page.getByText(/^Line 3, image: /).waitFor();
+    assert.equal((await sql`select 1 from public.products where store_id = ${shop.storeId} and sku in ('RUSK', 'JAM')`).length, 0);
+    await page.getByLabel(i.file, { exact: true }).setInputFiles(csv(`${header}
+RUSK,Rusk,Biscuits & Cookies,200 g,4000,9,rusk.png
+JAM,Jam,Breakfast & Spreads,1 jar,9000,2,
+`));
+    await page.getByLabel(ph.importPhotos).setInputFiles([small]);
+    await page.getByRole("button", { name: i.import, exact: true }).click();
+    await page.getByText(`${i.imported(2, 0)} ${ph.importedPhotos(1)}`).waitFor();
+    const [rusk] = await sql<{ id: string; image_path: string | null }[]>`select id, image_path from public.products where store_id = ${shop.storeId} and sku = 'RUSK'`;
+    assert.match(rusk!.image_path ?? "", new RegExp(`^${shop.storeId}/${rusk!.id}/[0-9a-f-]{36}\.png$`));
+    assert.equal((await fetch(publicUrl(env.apiUrl, "product-images", rusk!.image_path!))).status, 200);
     await merchant.close();
 
     // The customer: the photo on the store page, small and sized; a tile for the product without one.
