@@ -435,6 +435,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -456,6 +457,7 @@ export type Database = {
           delivery_fee_paise?: number;
           delivery_location: unknown;
           delivery_phone?: string | null;
+          delivery_proof_path?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -476,6 +478,7 @@ export type Database = {
           delivery_fee_paise?: number;
           delivery_location?: unknown;
           delivery_phone?: string | null;
+          delivery_proof_path?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -910,6 +913,7 @@ export type Database = {
           opening_week: unknown;
           owner_id: string;
           phone: string | null;
+          photo_path: string | null;
           preparation_minutes: number;
           rating: number | null;
           rating_count: number;
@@ -936,6 +940,7 @@ export type Database = {
           opening_week?: never;
           owner_id?: string;
           phone?: string | null;
+          photo_path?: string | null;
           preparation_minutes?: number;
           rating?: number | null;
           rating_count?: number;
@@ -960,6 +965,7 @@ export type Database = {
           opening_week?: never;
           owner_id?: string;
           phone?: string | null;
+          photo_path?: string | null;
           preparation_minutes?: number;
           rating?: number | null;
           rating_count?: number;
@@ -1039,6 +1045,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1068,6 +1075,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1097,6 +1105,37 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          small_order_fee_paise: number;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      attach_delivery_proof: {
+        Args: { p_order_id: string; p_path: string };
+        Returns: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_distance_m: number | null;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1126,6 +1165,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1299,6 +1339,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1328,6 +1369,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1457,6 +1499,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1490,6 +1533,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
