@@ -2,7 +2,7 @@ import { fail, redirect, type Cookies } from "@sveltejs/kit";
 import { clearCart, MAX_QUANTITY, setQuantity, setSubstitution, type Cart } from "$lib/cart/cart";
 import { cookieCart, keepCookieCart } from "$lib/cart/cookie";
 import { lineForm, substitutionForm } from "$lib/cart/forms";
-import { productThumbs } from "$lib/catalogue/products";
+import { productThumbs, type ProductThumb } from "$lib/catalogue/products";
 import { t } from "$lib/i18n";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -14,7 +14,7 @@ function keep(cookies: Cookies, cart: Cart, url: URL) {
 
 // The lines' thumbnails; the cart shows without them when they cannot be read.
 export const load: PageServerLoad = async ({ locals, cookies }) => ({
-  thumbs: await productThumbs(locals.supabase, cookieCart(cookies).lines.map((l) => l.productId)).catch(() => ({})),
+  thumbs: await productThumbs(locals.supabase, cookieCart(cookies).lines.map((l) => l.productId)).catch((): Record<string, ProductThumb> => ({})),
 });
 
 // The cart's forms without JavaScript (with it, the page changes the device's cart itself): the

@@ -1,4 +1,4 @@
-import { productThumbs } from "$lib/catalogue/products";
+import { productThumbs, type ProductThumb } from "$lib/catalogue/products";
 import { searchProducts, searchQuery, type ProductHit } from "$lib/discovery/discovery";
 import { logLoadFailure } from "$lib/server/failure";
 import { readLocation } from "../location";
@@ -14,7 +14,7 @@ export const load: PageServerLoad = async ({ locals, cookies, url, route }) => {
   try {
     const hits = await searchProducts(locals.supabase, { query: checked.data, lat: location.lat, lng: location.lng });
     // The hits show without pictures when these cannot be read.
-    const thumbs = await productThumbs(locals.supabase, hits.map((h) => h.product_id)).catch(() => ({}));
+    const thumbs = await productThumbs(locals.supabase, hits.map((h) => h.product_id)).catch((): Record<string, ProductThumb> => ({}));
     return { ...none, hits, thumbs };
   } catch (e) {
     logLoadFailure(route, `search "${checked.data}"`, e);

@@ -1,7 +1,7 @@
 import { error, fail } from "@sveltejs/kit";
 import { z } from "zod";
 import { fieldErrors, formValues } from "$lib/accounts/forms";
-import { productThumbs } from "$lib/catalogue/products";
+import { productThumbs, type ProductThumb } from "$lib/catalogue/products";
 import { orderConversations } from "$lib/chat/order-chats";
 import { deliveryProofUrl } from "$lib/images/proof";
 import { t } from "$lib/i18n";
@@ -33,7 +33,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     order.status === "delivered" ? myReview(locals.supabase, order.id).catch(() => null) : Promise.resolve(null),
     UNFULFILLED.has(order.status) ? storesForOrder(locals.supabase, order.id).catch(() => []) : Promise.resolve([]),
     // Without the pictures the order page still works.
-    productThumbs(locals.supabase, order.order_items.map((i) => i.product_id).filter((id): id is string => id !== null)).catch(() => ({})),
+    productThumbs(locals.supabase, order.order_items.map((i) => i.product_id).filter((id): id is string => id !== null)).catch((): Record<string, ProductThumb> => ({})),
     deliveryProofUrl(locals.supabase, order.delivery_proof_path),
   ]);
   const until = ratingUntil(timeline);
