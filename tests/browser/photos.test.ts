@@ -142,7 +142,7 @@ JAM,Jam,Breakfast & Spreads,1 jar,9000,2,
     await shopper.close();
   });
 
-  test("a rider takes the door photo offline (it waits in the outbox), delivers with the code, and the customer sees the photo", async () => {
+  test("a rider takes the door photo offline (it waits in the outbox), delivers with the code, and the customer and the store see the photo", async () => {
     const shop = await openShop(sql, "ui-proof", [{ sku: "MILK", price_paise: 3000, stock: 10, category: "Milk, Curd & Paneer" }]);
     const customer = await person("customer", "ui-proof-customer");
     const rider = await riderAt(sql, "ui-proof-rider");
@@ -181,5 +181,12 @@ JAM,Jam,Breakfast & Spreads,1 jar,9000,2,
     assert.ok(proof.natural <= 640);
     await screen(orderPage, "photos-order-proof");
     await customerPhone.close();
+
+    // The store's merchant sees it on the order too.
+    const merchantPhone = await phone();
+    const merchantPage = await signIn(await merchantPhone.newPage(), shop.merchant.email, "/merchant");
+    await merchantPage.goto(`${appUrl}/merchant/orders/${order.id}`);
+    assert.ok((await loaded(merchantPage.getByRole("img", { name: ph.proof.alt }))).natural > 0);
+    await merchantPhone.close();
   });
 });

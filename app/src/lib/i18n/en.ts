@@ -906,7 +906,7 @@ export const en = {
     },
     proof: {
       title: "Photo at delivery",
-      alt: "The photo the rider took at your door",
+      alt: "The photo the rider took at the door",
       failed: "The delivery photo could not be loaded.",
     },
   },
