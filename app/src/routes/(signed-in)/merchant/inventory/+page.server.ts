@@ -33,9 +33,9 @@ export const load: PageServerLoad = async ({ locals, url, route }) => {
 
 export const actions: Actions = {
   // The same edit the outbox sends, for a browser whose script has not loaded.
-  update: async ({ request, locals }) => {
+  update: async ({ request, locals, url }) => {
     const form = await request.formData();
-    const productId = z.uuid().safeParse(form.get("product_id"));
+    const productId = z.uuid().safeParse(url.searchParams.get("product"));
     const values = formValues(form, ["price", "stock", "active"]);
     if (!productId.success) return fail(400, { productId: null, errors: { form: t.errors.generic } as Record<string, string> });
     const parsed = editForm.safeParse(values);
