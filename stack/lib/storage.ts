@@ -36,14 +36,17 @@ import { verifyJwt } from "./jwt.js";
  * 8. A multipart upload (supabase-js sends a Blob or File that way) was refused, or through a
  *    signed upload URL stored as the multipart body itself (`multipartAsPlainUpload`).
  * 9. `createSignedUrls` (a batch) reached lite's single-URL route and failed (`signMany`).
+ * 10. Lite's authenticated download, info and exists served a public bucket's objects without
+ *    RLS; Storage applies the policies everywhere but on `/object/public/` (`storageMiddleware`).
  *
- * Not fixed (README, and a test each): `list()` returns no folders and ignores `search`; no image
- * transformations (`/render/image`, `transform` options); lite's storage schema is a subset of
+ * Not fixed (README, and a test): `list()` returns whole names and no folders, and its `search`
+ * matches anywhere in the name; no image transformations (`/render/image`, `transform` options);
+ * lite's storage schema is a subset of
  * Supabase's (no `storage.prefixes`, `storage.search()`, no `protect_delete` trigger refusing
  * direct SQL deletes), which the migrations do not rely on.
  */
 
-/** A `[storage.buckets.<name>]` table of supabase/config.toml, as the Supabase CLI reads it. */
+/** What lite's Storage API asks of the place the bytes live. */
 export type StorageAdapter = NonNullable<App["_storageAdapter"]>;
 type ObjectMetadata = Awaited<ReturnType<StorageAdapter["headObject"]>>;
 
@@ -188,19 +191,45 @@ export function mimeTypeAllowed(contentType: string, allowed: readonly string[] 
 }
 
 interface LiteBucket {
+  public: boolean;
   allowed_mime_types: string[] | null;
 }
+type Method = (this: LiteStorageService, bucket: string, name: string, ...rest: any[]) => Promise<unknown>;
 interface LiteStorageService {
   repo: { findBucketById(id: string): Promise<LiteBucket | null> };
-  uploadInternal(bucket: string, name: string, body: unknown, options: { contentType?: string } | undefined, ...rest: unknown[]): Promise<unknown>;
+  uploadInternal: Method;
+  download: Method;
+  info: Method;
+  exists: Method;
 }
 
 /**
- * Gap 3: lite refuses a type unless the bucket's list holds its exact text. Its upload is given a
- * view of the bucket whose list holds the file's type when Storage's matching allows it, and
- * the list as it is otherwise (lite then refuses with its own InvalidMimeType answer). Lite makes
- * its storage service per request, before the app's middlewares run: the first storage request
- * patches the service's class, once.
+ * Lite's service method `name`, run on a view of the service whose bucket lookups go through
+ * `view` (the rest of the service is the service itself).
+ */
+function withBucketView(proto: LiteStorageService, name: "uploadInternal" | "download" | "info" | "exists", view: (b: LiteBucket, args: unknown[]) => LiteBucket): void {
+  const original = proto[name];
+  proto[name] = function (bucket, objectName, ...rest) {
+    const repo = this.repo;
+    const service = Object.create(this) as LiteStorageService;
+    service.repo = Object.create(repo, {
+      findBucketById: { value: async (id: string) => ((b) => b && view(b, rest))(await repo.findBucketById(id)) },
+    });
+    return original.call(service, bucket, objectName, ...rest);
+  };
+}
+
+/**
+ * Lite makes its storage service per request, before the app's middlewares run: the first
+ * storage request patches the service's class, once.
+ *
+ * Gap 3: lite refuses a type unless the bucket's list holds its exact text. Its upload sees a
+ * bucket whose list holds the file's type when Storage's matching allows it, and the list as it
+ * is otherwise (lite then refuses with its own InvalidMimeType answer).
+ *
+ * Gap 10: lite's authenticated download, info and exists skip RLS for a public bucket's objects;
+ * Storage serves only its `/object/public/` URLs without policies. They see every bucket as
+ * private, so the caller's policies decide (a hidden product's image is not downloaded).
  */
 export function storageMiddleware(): (c: { get(key: string): unknown }, next: () => Promise<void>) => Promise<void> {
   let patched = false;
@@ -209,21 +238,11 @@ export function storageMiddleware(): (c: { get(key: string): unknown }, next: ()
     if (service && !patched) {
       patched = true;
       const proto = Object.getPrototypeOf(service) as LiteStorageService;
-      const upload = proto.uploadInternal;
-      proto.uploadInternal = function (this: LiteStorageService, bucket, name, body, options, ...rest) {
-        const type = options?.contentType ?? "application/octet-stream";
-        const repo = this.repo;
-        const view = Object.create(this) as LiteStorageService;
-        view.repo = Object.create(repo, {
-          findBucketById: {
-            value: async (id: string) => {
-              const b = await repo.findBucketById(id);
-              return b && mimeTypeAllowed(type, b.allowed_mime_types) ? { ...b, allowed_mime_types: [...(b.allowed_mime_types ?? []), type] } : b;
-            },
-          },
-        });
-        return upload.call(view, bucket, name, body, options, ...rest);
-      };
+      withBucketView(proto, "uploadInternal", (b, [, options]) => {
+        const type = (options as { contentType?: string } | undefined)?.contentType ?? "application/octet-stream";
+        return mimeTypeAllowed(type, b.allowed_mime_types) ? { ...b, allowed_mime_types: [...(b.allowed_mime_types ?? []), type] } : b;
+      });
+      for (const name of ["download", "info", "exists"] as const) withBucketView(proto, name, (b) => ({ ...b, public: false }));
     }
     await next();
   };
