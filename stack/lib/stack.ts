@@ -185,8 +185,8 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
 
     if (fresh) {
       const stores = opts.cityStores ?? SMALL_CITY_STORES;
-      const city = await seed({ apiUrl: apiUrl(i), anonKey: keys.anonKey, dbUrl: dbUrl(i) }, { stores, seed: 1 });
-      if (stores > 0) log(`Seeded a city of ${city.stores} shops and ${city.products} products (npm run seed -- --stores N for another).`);
+      const city = await seed({ apiUrl: apiUrl(i), anonKey: keys.anonKey, dbUrl: dbUrl(i), serviceRoleKey: keys.serviceRoleKey }, { stores, seed: 1 });
+      if (stores > 0) log(`Seeded a city of ${city.stores} shops and ${city.products} products, ${city.photos} with photos (npm run seed -- --stores N for another).`);
       markInitialized(i);
     }
     const status = { ...describe(i, keys), ...(opts.appUrl ? { APP_URL: opts.appUrl } : {}) };

@@ -563,7 +563,7 @@ export const en = {
       notYours: "This product is no longer in your store.",
       refused: (message: string) => `The change was refused: ${message}`,
       importTitle: "Import from a CSV file",
-      importHint: "Columns: sku, name, category, unit, price_paise, stock, and optionally description, is_active, image_path. Products are matched by SKU: new ones are created, others updated.",
+      importHint: "Columns: sku, name, category, unit, price_paise, stock, and optionally description, is_active, image_path, image. Products are matched by SKU: new ones are created, others updated.",
       file: "CSV file",
       parseErrors: (n: number) => (n === 1 ? "1 problem in the file; nothing was imported:" : `${n} problems in the file; nothing was imported:`),
       lineError: (line: number, column: string | undefined, message: string) => `Line ${line}${column ? `, ${column}` : ""}: ${message}`,
@@ -876,6 +876,39 @@ export const en = {
     tooManyAttempts: "Too many attempts, try again in a minute.",
     backHome: "Back to the start",
     unreachable: "The server could not be reached. Check your connection and try again.",
+  },
+
+  // --- Photos (product photos, door photos) ---
+  photos: {
+    productPhoto: "Photo",
+    add: "Add photo",
+    change: "Change photo",
+    addNamed: (product: string) => `Add photo of ${product}`,
+    changeNamed: (product: string) => `Change photo of ${product}`,
+    making: "Making the photo smaller…",
+    unreadable: "That file is not a photo this phone can read. Choose a JPEG, PNG or WebP photo.",
+    outboxLabel: (product: string) => `New photo of ${product}`,
+    state: (state: string) => `Photo: ${state}.`,
+    queued: "It is sent when the network returns.",
+    importPhotos: "Photos (optional)",
+    importPhotosHint: "JPEG, PNG or WebP, up to 1 MB each. Name a photo's file in the CSV's image column to give that product its photo.",
+    importedPhotos: (n: number) => (n === 1 ? "1 photo stored." : `${n} photos stored.`),
+    importPhotosFailed: (skus: string) => `The products were imported, but the photos of these could not be stored: ${skus}. Add them on the product.`,
+    door: {
+      title: "Photo at the door",
+      hint: "Optional: a photo of the order handed over or left at the door. The customer sees it.",
+      take: "Take door photo",
+      retake: "Take another photo",
+      outboxLabel: (store: string) => `Door photo for ${store}`,
+      state: (state: string) => `Door photo: ${state}.`,
+      sent: "The door photo is with the order.",
+      alt: "The photo the rider took at the door",
+    },
+    proof: {
+      title: "Photo at delivery",
+      alt: "The photo the rider took at the door",
+      failed: "The delivery photo could not be loaded.",
+    },
   },
 };
 
