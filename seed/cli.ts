@@ -3,7 +3,7 @@
 // by API_URL, ANON_KEY and DB_URL (e.g. from `supabase status -o json`). A new city replaces the
 // city an earlier seed loaded; `--stores 0` removes it.
 import { parseArgs } from "node:util";
-import { readStatus } from "../stack/lib/stack.js";
+import { readStatus } from "../stack/lib/status.js";
 import { seed, SMALL_CITY_STORES } from "./seed.js";
 
 function target(): { apiUrl: string; anonKey: string; dbUrl: string } {

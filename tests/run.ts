@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import postgres from "postgres";
 import { DENO_DIR, FUNCTIONS_DIR, ROOT } from "../stack/lib/paths.js";
 import { denoBinary, functionNames } from "../stack/lib/functions.js";
-import type { StackStatus } from "../stack/lib/stack.js";
+import type { StackStatus } from "../stack/lib/status.js";
 import { startThrowawayStack, type ThrowawayStack } from "../stack/lib/throwaway.js";
 import { buildApp, startBuiltApp } from "./support/app.js";
 import { SMALL_CITY_STORES } from "../seed/seed.js";
