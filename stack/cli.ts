@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { StackError } from "./lib/errors.js";
 import { appNodeOptions } from "./lib/app-env.js";
 import { ROOT } from "./lib/paths.js";
-import { formatStatus, readStatus, resetDatabase, startStack } from "./lib/stack.js";
+import { formatStatus, resetDatabase, startStack } from "./lib/stack.js";
+import { readStatus } from "./lib/status.js";
 import { updateTypes } from "./lib/types.js";
 
 const APP_PORT = 5173;

@@ -7,39 +7,16 @@ import { FunctionsRuntime } from "./functions.js";
 import { createGateway } from "./gateway.js";
 import { apiUrl, assertPortFree, dbUrl, instance, loadOrCreateKeys, type Instance, type Keys } from "./instance.js";
 import { applyMigrations, bootstrapDatabase } from "./migrate.js";
-import { STATE_ROOT } from "./paths.js";
 import { clusterState, ensurePostgresInstalled, initCluster, markInitialized, removeCluster, startPostgres, type RunningPostgres } from "./postgres.js";
 import { createLiteApi, type LiteApi } from "./rest.js";
 import { ensureStorageSchema, syncBuckets } from "./storage.js";
+import { readStatus, statusFile, type StackStatus } from "./status.js";
 import { RealtimeServer } from "./realtime/server.js";
 import { realtimeOptionsFromEnv } from "./realtime/options.js";
 import { ensureRealtimeSchema } from "./realtime/schema.js";
 import { configurePushWebhook, ensureWebhooksSchema, WebhookSender } from "./webhooks.js";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../seed/demo-accounts.js";
 import { seed, SMALL_CITY_STORES } from "../../seed/seed.js";
-
-/** What `npm run status` prints; written while the stack runs. */
-export interface StackStatus {
-  pid: number;
-  instance: string;
-  API_URL: string;
-  REST_URL: string;
-  AUTH_URL: string;
-  FUNCTIONS_URL: string;
-  REALTIME_URL: string;
-  DB_URL: string;
-  PUBLISHABLE_KEY: string;
-  SECRET_KEY: string;
-  ANON_KEY: string;
-  SERVICE_ROLE_KEY: string;
-  JWT_SECRET: string;
-  VAPID_PUBLIC_KEY: string;
-  VAPID_PRIVATE_KEY: string;
-  PUSH_WEBHOOK_SECRET: string;
-  APP_URL?: string;
-}
-
-const statusFile = (i: Instance) => path.join(i.dir, "status.json");
 
 export function describe(i: Instance, keys: Keys): StackStatus {
   const api = apiUrl(i);
@@ -61,23 +38,6 @@ export function describe(i: Instance, keys: Keys): StackStatus {
     VAPID_PRIVATE_KEY: keys.vapidPrivateKey,
     PUSH_WEBHOOK_SECRET: keys.pushWebhookSecret,
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** The status of the stack running for this instance folder, or null. */
-export function readStatus(name: string): StackStatus | null {
-  const file = path.join(STATE_ROOT, name, "status.json");
-  if (!fs.existsSync(file)) return null;
-  const s = JSON.parse(fs.readFileSync(file, "utf8")) as StackStatus;
-  return isAlive(s.pid) ? s : null;
 }
 
 export interface StartOptions {
@@ -127,7 +87,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
   const stop = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
     cleanups.length = 0;
-    fs.rmSync(statusFile(i), { force: true });
+    fs.rmSync(statusFile(i.dir), { force: true });
     if (i.ephemeral) {
       removeCluster(i);
       fs.rmSync(i.dir, { recursive: true, force: true });
@@ -190,7 +150,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
       markInitialized(i);
     }
     const status = { ...describe(i, keys), ...(opts.appUrl ? { APP_URL: opts.appUrl } : {}) };
-    fs.writeFileSync(statusFile(i), JSON.stringify(status, null, 2), { mode: 0o600 });
+    fs.writeFileSync(statusFile(i.dir), JSON.stringify(status, null, 2), { mode: 0o600 });
     return { instance: i, keys, status, config, stop };
   } catch (e) {
     await stop();

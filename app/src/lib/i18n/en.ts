@@ -122,6 +122,7 @@ export const en = {
   signOut: {
     submit: "Sign out",
     submitting: "Signing out…",
+    unsent: (n: number) => `${n === 1 ? "1 change is" : `${n} changes are`} not sent yet and will be lost on this phone. Sign out anyway?`,
   },
   validation: {
     fixErrors: (count: number) => (count === 1 ? "Please fix 1 problem below." : `Please fix ${count} problems below.`),
