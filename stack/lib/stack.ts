@@ -5,6 +5,7 @@ import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { StackError } from "./errors.js";
 import { FunctionsRuntime } from "./functions.js";
 import { createGateway } from "./gateway.js";
+import { DatabaseWatch } from "./db-watch.js";
 import { apiUrl, assertPortFree, dbUrl, instance, loadOrCreateKeys, type Instance, type Keys } from "./instance.js";
 import { applyMigrations, bootstrapDatabase } from "./migrate.js";
 import { STATE_ROOT } from "./paths.js";
@@ -137,7 +138,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
       log("Creating the local database (first run)...");
       initCluster(i);
     }
-    const pg: RunningPostgres = await startPostgres(i);
+    const pg = await superviseDatabase(i, log);
     cleanups.push(() => pg.stop());
     const lite: LiteApi = createLiteApi(i, keys, config);
     cleanups.push(() => lite.close());
@@ -150,6 +151,11 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     }
     await lite.connection.clearSchemaCache();
     await lite.listenForSchemaReloads();
+    const watch = new DatabaseWatch(dbUrl(i));
+    cleanups.push(() => watch.stop());
+    watch.start();
+    watch.on("down", () => log("The database is away: the APIs answer 503 until it is back."));
+    watch.on("up", () => log("The database is back."));
 
     const functions = new FunctionsRuntime(i, keys);
     cleanups.push(() => functions.stopAll());
@@ -159,7 +165,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     cleanups.push(() => realtime.stop());
     await realtime.start();
 
-    const gateway: http.Server = createGateway({ instance: i, keys, config, lite, functions, realtime });
+    const gateway: http.Server = createGateway({ instance: i, keys, config, lite, functions, realtime, watch });
     await new Promise<void>((resolve, reject) => {
       gateway.once("error", reject);
       gateway.listen(i.apiPort, "127.0.0.1", () => resolve());
@@ -192,6 +198,51 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     await stop();
     throw e;
   }
+}
+
+/** How long the stack waits before starting a part that died again (STACK_RESTART_DELAY_MS). */
+export function restartDelayMs(): number {
+  const v = Number(process.env.STACK_RESTART_DELAY_MS);
+  return Number.isFinite(v) && v >= 0 ? v : 250;
+}
+
+/**
+ * Postgres, started again whenever it exits without being asked to (a crash, a kill, an OOM):
+ * after the restart delay, and again on each failed attempt (a port or shared memory still held
+ * by the old server's last backends) until it accepts connections or the stack stops.
+ */
+async function superviseDatabase(i: Instance, log: (line: string) => void): Promise<{ stop(): Promise<void> }> {
+  let current: RunningPostgres = await startPostgres(i);
+  let stopping = false;
+  let restarting: Promise<void> | null = null;
+  const watch = (pg: RunningPostgres) =>
+    pg.process.once("exit", (code, signal) => {
+      if (stopping) return;
+      log(`PostgreSQL exited (${signal ?? `code ${code}`}); starting it again...`);
+      restarting = (async () => {
+        while (!stopping) {
+          await new Promise((r) => setTimeout(r, restartDelayMs()));
+          if (stopping) return;
+          try {
+            current = await startPostgres(i);
+            if (stopping) return void (await current.stop());
+            log("PostgreSQL is accepting connections again.");
+            watch(current);
+            return;
+          } catch (e) {
+            log(`PostgreSQL did not start again yet: ${(e as Error).message}`);
+          }
+        }
+      })().finally(() => (restarting = null));
+    });
+  watch(current);
+  return {
+    async stop() {
+      stopping = true;
+      await restarting;
+      await current.stop();
+    },
+  };
 }
 
 export function formatStatus(s: StackStatus): string {

@@ -3,7 +3,8 @@
 // this function is its HTTP face: per-field validation, the caller from the verified JWT, the
 // status codes and the Idempotent-Replayed header.
 import { z } from "../_shared/deps.ts";
-import { callerId, corsHeaders, fieldErrors, json, problem, STORABLE_TEXT, storableText } from "../_shared/http.ts";
+import { callerId, corsHeaders, databaseUnavailable, fieldErrors, json, problem, STORABLE_TEXT, storableText } from "../_shared/http.ts";
+import { isConnectionError } from "../_shared/unavailable.ts";
 import { refusal, sql } from "../_shared/db.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -71,6 +72,8 @@ Deno.serve(async (req) => {
     const pg = e as { code?: string; message?: string };
     // The database's own validation, for anything the schema above let through.
     if (pg.code === "22023") return problem(400, "invalid_request", pg.message ?? "The order is not valid.");
+    // Placed or not, the same Idempotency-Key sent again gets the one order.
+    if (isConnectionError(e)) return databaseUnavailable();
     console.error("checkout:", e);
     return problem(500, "checkout_failed", "The order could not be placed; nothing was charged. Try again with the same Idempotency-Key.");
   }
