@@ -8,7 +8,8 @@ import { createGateway } from "./gateway.js";
 import { DatabaseWatch } from "./db-watch.js";
 import { apiUrl, assertPortFree, dbUrl, instance, loadOrCreateKeys, type Instance, type Keys } from "./instance.js";
 import { applyMigrations, bootstrapDatabase } from "./migrate.js";
-import { STATE_ROOT } from "./paths.js";
+import { ROOT, STATE_ROOT } from "./paths.js";
+import { ChildRecord, commandLine, endLeftovers, restartDelayMs } from "./supervise.js";
 import { clusterState, ensurePostgresInstalled, initCluster, markInitialized, removeCluster, startPostgres, type RunningPostgres } from "./postgres.js";
 import { createLiteApi, type LiteApi } from "./rest.js";
 import { RealtimeServer } from "./realtime/server.js";
@@ -77,7 +78,9 @@ export function readStatus(name: string): StackStatus | null {
   const file = path.join(STATE_ROOT, name, "status.json");
   if (!fs.existsSync(file)) return null;
   const s = JSON.parse(fs.readFileSync(file, "utf8")) as StackStatus;
-  return isAlive(s.pid) ? s : null;
+  // A pid the system gave to another program since is not this stack.
+  const cmd = commandLine(s.pid);
+  return isAlive(s.pid) && (cmd === null || cmd.includes("cli.ts")) ? s : null;
 }
 
 export interface StartOptions {
@@ -110,6 +113,9 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
   if (running) {
     throw new StackError(`The local stack is already running (pid ${running.pid}) at ${running.API_URL}. See it with: npm run status`);
   }
+  // A stack killed outright left its status and perhaps its processes: end them first (they hold its ports).
+  await endLeftovers(i, ROOT, log);
+  fs.rmSync(statusFile(i), { force: true });
   for (const port of [i.apiPort, i.dbPort]) {
     await assertPortFree(port).catch(() => {
       throw new StackError(`Port ${port} is already in use. Stop the program using it, or change the port in supabase/config.toml.`);
@@ -124,9 +130,11 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
   const fresh = state === "missing";
   const keys = loadOrCreateKeys(i);
   const cleanups: Array<() => Promise<void>> = [];
+  const children = new ChildRecord(i);
   const stop = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
     cleanups.length = 0;
+    children.clear();
     fs.rmSync(statusFile(i), { force: true });
     if (i.ephemeral) {
       removeCluster(i);
@@ -138,7 +146,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
       log("Creating the local database (first run)...");
       initCluster(i);
     }
-    const pg = await superviseDatabase(i, log);
+    const pg = await superviseDatabase(i, children, log);
     cleanups.push(() => pg.stop());
     const lite: LiteApi = createLiteApi(i, keys, config);
     cleanups.push(() => lite.close());
@@ -157,7 +165,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     watch.on("down", () => log("The database is away: the APIs answer 503 until it is back."));
     watch.on("up", () => log("The database is back."));
 
-    const functions = new FunctionsRuntime(i, keys);
+    const functions = new FunctionsRuntime(i, keys, children);
     cleanups.push(() => functions.stopAll());
     await functions.startAll();
 
@@ -200,23 +208,19 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
   }
 }
 
-/** How long the stack waits before starting a part that died again (STACK_RESTART_DELAY_MS). */
-export function restartDelayMs(): number {
-  const v = Number(process.env.STACK_RESTART_DELAY_MS);
-  return Number.isFinite(v) && v >= 0 ? v : 250;
-}
-
 /**
  * Postgres, started again whenever it exits without being asked to (a crash, a kill, an OOM):
  * after the restart delay, and again on each failed attempt (a port or shared memory still held
  * by the old server's last backends) until it accepts connections or the stack stops.
  */
-async function superviseDatabase(i: Instance, log: (line: string) => void): Promise<{ stop(): Promise<void> }> {
+async function superviseDatabase(i: Instance, children: ChildRecord, log: (line: string) => void): Promise<{ stop(): Promise<void> }> {
   let current: RunningPostgres = await startPostgres(i);
+  children.add(current.process.pid);
   let stopping = false;
   let restarting: Promise<void> | null = null;
   const watch = (pg: RunningPostgres) =>
     pg.process.once("exit", (code, signal) => {
+      children.remove(pg.process.pid);
       if (stopping) return;
       log(`PostgreSQL exited (${signal ?? `code ${code}`}); starting it again...`);
       restarting = (async () => {
@@ -225,6 +229,7 @@ async function superviseDatabase(i: Instance, log: (line: string) => void): Prom
           if (stopping) return;
           try {
             current = await startPostgres(i);
+            children.add(current.process.pid);
             if (stopping) return void (await current.stop());
             log("PostgreSQL is accepting connections again.");
             watch(current);
