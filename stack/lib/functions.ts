@@ -167,7 +167,7 @@ export class FunctionsRuntime {
       [...this.workers.values()].map(
         (w) =>
           new Promise<void>((resolve) => {
-            if (w.process.exitCode !== null) return resolve();
+            if (w.process.exitCode !== null || w.process.signalCode !== null) return resolve();
             w.process.once("exit", () => resolve());
             w.process.kill("SIGTERM");
           }),
