@@ -5,8 +5,11 @@ import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { StackError } from "./errors.js";
 import { FunctionsRuntime } from "./functions.js";
 import { createGateway } from "./gateway.js";
+import { DatabaseWatch } from "./db-watch.js";
 import { apiUrl, assertPortFree, dbUrl, instance, loadOrCreateKeys, type Instance, type Keys } from "./instance.js";
 import { applyMigrations, bootstrapDatabase } from "./migrate.js";
+import { ROOT } from "./paths.js";
+import { ChildRecord, endLeftovers, restartDelayMs } from "./supervise.js";
 import { clusterState, ensurePostgresInstalled, initCluster, markInitialized, removeCluster, startPostgres, type RunningPostgres } from "./postgres.js";
 import { createLiteApi, type LiteApi } from "./rest.js";
 import { ensureStorageSchema, syncBuckets } from "./storage.js";
@@ -70,6 +73,9 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
   if (running) {
     throw new StackError(`The local stack is already running (pid ${running.pid}) at ${running.API_URL}. See it with: npm run status`);
   }
+  // A stack killed outright left its status and perhaps its processes: end them first (they hold its ports).
+  await endLeftovers(i, ROOT, log);
+  fs.rmSync(statusFile(i.dir), { force: true });
   for (const port of [i.apiPort, i.dbPort]) {
     await assertPortFree(port).catch(() => {
       throw new StackError(`Port ${port} is already in use. Stop the program using it, or change the port in supabase/config.toml.`);
@@ -84,9 +90,11 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
   const fresh = state === "missing";
   const keys = loadOrCreateKeys(i);
   const cleanups: Array<() => Promise<void>> = [];
+  const children = new ChildRecord(i);
   const stop = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
     cleanups.length = 0;
+    children.clear();
     fs.rmSync(statusFile(i.dir), { force: true });
     if (i.ephemeral) {
       removeCluster(i);
@@ -98,7 +106,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
       log("Creating the local database (first run)...");
       initCluster(i);
     }
-    const pg: RunningPostgres = await startPostgres(i);
+    const pg = await superviseDatabase(i, children, log);
     cleanups.push(() => pg.stop());
     const lite: LiteApi = createLiteApi(i, keys, config);
     cleanups.push(() => lite.close());
@@ -114,8 +122,13 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     if (config.storage.enabled) await syncBuckets(dbUrl(i), config.storage.buckets);
     await lite.connection.clearSchemaCache();
     await lite.listenForSchemaReloads();
+    const watch = new DatabaseWatch(dbUrl(i));
+    cleanups.push(() => watch.stop());
+    watch.start();
+    watch.on("down", () => log("The database is away: the APIs answer 503 until it is back."));
+    watch.on("up", () => log("The database is back."));
 
-    const functions = new FunctionsRuntime(i, keys);
+    const functions = new FunctionsRuntime(i, keys, children);
     cleanups.push(() => functions.stopAll());
     await functions.startAll();
 
@@ -123,7 +136,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     cleanups.push(() => realtime.stop());
     await realtime.start();
 
-    const gateway: http.Server = createGateway({ instance: i, keys, config, lite, functions, realtime });
+    const gateway: http.Server = createGateway({ instance: i, keys, config, lite, functions, realtime, watch });
     await new Promise<void>((resolve, reject) => {
       gateway.once("error", reject);
       gateway.listen(i.apiPort, "127.0.0.1", () => resolve());
@@ -156,6 +169,48 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     await stop();
     throw e;
   }
+}
+
+/**
+ * Postgres, started again whenever it exits without being asked to (a crash, a kill, an OOM):
+ * after the restart delay, and again on each failed attempt (a port or shared memory still held
+ * by the old server's last backends) until it accepts connections or the stack stops.
+ */
+async function superviseDatabase(i: Instance, children: ChildRecord, log: (line: string) => void): Promise<{ stop(): Promise<void> }> {
+  let current: RunningPostgres = await startPostgres(i);
+  children.add(current.process.pid);
+  let stopping = false;
+  let restarting: Promise<void> | null = null;
+  const watch = (pg: RunningPostgres) =>
+    pg.process.once("exit", (code, signal) => {
+      children.remove(pg.process.pid);
+      if (stopping) return;
+      log(`PostgreSQL exited (${signal ?? `code ${code}`}); starting it again...`);
+      restarting = (async () => {
+        while (!stopping) {
+          await new Promise((r) => setTimeout(r, restartDelayMs()));
+          if (stopping) return;
+          try {
+            current = await startPostgres(i);
+            children.add(current.process.pid);
+            if (stopping) return void (await current.stop());
+            log("PostgreSQL is accepting connections again.");
+            watch(current);
+            return;
+          } catch (e) {
+            log(`PostgreSQL did not start again yet: ${(e as Error).message}`);
+          }
+        }
+      })().finally(() => (restarting = null));
+    });
+  watch(current);
+  return {
+    async stop() {
+      stopping = true;
+      await restarting;
+      await current.stop();
+    },
+  };
 }
 
 export function formatStatus(s: StackStatus): string {

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { STATE_ROOT } from "./paths.js";
+import { commandLine } from "./supervise.js";
 
 /** What `npm run status` prints; written while the stack runs. */
 export interface StackStatus {
@@ -42,5 +43,7 @@ export function readStatus(name: string): StackStatus | null {
   const file = statusFile(path.join(STATE_ROOT, name));
   if (!fs.existsSync(file)) return null;
   const s = JSON.parse(fs.readFileSync(file, "utf8")) as StackStatus;
-  return isAlive(s.pid) ? s : null;
+  // A pid the system gave to another program since is not this stack.
+  const cmd = commandLine(s.pid);
+  return isAlive(s.pid) && (cmd === null || cmd.includes("cli.ts")) ? s : null;
 }

@@ -6,6 +6,7 @@ import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import type { Point } from "../maps/geo.js";
 import { dataOf, Refused } from "../orders/refusal.js";
+import { subscribeLive } from "../realtime/live.js";
 
 type Client = SupabaseClient<Database>;
 
@@ -123,13 +124,14 @@ export function followJobs(supabase: Client, on: JobFeedHandlers): JobFeed {
         if (taken.success) on.taken(taken.data.order_id);
       });
     channels.set(topic, channel);
-    channel.subscribe((status) => {
-      if (status === "SUBSCRIBED") {
+    subscribeLive(channel, {
+      joined() {
         subscribed.add(topic);
         if (subscribed.size === channels.size) on.joined();
-      } else if (subscribed.delete(topic)) {
-        on.left();
-      }
+      },
+      left() {
+        if (subscribed.delete(topic)) on.left();
+      },
     });
   };
 
