@@ -305,9 +305,13 @@ begin
     select w.word, v.word::text, case d.distance when 1 then 0.7::real else 0.6::real end
     from words w
     join private.search_vocabulary v on v.word >= left(w.key, 1) and v.word < left(w.key, 1) || U&'\FFFF'
-    cross join lateral (select extensions.levenshtein_less_equal(w.key, v.word::text, 2) as distance) d
-    where length(w.key) >= 3 and not w.known
       and abs(length(v.word) - length(w.key)) <= case when length(w.key) >= 6 then 2 else 1 end
+    -- Only for words of about the query word's length (levenshtein refuses words over 255
+    -- letters, and a merchant may write one).
+    cross join lateral (
+      select case when abs(length(v.word) - length(w.key)) <= 2 then extensions.levenshtein_less_equal(w.key, v.word::text, 2) end as distance
+    ) d
+    where length(w.key) >= 3 and not w.known
       and d.distance between 1 and case when length(w.key) >= 6 then 2 else 1 end
   ),
   grouped as (

@@ -5,7 +5,7 @@
 -- closed ones have no hours or a temporary closure without (or with a far-future) reopening.
 begin;
 
-select plan(249);
+select plan(250);
 
 -- Who is who.
 select tests.add_persona('discovery', name, role, status) from (values
@@ -445,6 +445,14 @@ select ok(
   exists (select 1 from public.search_products('tometo', 18.60, 73.74) where product_id = (select id from fixture_products where key = 'tomato')),
   'the typo "tometo" finds Tomato'
 );
+-- A merchant may write a word longer than levenshtein takes (255 letters): misspellings still work.
+insert into public.products (store_id, sku, name, category, unit, price_paise, stock, description)
+values ((select id from fixture_stores where key = 'near'), 'LONG-WORD', 'Long word', 'Grocery', '1 pc', 100, 1, repeat('t', 300));
+select ok(
+  exists (select 1 from public.search_products('tometo', 18.60, 73.74) where product_id = (select id from fixture_products where key = 'tomato')),
+  'the typo "tometo" finds Tomato beside a product with a 300-letter word'
+);
+delete from public.products where sku = 'LONG-WORD';
 select ok(
   exists (select 1 from public.search_products('atta', 18.60, 73.74) where product_id = (select id from fixture_products where key = 'atta')),
   '"atta" finds Aashirvaad Atta'
