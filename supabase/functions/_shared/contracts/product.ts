@@ -6,6 +6,9 @@ export const INT4_MAX = 2_147_483_647;
 export const MAX_PRICE_PAISE = 10_000_000;
 /** products_sku_format */
 export const SKU = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
+const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+/** An object's name in the product-images bucket: the store's folder, the product's, a file. */
+export const IMAGE_PATH = new RegExp(`^${UUID}/${UUID}/.+$`);
 
 const between = (min: number, max: number, what: string) => btrimmed(min, max, `${what} must be ${min} to ${max} characters`);
 
@@ -21,7 +24,12 @@ export const productFields = {
   ),
   stock: z.int("Stock is a whole number").check(z.gte(0, "Stock cannot be negative"), z.lte(INT4_MAX, "Stock is too large")),
   description: upTo(2000, "A description can be at most 2000 characters"),
-  image_path: upTo(500, "An image path can be at most 500 characters"),
+  // products_image_path_in_own_folder: "<store id>/<product id>/<file>" in the product-images
+  // bucket; that the ids are the row's own the table checks (an insert's id is not known here).
+  image_path: z.string().check(
+    z.maxLength(500, "An image path can be at most 500 characters"),
+    z.regex(IMAGE_PATH, "An image path is <store id>/<product id>/<file name>"),
+  ),
 };
 
 /** A product row as the import and integrators write it. */
