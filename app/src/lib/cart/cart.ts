@@ -4,6 +4,7 @@
 // the server, and the prices held are for display only: quote_order says what an order costs.
 import { z } from "zod";
 import { Constants } from "../database.types.js";
+import { t } from "../i18n/index.js";
 
 export const MAX_PRODUCTS = 50;
 export const MAX_QUANTITY = 100;
@@ -149,7 +150,7 @@ export const orderRequestSchema = z.strictObject({
     .min(1)
     .max(MAX_PRODUCTS)
     .refine((items) => new Set(items.map((i) => i.product_id.toLowerCase())).size === items.length, {
-      message: "List each product once, with its quantity.",
+      error: () => t.checks.listOnce,
     }),
   delivery: z.strictObject(deliverySchema.shape),
   notes: z.string().max(500).nullish(),

@@ -9,6 +9,7 @@ import type { Database } from "../database.types.js";
 import { placedOrderSchema, REASON_MAX, type PlacedOrder } from "../orders/orders.js";
 import { dataOf, refusedFrom } from "../orders/refusal.js";
 import { handoverCodeSchema, handoverTokenSchema, type HandoverProof } from "./handover-token.js";
+import { t } from "../i18n/index.js";
 
 type Client = SupabaseClient<Database>;
 type Functions = Database["public"]["Functions"];
@@ -20,8 +21,8 @@ export type SuggestedRider = Functions["suggest_riders"]["Returns"][number];
 const orderId = z.uuid();
 const reason = z
   .string()
-  .max(REASON_MAX, `At most ${REASON_MAX} characters`)
-  .refine((r) => r.trim() !== "", "Give a reason");
+  .max(REASON_MAX, { error: () => t.checks.reasonLong(REASON_MAX) })
+  .refine((r) => r.trim() !== "", { error: () => t.checks.reasonRequired });
 const maxResults = z.int().min(1).max(50);
 
 // Merchant --------------------------------------------------------------------------------------

@@ -2,16 +2,18 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { Constants, type Database } from "../database.types.js";
 import { dataOf, validRows } from "../orders/refusal.js";
+import { t } from "../i18n/index.js";
 
 type Functions = Database["public"]["Functions"];
 export type StoreCategory = Database["public"]["Enums"]["store_category"];
 
 // The limits below are the ones private.check_discovery_input and private.find_products enforce,
 // so a form shows the same message before any request that the database would answer with.
-const lat = z.number().min(-90, "Latitude must be between -90 and 90").max(90, "Latitude must be between -90 and 90");
-const lng = z.number().min(-180, "Longitude must be between -180 and 180").max(180, "Longitude must be between -180 and 180");
-const radiusM = z.int().min(0, "The radius must be 0 to 50000 m").max(50000, "The radius must be 0 to 50000 m");
-const maxResults = z.int().min(1, "Ask for 1 to 100 results").max(100, "Ask for 1 to 100 results");
+// Messages are read when a check fails, so they come in the language of the moment.
+const lat = z.number().min(-90, { error: () => t.checks.latitude }).max(90, { error: () => t.checks.latitude });
+const lng = z.number().min(-180, { error: () => t.checks.longitude }).max(180, { error: () => t.checks.longitude });
+const radiusM = z.int().min(0, { error: () => t.checks.radius }).max(50000, { error: () => t.checks.radius });
+const maxResults = z.int().min(1, { error: () => t.checks.maxResults }).max(100, { error: () => t.checks.maxResults });
 
 export const nearbyStoresInput = z.object({
   lat,
@@ -26,10 +28,10 @@ export type NearbyStoresInput = z.input<typeof nearbyStoresInput>;
 
 export const searchQuery = z
   .string()
-  .refine((q) => q.trim() !== "", "Type something to search for")
-  .refine((q) => q.length <= 100, "A search can be at most 100 characters")
+  .refine((q) => q.trim() !== "", { error: () => t.checks.searchEmpty })
+  .refine((q) => q.length <= 100, { error: () => t.checks.searchLong })
   // The database splits queries on anything but letters and digits: "!!!" finds nothing.
-  .refine((q) => /[\p{L}\p{N}]/u.test(q), "A search needs a letter or digit");
+  .refine((q) => /[\p{L}\p{N}]/u.test(q), { error: () => t.checks.searchLetters });
 
 export const searchProductsInput = z.object({
   query: searchQuery,

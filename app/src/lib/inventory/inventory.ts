@@ -6,6 +6,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Database } from "../database.types.js";
 import { dataOf } from "../orders/refusal.js";
+import { t } from "../i18n/index.js";
 
 type Client = SupabaseClient<Database>;
 export type Product = Database["public"]["Tables"]["products"]["Row"];
@@ -14,14 +15,14 @@ const INT4_MAX = 2_147_483_647;
 
 // The table's checks (catalogue migration): products_price_positive, products_stock_not_negative,
 // products_sku_format and the length checks.
-const price = z.int("A price is a whole number of paise").min(1, "A price must be more than 0 paise").max(10_000_000, "A price can be at most 10000000 paise (₹1,00,000)");
-const stock = z.int("Stock is a whole number").min(0, "Stock cannot be negative").max(INT4_MAX, "Stock is too large");
-const trimmedLength = (min: number, max: number, what: string) =>
-  z.string().refine((s) => s.trim().length >= min && s.trim().length <= max, `${what} must be ${min} to ${max} characters`);
+const price = z.int({ error: () => t.csv.priceWhole }).min(1, { error: () => t.csv.priceMin }).max(10_000_000, { error: () => t.csv.priceMax });
+const stock = z.int({ error: () => t.csv.stockWhole }).min(0, { error: () => t.csv.stockMin }).max(INT4_MAX, { error: () => t.csv.stockMax });
+const trimmedLength = (min: number, max: number, what: "name" | "category" | "unit") =>
+  z.string().refine((s) => s.trim().length >= min && s.trim().length <= max, { error: () => t.csv.length(what, min, max) });
 
 export const productUpdateSchema = z
   .strictObject({ price_paise: price.optional(), stock: stock.optional(), is_active: z.boolean().optional() })
-  .refine((p) => p.price_paise !== undefined || p.stock !== undefined || p.is_active !== undefined, "Change at least one of price, stock or listing");
+  .refine((p) => p.price_paise !== undefined || p.stock !== undefined || p.is_active !== undefined, { error: () => t.csv.changeSomething });
 export type ProductUpdate = z.input<typeof productUpdateSchema>;
 
 export type StockItem = Pick<Product, "id" | "sku" | "name" | "category" | "unit" | "price_paise" | "stock" | "is_active">;
@@ -45,15 +46,15 @@ export async function updateProduct(supabase: Client, productId: string, patch: 
 }
 
 export const inventoryRowSchema = z.object({
-  sku: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, "A SKU is 1 to 64 letters, digits and . _ / - (starting with a letter or digit)"),
-  name: trimmedLength(1, 160, "A name"),
-  category: trimmedLength(1, 60, "A category"),
-  unit: trimmedLength(1, 30, "A unit"),
+  sku: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, { error: () => t.csv.sku }),
+  name: trimmedLength(1, 160, "name"),
+  category: trimmedLength(1, 60, "category"),
+  unit: trimmedLength(1, 30, "unit"),
   price_paise: price,
   stock,
-  description: z.string().max(2000, "A description can be at most 2000 characters").optional(),
-  is_active: z.boolean().optional(),
-  image_path: z.string().max(500, "An image path can be at most 500 characters").nullable().optional(),
+  description: z.string().max(2000, { error: () => t.csv.description }).optional(),
+  is_active: z.boolean({ error: () => t.csv.active }).optional(),
+  image_path: z.string().max(500, { error: () => t.csv.imagePath }).nullable().optional(),
 });
 export type InventoryRow = z.infer<typeof inventoryRowSchema>;
 
@@ -114,7 +115,7 @@ function records(text: string): { line: number; fields: string[] }[] | CsvError 
       start = line;
     } else field += c;
   }
-  if (quoted) return { line: start, message: "A quoted value is not closed" };
+  if (quoted) return { line: start, message: t.csv.unclosedQuote };
   endRecord();
   return out;
 }
@@ -152,26 +153,26 @@ export function parseInventoryCsv(text: string): ParsedInventory {
   const parsed = records(text);
   if (!Array.isArray(parsed)) return { rows: [], lines: [], errors: [parsed] };
   const [header, ...body] = parsed;
-  if (!header) return { rows: [], lines: [], errors: [{ line: 1, message: "The file is empty" }] };
+  if (!header) return { rows: [], lines: [], errors: [{ line: 1, message: t.csv.empty }] };
 
   const columns = header.fields.map((f) => f.trim().toLowerCase());
   const errors: CsvError[] = [];
   for (const [i, c] of columns.entries()) {
-    if (!COLUMNS.includes(c)) errors.push({ line: header.line, column: c, message: `Unknown column "${c}"; the columns are ${COLUMNS.join(", ")}` });
-    else if (columns.indexOf(c) !== i) errors.push({ line: header.line, column: c, message: `The column "${c}" appears twice` });
+    if (!COLUMNS.includes(c)) errors.push({ line: header.line, column: c, message: t.csv.unknownColumn(c, COLUMNS.join(", ")) });
+    else if (columns.indexOf(c) !== i) errors.push({ line: header.line, column: c, message: t.csv.twice(c) });
   }
   for (const c of REQUIRED_COLUMNS) {
-    if (!columns.includes(c)) errors.push({ line: header.line, column: c, message: `The column "${c}" is missing` });
+    if (!columns.includes(c)) errors.push({ line: header.line, column: c, message: t.csv.missingColumn(c) });
   }
   if (errors.length > 0) return { rows: [], lines: [], errors };
-  if (body.length === 0) return { rows: [], lines: [], errors: [{ line: header.line + 1, message: "The file has no products" }] };
+  if (body.length === 0) return { rows: [], lines: [], errors: [{ line: header.line + 1, message: t.csv.noProducts }] };
 
   const rows: InventoryRow[] = [];
   const lines: number[] = [];
   const skuLine = new Map<string, number>();
   for (const record of body) {
     if (record.fields.length !== columns.length) {
-      errors.push({ line: record.line, message: `Expected ${columns.length} values, found ${record.fields.length}` });
+      errors.push({ line: record.line, message: t.csv.values(columns.length, record.fields.length) });
       continue;
     }
     const values = Object.fromEntries(columns.map((c, i) => [c, cell(c as Column, record.fields[i]!)]));
@@ -180,14 +181,14 @@ export function parseInventoryCsv(text: string): ParsedInventory {
       for (const issue of row.error.issues) {
         const column = String(issue.path[0] ?? "");
         const missing = values[column] === undefined;
-        errors.push({ line: record.line, column, message: missing ? `The ${column} is missing` : issue.message });
+        errors.push({ line: record.line, column, message: missing ? t.csv.missing(column) : issue.message });
       }
       continue;
     }
     // The upsert refuses a SKU twice in one request (21000); say which lines clash instead.
     const earlier = skuLine.get(row.data.sku);
     if (earlier !== undefined) {
-      errors.push({ line: record.line, column: "sku", message: `The SKU ${row.data.sku} is already on line ${earlier}` });
+      errors.push({ line: record.line, column: "sku", message: t.csv.skuTwice(row.data.sku, earlier) });
       continue;
     }
     skuLine.set(row.data.sku, record.line);

@@ -10,13 +10,15 @@ type Client = SupabaseClient<Database>;
 export const COMMENT_MAX = 500;
 export const RATING_DAYS = 7;
 
-const stars = z.coerce.number({ error: t.ratings.chooseStars }).int(t.ratings.chooseStars).min(1, t.ratings.chooseStars).max(5, t.ratings.chooseStars);
+// Messages are read when a check fails, so they come in the language of the request.
+const chooseStars = { error: () => t.ratings.chooseStars };
+const stars = z.coerce.number(chooseStars).int(chooseStars).min(1, chooseStars).max(5, chooseStars);
 
 /** The rating form as posted: stars as "1" to "5", the rider's only when the order had a rider. */
 export const ratingForm = z.object({
   store_stars: stars,
   rider_stars: z.union([z.literal("").transform(() => null), stars]),
-  comment: z.string().max(COMMENT_MAX + 100).transform((c) => c.trim()).pipe(z.string().max(COMMENT_MAX, t.ratings.commentTooLong)),
+  comment: z.string().max(COMMENT_MAX + 100).transform((c) => c.trim()).pipe(z.string().max(COMMENT_MAX, { error: () => t.ratings.commentTooLong })),
 });
 export type RatingForm = z.output<typeof ratingForm>;
 export const RATING_FIELDS = ["store_stars", "rider_stars", "comment"] as const;

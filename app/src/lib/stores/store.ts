@@ -4,7 +4,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { Constants, type Database } from "../database.types.js";
-import { t } from "../i18n/index.js";
+import { t, type Messages } from "../i18n/index.js";
 import { pointOfWkb } from "../maps/geo.js";
 import { dataOf } from "../orders/refusal.js";
 
@@ -47,29 +47,32 @@ export const STORE_FIELDS = [
   ...hourFields,
 ] as const;
 
-const m = t.merchant.store.errors;
+// Messages are read when a check fails, so they come in the language of the request.
+type StoreError = keyof Messages["merchant"]["store"]["errors"];
+type Say = { error: () => string };
+const m = (key: StoreError): Say => ({ error: () => t.merchant.store.errors[key] });
 const IST_OFFSET_MS = 330 * 60_000; // Asia/Kolkata is UTC+05:30 all year
 
-const trimmed = (min: number, max: number, message: string) => z.string().trim().min(min, message).max(max, message);
-const whole = (min: number, max: number, message: string) =>
+const trimmed = (min: number, max: number, message: Say) => z.string().trim().min(min, message).max(max, message);
+const whole = (min: number, max: number, message: Say) =>
   z.string().trim().regex(/^[0-9]+$/, message).transform(Number).pipe(z.number().min(min, message).max(max, message));
-const coordinate = (min: number, max: number, message: string) =>
+const coordinate = (min: number, max: number, message: Say) =>
   z.string().trim().min(1, message).transform(Number).pipe(z.number(message).min(min, message).max(max, message));
 
 const base = z.object({
-  name: trimmed(2, 120, m.name),
-  category: z.enum(Constants.public.Enums.store_category, m.category),
-  description: z.string().max(1000, m.description),
-  phone: z.string().trim().regex(/^(\+?[0-9]{7,15})?$/, m.phone),
-  address: trimmed(5, 300, m.address),
-  lat: coordinate(-90, 90, m.lat),
-  lng: coordinate(-180, 180, m.lng),
-  delivery_radius_m: whole(200, 15000, m.radius),
-  preparation_minutes: whole(1, 120, m.preparation),
-  minimum_order_rupees: whole(0, 10000, m.minimumOrder),
+  name: trimmed(2, 120, m("name")),
+  category: z.enum(Constants.public.Enums.store_category, m("category")),
+  description: z.string().max(1000, m("description")),
+  phone: z.string().trim().regex(/^(\+?[0-9]{7,15})?$/, m("phone")),
+  address: trimmed(5, 300, m("address")),
+  lat: coordinate(-90, 90, m("lat")),
+  lng: coordinate(-180, 180, m("lng")),
+  delivery_radius_m: whole(200, 15000, m("radius")),
+  preparation_minutes: whole(1, 120, m("preparation")),
+  minimum_order_rupees: whole(0, 10000, m("minimumOrder")),
   temporarily_closed: z.string(),
   // A datetime-local input: "YYYY-MM-DDTHH:MM" on the shop's clock.
-  reopens_at: z.string().trim().regex(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})?$/, m.reopensAt),
+  reopens_at: z.string().trim().regex(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})?$/, m("reopensAt")),
 });
 const withHours = base.extend(Object.fromEntries(hourFields.map((f) => [f, z.string().trim()])) as Record<HourField, z.ZodString>);
 
@@ -81,13 +84,13 @@ export const storeFormSchema = withHours.superRefine((v, ctx) => {
       const close = v[slotField(day, slot, "close")];
       if (open === "" && close === "") continue;
       const path = [slotField(day, slot, open === "" || !OPENS.test(open) ? "open" : "close")];
-      if (open === "" || close === "") ctx.addIssue({ code: "custom", path, message: m.slotIncomplete });
-      else if (!OPENS.test(open) || !CLOSES.test(close)) ctx.addIssue({ code: "custom", path, message: m.slotFormat });
-      else if (open === close) ctx.addIssue({ code: "custom", path, message: m.slotSame });
+      if (open === "" || close === "") ctx.addIssue({ code: "custom", path, message: t.merchant.store.errors.slotIncomplete });
+      else if (!OPENS.test(open) || !CLOSES.test(close)) ctx.addIssue({ code: "custom", path, message: t.merchant.store.errors.slotFormat });
+      else if (open === close) ctx.addIssue({ code: "custom", path, message: t.merchant.store.errors.slotSame });
     }
   }
   if (v.temporarily_closed === "on" && v.reopens_at !== "" && Date.parse(`${v.reopens_at}:00+05:30`) <= Date.now()) {
-    ctx.addIssue({ code: "custom", path: ["reopens_at"], message: m.reopensPast });
+    ctx.addIssue({ code: "custom", path: ["reopens_at"], message: t.merchant.store.errors.reopensPast });
   }
 }).transform((v): StoreWrite => {
   const opening_hours: OpeningHours = {};

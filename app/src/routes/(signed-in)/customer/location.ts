@@ -28,7 +28,7 @@ export const pointForm = z.object({
   lng: coordinate(-180, 180, t.shop.location.lngRange),
 });
 
-export const localityForm = z.object({ locality: z.enum(localityIds as [Locality, ...Locality[]], t.shop.location.unknownLocality) });
+export const localityForm = z.object({ locality: z.enum(localityIds as [Locality, ...Locality[]], { error: () => t.shop.location.unknownLocality }) });
 
 const stored = z.object({
   lat: z.number().min(-90).max(90),
