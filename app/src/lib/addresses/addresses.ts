@@ -11,18 +11,19 @@ type Client = SupabaseClient<Database>;
 export type AddressLabel = Database["public"]["Enums"]["address_label"];
 export const addressLabels = Constants.public.Enums.address_label;
 
-const text = (min: number, max: number, message: string) => z.string().trim().min(min, message).max(max, message);
+// Messages are read when a check fails, so they come in the language of the request.
+const text = (min: number, max: number, message: { error: () => string }) => z.string().trim().min(min, message).max(max, message);
 const coordinate = (min: number, max: number) =>
-  z.string().trim().min(1, t.addresses.pinRequired).transform(Number).pipe(z.number(t.addresses.pinRequired).min(min, t.addresses.pinRequired).max(max, t.addresses.pinRequired));
+  z.string().trim().min(1, { error: () => t.addresses.pinRequired }).transform(Number).pipe(z.number({ error: () => t.addresses.pinRequired }).min(min, { error: () => t.addresses.pinRequired }).max(max, { error: () => t.addresses.pinRequired }));
 
 /** The address form as posted: every field a string; `is_default` a checkbox. */
 export const addressForm = z.object({
-  label: z.enum(addressLabels, t.addresses.labelRequired),
-  house: text(1, 100, t.addresses.houseInvalid),
-  street: text(3, 150, t.addresses.streetInvalid),
-  landmark: z.string().trim().max(100, t.addresses.landmarkInvalid).transform((l) => l || null),
+  label: z.enum(addressLabels, { error: () => t.addresses.labelRequired }),
+  house: text(1, 100, { error: () => t.addresses.houseInvalid }),
+  street: text(3, 150, { error: () => t.addresses.streetInvalid }),
+  landmark: z.string().trim().max(100, { error: () => t.addresses.landmarkInvalid }).transform((l) => l || null),
   // Spaces and dashes as people type them are dropped; what is kept is digits with an optional +.
-  phone: z.string().transform((p) => p.replace(/[\s-]/g, "")).pipe(z.string().regex(/^\+?[0-9]{10,15}$/, t.addresses.phoneInvalid)),
+  phone: z.string().transform((p) => p.replace(/[\s-]/g, "")).pipe(z.string().regex(/^\+?[0-9]{10,15}$/, { error: () => t.addresses.phoneInvalid })),
   lat: coordinate(-90, 90),
   lng: coordinate(-180, 180),
   is_default: z.string().optional().transform((v) => v === "on" || v === "true"),

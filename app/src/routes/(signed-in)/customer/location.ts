@@ -19,13 +19,14 @@ export const localities = {
 export type Locality = keyof typeof localities;
 export const localityIds = Object.keys(localities) as Locality[];
 
-const coordinate = (min: number, max: number, range: string) =>
-  z.string().trim().min(1, t.shop.location.numberRequired).transform(Number).pipe(z.number(t.shop.location.numberRequired).min(min, range).max(max, range));
+// Messages are read when a check fails, so they come in the language of the request.
+const coordinate = (min: number, max: number, range: { error: () => string }) =>
+  z.string().trim().min(1, { error: () => t.shop.location.numberRequired }).transform(Number).pipe(z.number({ error: () => t.shop.location.numberRequired }).min(min, range).max(max, range));
 
 /** The coordinates form (typed by hand or filled from the phone's position). */
 export const pointForm = z.object({
-  lat: coordinate(-90, 90, t.shop.location.latRange),
-  lng: coordinate(-180, 180, t.shop.location.lngRange),
+  lat: coordinate(-90, 90, { error: () => t.shop.location.latRange }),
+  lng: coordinate(-180, 180, { error: () => t.shop.location.lngRange }),
 });
 
 export const localityForm = z.object({ locality: z.enum(localityIds as [Locality, ...Locality[]], { error: () => t.shop.location.unknownLocality }) });

@@ -33,11 +33,11 @@ async function riderNames(supabase: App.Locals["supabase"], orders: OrderSummary
 
 const orderId = z.uuid();
 const rejection = z.object({
-  reason: z.string().trim().min(1, t.merchant.orders.reasonRequired).max(REASON_MAX, t.merchant.orders.reasonTooLong),
+  reason: z.string().trim().min(1, { error: () => t.merchant.orders.reasonRequired }).max(REASON_MAX, { error: () => t.merchant.orders.reasonTooLong }),
 });
 
 const declining = z.object({
-  reason: z.string().trim().min(1, t.merchant.orders.cancelRequest.declineRequired).max(DECLINE_MAX, t.merchant.orders.cancelRequest.declineTooLong),
+  reason: z.string().trim().min(1, { error: () => t.merchant.orders.cancelRequest.declineRequired }).max(DECLINE_MAX, { error: () => t.merchant.orders.cancelRequest.declineTooLong }),
 });
 
 type Done = keyof typeof t.merchant.orders.done;
