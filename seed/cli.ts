@@ -1,16 +1,18 @@
 // `npm run seed [-- --stores N] [--seed S] [--products-per-store N]`: loads the demo accounts and a
 // generated city into a running stack: the local one (`npm start`), or any Supabase stack named
-// by API_URL, ANON_KEY and DB_URL (e.g. from `supabase status -o json`). A new city replaces the
+// by API_URL, ANON_KEY and DB_URL (e.g. from `supabase status -o json`; with SERVICE_ROLE_KEY too, a
+// share of the products get photos). A new city replaces the
 // city an earlier seed loaded; `--stores 0` removes it.
 import { parseArgs } from "node:util";
 import { readStatus } from "../stack/lib/stack.js";
+import type { SeedTarget } from "./demo-accounts.js";
 import { seed, SMALL_CITY_STORES } from "./seed.js";
 
-function target(): { apiUrl: string; anonKey: string; dbUrl: string } {
-  const { API_URL, ANON_KEY, DB_URL } = process.env;
-  if (API_URL && ANON_KEY && DB_URL) return { apiUrl: API_URL, anonKey: ANON_KEY, dbUrl: DB_URL };
+function target(): SeedTarget {
+  const { API_URL, ANON_KEY, DB_URL, SERVICE_ROLE_KEY } = process.env;
+  if (API_URL && ANON_KEY && DB_URL) return { apiUrl: API_URL, anonKey: ANON_KEY, dbUrl: DB_URL, serviceRoleKey: SERVICE_ROLE_KEY };
   const local = readStatus("dev");
-  if (local) return { apiUrl: local.API_URL, anonKey: local.ANON_KEY, dbUrl: local.DB_URL };
+  if (local) return { apiUrl: local.API_URL, anonKey: local.ANON_KEY, dbUrl: local.DB_URL, serviceRoleKey: local.SERVICE_ROLE_KEY };
   console.error("error: no stack to seed. Start one with npm start, or set API_URL, ANON_KEY and DB_URL (see `supabase status -o json`).");
   process.exit(1);
 }
@@ -46,5 +48,5 @@ try {
 console.log(
   stores === 0
     ? "Seeded the demo accounts; no city."
-    : `Seeded the demo accounts and a city (seed ${seedNumber}): ${s.stores} shops, ${s.products} products, ${s.riders} riders, ${s.accounts} accounts in ${s.seconds.toFixed(1)} s.`,
+    : `Seeded the demo accounts and a city (seed ${seedNumber}): ${s.stores} shops, ${s.products} products (${s.photos} with photos), ${s.riders} riders, ${s.accounts} accounts in ${s.seconds.toFixed(1)} s.`,
 );

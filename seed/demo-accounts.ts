@@ -15,6 +15,8 @@ export interface SeedTarget {
   apiUrl: string;
   anonKey: string;
   dbUrl: string;
+  /** For the seeded products' photos (Storage writes); without it the city has none. */
+  serviceRoleKey?: string;
 }
 
 /**

@@ -2,7 +2,9 @@
 import postgres from "postgres";
 import { generateCity } from "./city.js";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts, type SeedTarget } from "./demo-accounts.js";
+import { seedProductPhotos } from "./images.js";
 import { loadCity, type LoadSummary } from "./load.js";
+import { DEMO_LOCALITY, LOCALITIES } from "./pune.js";
 
 /** The city `npm start` loads into a new database: enough to browse, quick to load. */
 export const SMALL_CITY_STORES = 300;
@@ -15,7 +17,7 @@ export interface SeedOptions {
   log?: (line: string) => void;
 }
 
-export async function seed(target: SeedTarget, opts: SeedOptions): Promise<LoadSummary> {
+export async function seed(target: SeedTarget, opts: SeedOptions): Promise<LoadSummary & { photos: number }> {
   await seedDemoAccounts(target);
   const sql = postgres(target.dbUrl, { max: 1, onnotice: () => {} });
   try {
@@ -24,7 +26,10 @@ export async function seed(target: SeedTarget, opts: SeedOptions): Promise<LoadS
     const idOf = (role: string) => ids.find((r) => r.email === DEMO_ACCOUNTS.find((a) => a.role === role)!.email)!.id;
     const demo = { merchantId: idOf("merchant"), riderId: idOf("rider") };
     const city = generateCity({ ...opts, demo, now: new Date() });
-    return await loadCity(sql, city, { password: DEMO_PASSWORD, demoMerchantId: demo.merchantId, demoRiderId: demo.riderId, log: opts.log });
+    const summary = await loadCity(sql, city, { password: DEMO_PASSWORD, demoMerchantId: demo.merchantId, demoRiderId: demo.riderId, log: opts.log });
+    // Photos for a share of the products, in the shops nearest the demo customer's first.
+    const photos = target.serviceRoleKey ? await seedProductPhotos(sql, { apiUrl: target.apiUrl, serviceRoleKey: target.serviceRoleKey }, LOCALITIES.find((l) => l.name === DEMO_LOCALITY)!) : 0;
+    return { ...summary, photos };
   } finally {
     await sql.end();
   }

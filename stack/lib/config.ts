@@ -18,6 +18,27 @@ export interface ProjectConfig {
   verifyJwt: Record<string, boolean>;
   /** `[auth.rate_limit]`: requests per IP address per window (rateLimitWindows). */
   authRateLimits: Record<AuthRateLimit, number>;
+  /** `[storage]`: whether Storage is served, its global file size limit and its buckets. */
+  storage: { enabled: boolean; fileSizeLimit: number; buckets: Record<string, BucketConfig> };
+}
+
+/** A `[storage.buckets.<name>]` table. */
+export interface BucketConfig {
+  public: boolean;
+  /** Bytes; null for none (the global limit applies). */
+  fileSizeLimit: number | null;
+  /** Null for any type. */
+  allowedMimeTypes: string[] | null;
+}
+
+/**
+ * A size as the Supabase CLI reads config.toml's `file_size_limit` ("50MiB", "1MB", "512KB"):
+ * binary units with or without the `i`, as Docker's units.RAMInBytes does.
+ */
+export function configSizeBytes(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?\s*$/i.exec(text);
+  if (!m) throw new Error(`file_size_limit must look like "50MiB", got "${text}"`);
+  return Math.round(Number.parseFloat(m[1]!) * 1024 ** "bkmgtp".indexOf((m[2] || "b").toLowerCase()));
 }
 
 /** The `[auth.rate_limit]` settings the stack applies (it sends no email or SMS). */
@@ -62,6 +83,16 @@ export function loadProjectConfig(file = path.join(SUPABASE_DIR, "config.toml"))
   const authRateLimits = Object.fromEntries(
     (Object.keys(RATE_LIMIT_DEFAULTS) as AuthRateLimit[]).map((k) => [k, Number(process.env[`AUTH_RATE_LIMIT_${k.toUpperCase()}`] ?? rateLimit[k] ?? RATE_LIMIT_DEFAULTS[k])]),
   ) as Record<AuthRateLimit, number>;
+  const storage = table(doc.storage);
+  const buckets: Record<string, BucketConfig> = {};
+  for (const [name, b] of Object.entries(table(storage.buckets))) {
+    const t = table(b);
+    buckets[name] = {
+      public: t.public === true,
+      fileSizeLimit: typeof t.file_size_limit === "string" ? configSizeBytes(t.file_size_limit) : null,
+      allowedMimeTypes: Array.isArray(t.allowed_mime_types) ? t.allowed_mime_types.map(String) : null,
+    };
+  }
   return {
     apiPort: Number(api.port ?? 54321),
     dbPort: Number(db.port ?? 54322),
@@ -73,5 +104,10 @@ export function loadProjectConfig(file = path.join(SUPABASE_DIR, "config.toml"))
     beforeUserCreatedHook: hook.enabled === true && hookMatch ? `${hookMatch[1]}.${hookMatch[2]}` : null,
     verifyJwt,
     authRateLimits,
+    storage: {
+      enabled: storage.enabled !== false,
+      fileSizeLimit: configSizeBytes(typeof storage.file_size_limit === "string" ? storage.file_size_limit : "50MiB"),
+      buckets,
+    },
   };
 }

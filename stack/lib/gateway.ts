@@ -10,6 +10,7 @@ import { buildOpenApi } from "./openapi.js";
 import { authLimitOf, authRateLimits } from "./ratelimit.js";
 import type { RealtimeServer } from "./realtime/server.js";
 import { webHeaders, type LiteApi } from "./rest.js";
+import { missingApiKey, multipartAsPlainUpload, signedTokenRefusal, signMany, signManyBucket, storageAnswer, storageBody, storageRequestHeaders } from "./storage.js";
 
 export interface GatewayParts {
   instance: Instance;
@@ -131,7 +132,7 @@ export function routePath(target: string): string | null {
 }
 
 /**
- * The one origin, as Kong is under `supabase start`: `/rest/v1` and `/auth/v1` go to lite,
+ * The one origin, as Kong is under `supabase start`: `/rest/v1`, `/auth/v1` and `/storage/v1` go to lite,
  * `/functions/v1/<name>` to the function's Deno process, `/realtime/v1` (the WebSocket and the
  * broadcast API) to the local Realtime server, each routed on the path lite decodes (routePath).
  * Auth requests meet Supabase Auth's rate limits (ratelimit.ts), the body checks lite lacks
@@ -162,6 +163,45 @@ export function createGateway(parts: GatewayParts): http.Server {
     if (!openApi) return sendWebResponse(res, response, CORS);
     const doc = await buildOpenApi(sql, "public", "service_role", req.headers.host ?? `127.0.0.1:${instance.apiPort}`);
     json(res, 200, doc, { ...CORS, "content-type": "application/openapi+json; charset=utf-8" });
+  }
+
+  /** `/storage/v1` to lite's Storage API, with Storage's behaviour where lite's differs (storage.ts). */
+  async function toStorage(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, path: string, url: URL) {
+    const method = req.method ?? "GET";
+    const key = typeof req.headers.apikey === "string" ? req.headers.apikey : url.searchParams.get("apikey");
+    const refusal = missingApiKey(method, path, key, lite.isApiKey) ?? signedTokenRefusal(path, url.searchParams.get("token"), keys.jwtSecret);
+    if (refusal) return json(res, refusal.status, refusal.body, CORS);
+    const roleRefused = await lite.roleRefusal(req.headers);
+    if (roleRefused) {
+      res.writeHead(roleRefused.status, { ...CORS, ...roleRefused.headers, "content-length": String(roleRefused.body.length) });
+      return res.end(roleRefused.body);
+    }
+    const headers = webHeaders(req.headers);
+    const send = (target: string, sendMethod: string, sendBody: Buffer) => {
+      const hasBody = sendBody.length > 0 && sendMethod !== "GET" && sendMethod !== "HEAD";
+      const h = storageRequestHeaders(new Headers(headers), hasBody ? sendBody : Buffer.alloc(0));
+      return lite.fetchStorage(new Request(`http://127.0.0.1:${instance.apiPort}${target}`, { method: sendMethod, headers: h, body: hasBody ? new Uint8Array(sendBody) : undefined }), req.socket.remoteAddress ?? null);
+    };
+    const bucket = signManyBucket(method, path);
+    if (bucket !== null) {
+      const signed = await signMany(body, (name, expiresIn) => {
+        headers.set("content-type", "application/json");
+        const target = `/storage/v1/object/sign/${encodeURIComponent(bucket)}/${name.split("/").map(encodeURIComponent).join("/")}`;
+        return send(target, "POST", Buffer.from(JSON.stringify({ expiresIn })));
+      });
+      return json(res, signed.status, signed.body, CORS);
+    }
+    const plain = await multipartAsPlainUpload(method, path, headers, body);
+    const input = Buffer.isBuffer(plain) ? storageBody(method, path, plain) : plain;
+    if (!Buffer.isBuffer(input)) return json(res, input.status, input.body, CORS);
+    const response = await send(req.url ?? path, method, input);
+    if (!/^application\/json/.test(response.headers.get("content-type") ?? "")) return sendWebResponse(res, response, CORS);
+    const answer = storageAnswer(method, path, response.status, await response.json());
+    const out: http.OutgoingHttpHeaders = { ...CORS };
+    response.headers.forEach((v, k) => {
+      if (k !== "content-length" && k !== "content-encoding") out[k] = v;
+    });
+    json(res, response.status, answer, out);
   }
 
   /**
@@ -244,11 +284,12 @@ export function createGateway(parts: GatewayParts): http.Server {
       const fn = /^\/functions\/v1\/([^/]+)/.exec(p);
       if (fn) return await toFunction(req, res, fn[1]!, url.pathname.replace(/^\/[^/]*\/[^/]*\/[^/]*/, "") + url.search);
 
-      const service = /^\/(rest|auth|realtime)\/v1(\/|$)/.exec(p)?.[1];
+      const service = /^\/(rest|auth|realtime|storage)\/v1(\/|$)/.exec(p)?.[1];
       if (!service) return json(res, 404, { message: "no Route matched with those values" });
       if (req.method === "OPTIONS") return preflight(req, res);
       const body = await readBody(req);
       if (service === "realtime") return await realtime.handleHttp(req, res, body);
+      if (service === "storage") return await toStorage(req, res, body, p, url);
       const limit = service === "auth" ? authLimitOf(req.method ?? "", p, url.searchParams.get("grant_type"), bodyFields(body)) : null;
       if (limit && !allowAuth(req.socket.remoteAddress ?? "", limit)) {
         return json(res, 429, { code: 429, error_code: "over_request_rate_limit", msg: "Request rate limit reached" }, { ...CORS, "x-sb-error-code": "over_request_rate_limit" });

@@ -1,4 +1,5 @@
 import type http from "node:http";
+import path from "node:path";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { isUtf8 } from "node:buffer";
 import { App, type AnyAST, type IAppConfig, type ConnectionContextOptions, type FunctionInfo, type IntrospectResult, type ResolvedKey } from "@supabase/lite";
@@ -8,6 +9,7 @@ import postgres from "postgres";
 import type { ProjectConfig } from "./config.js";
 import { dbUrl, type Instance, type Keys } from "./instance.js";
 import { API_ROLES, signedJwtCache, unexpired, type JwtClaims, type SignedJwt } from "./jwt.js";
+import { enableStorage, storageMiddleware } from "./storage.js";
 
 /**
  * `/rest/v1` (PostgREST) and `/auth/v1` (GoTrue) served by @supabase/lite on its `postgres`
@@ -357,8 +359,12 @@ const jsonOnce = (v: unknown): string => (typeof v === "string" ? v : JSON.strin
 export interface LiteApi {
   app: App<IAppConfig>;
   connection: PostgresConnection;
+  /** Whether a key is one of the stack's API keys (opaque or legacy JWT). */
+  isApiKey(key: string): boolean;
   /** Lite's answer to a request, with a REST request's `Prefer: tx=rollback` honoured (gap 13). */
   fetch(request: Request, peerAddress: string | null, rest: boolean): Promise<Response>;
+  /** Lite's answer to a `/storage/v1` request (storage.ts), which reads the storage schema. */
+  fetchStorage(request: Request, peerAddress: string | null): Promise<Response>;
   /** Gap 10: PostgREST's refusal of a token naming a role other than the API's, or null. */
   roleRefusal(h: http.IncomingHttpHeaders): Promise<RestAnswer | null>;
   /** The fast path for RPC calls (see above): the answer, or null when lite must answer. */
@@ -407,6 +413,9 @@ export function wantsRollback(prefer: string | undefined): boolean {
   return tx === "tx=rollback";
 }
 
+/** The request being served is a Storage API request (set by `fetchStorage` below). */
+const storageRequest = new AsyncLocalStorage<boolean>();
+
 /** The REST request being served asked for a rollback (set by `fetch` below). */
 const rollbackRequested = new AsyncLocalStorage<boolean>();
 
@@ -437,13 +446,16 @@ export function createLiteConnection(url: string): PostgresConnection {
   // Gap 6: PostgREST's statuses for the database errors lite does not map.
   connection.normalizeDbError = asPostgrestError;
   contextInOneStatement(connection);
-  // Gap 11: only the exposed schemas, filtered once per schema cache.
+  // Gap 11: only the exposed schemas, filtered once per schema cache. Lite's Storage API reads
+  // `storage.objects` and `storage.buckets` through the same cache: its requests see them too.
   const introspect = connection.introspect.bind(connection);
   const exposedOf = new WeakMap<IntrospectResult, IntrospectResult>();
+  const withStorageOf = new WeakMap<IntrospectResult, IntrospectResult>();
   connection.introspect = async (options) => {
     const all = await introspect(options);
-    let exposed = exposedOf.get(all);
-    if (!exposed) exposedOf.set(all, (exposed = exposedIntrospection(all)));
+    const [cache, schemas] = storageRequest.getStore() ? [withStorageOf, [...EXPOSED_SCHEMAS, "storage"]] : [exposedOf, EXPOSED_SCHEMAS];
+    let exposed = cache.get(all);
+    if (!exposed) cache.set(all, (exposed = exposedIntrospection(all, schemas)));
     return exposed;
   };
   // Gap 12: JSON values written as the JSON they are.
@@ -484,8 +496,11 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
       secret_key: keys.secretKey,
       email: { enable_signup: config.enableSignup, enable_confirmations: false },
     },
-    options: { server: { admin: false, disableStudio: true, apiKeys: { resolver } } },
+    storage: { enabled: config.storage.enabled, file_size_limit: `${config.storage.fileSizeLimit}B` },
+    options: { server: { admin: false, disableStudio: true, apiKeys: { resolver }, middlewares: [storageMiddleware()] } },
   } as ConstructorParameters<typeof App>[0]) as App<IAppConfig>;
+  // `/storage/v1` (storage.ts), with the objects' files in the instance's folder.
+  if (config.storage.enabled) enableStorage(app, path.join(i.dir, "storage"));
 
   /** The caller's claims and user id as lite takes them from the key and Authorization headers. */
   function caller(h: http.IncomingHttpHeaders): { claims: JwtClaims; sub: unknown } | null {
@@ -566,7 +581,9 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
   return {
     app,
     connection,
+    isApiKey: (key) => resolveKey(key) !== null,
     fetch,
+    fetchStorage: (request, peerAddress) => storageRequest.run(true, () => app.fetch(request, { peerAddress })),
     roleRefusal,
     rpc,
     listenForSchemaReloads,

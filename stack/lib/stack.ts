@@ -10,6 +10,7 @@ import { applyMigrations, bootstrapDatabase } from "./migrate.js";
 import { STATE_ROOT } from "./paths.js";
 import { clusterState, ensurePostgresInstalled, initCluster, markInitialized, removeCluster, startPostgres, type RunningPostgres } from "./postgres.js";
 import { createLiteApi, type LiteApi } from "./rest.js";
+import { ensureStorageSchema, syncBuckets } from "./storage.js";
 import { RealtimeServer } from "./realtime/server.js";
 import { realtimeOptionsFromEnv } from "./realtime/options.js";
 import { ensureRealtimeSchema } from "./realtime/schema.js";
@@ -146,8 +147,11 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
       // Databases made before stack/sql/03-realtime.sql existed get it before the migrations run.
       await ensureRealtimeSchema(dbUrl(i));
       await ensureWebhooksSchema(dbUrl(i));
+      // Lite makes its storage schema only on a fresh database; the migrations need it.
+      if (config.storage.enabled) await ensureStorageSchema(dbUrl(i));
       await applyMigrations(i, log);
     }
+    if (config.storage.enabled) await syncBuckets(dbUrl(i), config.storage.buckets);
     await lite.connection.clearSchemaCache();
     await lite.listenForSchemaReloads();
 
@@ -181,8 +185,8 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
 
     if (fresh) {
       const stores = opts.cityStores ?? SMALL_CITY_STORES;
-      const city = await seed({ apiUrl: apiUrl(i), anonKey: keys.anonKey, dbUrl: dbUrl(i) }, { stores, seed: 1 });
-      if (stores > 0) log(`Seeded a city of ${city.stores} shops and ${city.products} products (npm run seed -- --stores N for another).`);
+      const city = await seed({ apiUrl: apiUrl(i), anonKey: keys.anonKey, dbUrl: dbUrl(i), serviceRoleKey: keys.serviceRoleKey }, { stores, seed: 1 });
+      if (stores > 0) log(`Seeded a city of ${city.stores} shops and ${city.products} products, ${city.photos} with photos (npm run seed -- --stores N for another).`);
       markInitialized(i);
     }
     const status = { ...describe(i, keys), ...(opts.appUrl ? { APP_URL: opts.appUrl } : {}) };

@@ -21,9 +21,10 @@ select results_eq(
            ('take-silent-riders-off-shift', '* * * * *', 'select private.take_silent_riders_off_shift()', true)$$,
   'cron.job runs each job under its name: expiry and silent riders every minute, stuck orders every 5 minutes, keys hourly, positions nightly'
 );
+-- The sixth, remove-orphaned-photos, belongs to Storage (storage.test.sql).
 select is(
   (select count(*)::int from cron.job where command like '%private.%'),
-  5,
+  6,
   'there is no other job calling the private functions (each is scheduled once)'
 );
 select is_empty(

@@ -103,7 +103,7 @@ select is(
     order by a.attname
   ),
   array['address', 'category', 'delivery_radius_m', 'description', 'location', 'minimum_order_paise', 'name',
-        'opening_hours', 'owner_id', 'phone', 'preparation_minutes', 'reopens_at', 'temporarily_closed'],
+        'opening_hours', 'owner_id', 'phone', 'photo_path', 'preparation_minutes', 'reopens_at', 'temporarily_closed'],
   'authenticated may insert exactly the application columns (no status, approval or rating)'
 );
 select is(
@@ -114,7 +114,7 @@ select is(
     order by a.attname
   ),
   array['address', 'category', 'delivery_radius_m', 'description', 'location', 'minimum_order_paise', 'name',
-        'opening_hours', 'phone', 'preparation_minutes', 'reopens_at', 'temporarily_closed'],
+        'opening_hours', 'phone', 'photo_path', 'preparation_minutes', 'reopens_at', 'temporarily_closed'],
   'authenticated may update exactly the merchant-editable columns (no owner, status, approval or rating)'
 );
 select column_privs_are('public', 'stores', 'status', 'authenticated', array['SELECT'],

@@ -8,6 +8,7 @@ import { postgrestStatus } from "../../stack/lib/rest.js";
 import { signJwt } from "../../stack/lib/jwt.js";
 import { randomUUID } from "node:crypto";
 import { client, db, env, signUp, uniqueEmail } from "../support/env.js";
+import { openShop, type Shop } from "../support/orders.js";
 
 const sql = db();
 after(() => sql.end());
@@ -535,4 +536,181 @@ test("gap 16 (not fixed, see the README): max-affected is not applied to RPCs, a
     await sql.unsafe("drop function public.gap_affected_touch(), public.gap_affected_note(public.gap_affected); drop table public.gap_affected;");
     await sql`notify pgrst, 'reload schema'`;
   }
+});
+
+// Storage (stack/lib/storage.ts): each way lite's Storage API differs from Supabase Storage.
+const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f5c6d80000000049454e44ae426082", "hex");
+let photos: Promise<{ shop: Shop; folder: string }> | undefined;
+/** A merchant's shop with a product whose image folder the storage gaps write in. */
+const photoFolder = () =>
+  (photos ??= openShop(sql, "storage-gaps", [{ sku: "GAP", price_paise: 100, stock: 1 }]).then((shop) => ({ shop, folder: `${shop.storeId}/${shop.product.GAP}` })));
+const bytesOf = async (url: string, init: RequestInit = {}) => {
+  const res = await fetch(url, init);
+  return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
+};
+const service = () => client(env.serviceRoleKey);
+
+test("storage gap 1: supabase-js signed download and upload URLs work (Storage's signedURL and url fields)", async () => {
+  const { shop, folder } = await photoFolder();
+  const images = shop.merchant.supabase.storage.from("product-images");
+  assert.equal((await images.upload(`${folder}/signed.png`, PNG, { contentType: "image/png" })).error, null);
+  const res = await fetch(`${env.apiUrl}/storage/v1/object/sign/product-images/${folder}/signed.png`, {
+    method: "POST",
+    headers: { apikey: env.anonKey, authorization: `Bearer ${shop.merchant.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ expiresIn: 60 }),
+  });
+  const body = (await res.json()) as { signedURL: string };
+  assert.match(body.signedURL, new RegExp(`^/object/sign/product-images/${folder}/signed.png\\?token=`));
+  const signed = await images.createSignedUrl(`${folder}/signed.png`, 60);
+  assert.deepEqual(await bytesOf(signed.data!.signedUrl), { status: 200, bytes: PNG });
+  const upload = await images.createSignedUploadUrl(`${folder}/by-token.png`);
+  assert.equal(upload.error, null, upload.error?.message);
+  const sent = await client().storage.from("product-images").uploadToSignedUrl(upload.data!.path, upload.data!.token, PNG, { contentType: "image/png" });
+  assert.equal(sent.error, null, sent.error?.message);
+  assert.deepEqual(await bytesOf(images.getPublicUrl(`${folder}/by-token.png`).data.publicUrl), { status: 200, bytes: PNG });
+});
+
+test("storage gap 2: a bucket's size limit may be given as text (\"1MB\")", async () => {
+  const id = `gap-size-${randomUUID().slice(0, 8)}`;
+  const created = await service().storage.createBucket(id, { public: false, fileSizeLimit: "1MB" });
+  assert.equal(created.error, null, created.error?.message);
+  try {
+    assert.equal(Number((await sql`select file_size_limit from storage.buckets where id = ${id}`)[0]!.file_size_limit), 1_000_000);
+    assert.equal((await service().storage.updateBucket(id, { public: false, fileSizeLimit: "2KB" })).error, null);
+    assert.equal(Number((await sql`select file_size_limit from storage.buckets where id = ${id}`)[0]!.file_size_limit), 2_000);
+    const wrong = await service().storage.updateBucket(id, { public: false, fileSizeLimit: "2 potatoes" });
+    assert.equal((wrong.error as { status?: number } | null)?.status, 400);
+  } finally {
+    await service().storage.deleteBucket(id);
+  }
+});
+
+test("storage gap 3: allowed types match the media type, with type/* wildcards", async () => {
+  const id = `gap-types-${randomUUID().slice(0, 8)}`;
+  assert.equal((await service().storage.createBucket(id, { public: false, allowedMimeTypes: ["image/*"] })).error, null);
+  try {
+    const bucket = service().storage.from(id);
+    assert.equal((await bucket.upload("a.png", PNG, { contentType: "image/png" })).error, null, "image/* allows image/png");
+    const text = await bucket.upload("a.txt", PNG, { contentType: "text/plain" });
+    assert.equal((text.error as { statusCode?: string } | null)?.statusCode, "415");
+  } finally {
+    await service().storage.emptyBucket(id);
+    await service().storage.deleteBucket(id);
+  }
+  const { shop, folder } = await photoFolder();
+  const withParameter = await shop.merchant.supabase.storage.from("product-images").upload(`${folder}/param.png`, PNG, { contentType: "image/png; charset=binary" });
+  assert.equal(withParameter.error, null, "a parameter does not change the media type");
+});
+
+test("storage gap 4: the size limit holds for an upload without Content-Length (chunked)", async () => {
+  const { shop, folder } = await photoFolder();
+  const api = new URL(env.apiUrl);
+  const answer = await new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+    const req = http.request(
+      {
+        host: api.hostname, port: api.port, method: "POST", path: `/storage/v1/object/product-images/${folder}/chunked.png`,
+        headers: { apikey: env.anonKey, authorization: `Bearer ${shop.merchant.token}`, "content-type": "image/png", "transfer-encoding": "chunked" },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
+    req.on("error", reject);
+    for (let i = 0; i < 17; i++) req.write(Buffer.alloc(64 * 1024, 1)); // 1 MiB and 64 KiB
+    req.end();
+  });
+  assert.deepEqual([answer.status, answer.body.statusCode, answer.body.code], [400, "413", "EntityTooLarge"]);
+  assert.equal((await sql`select 1 from storage.objects where name = ${`${folder}/chunked.png`}`).length, 0);
+});
+
+test("storage gap 5: a tampered or expired signed URL is a 400 InvalidJWT, not a 500", async () => {
+  const { shop, folder } = await photoFolder();
+  const images = shop.merchant.supabase.storage.from("product-images");
+  assert.equal((await images.upload(`${folder}/token.png`, PNG, { contentType: "image/png", upsert: true })).error, null);
+  const url = (await images.createSignedUrl(`${folder}/token.png`, 60)).data!.signedUrl;
+  const tampered = url.replace(/token=([^.]+)\.([^.]+)\./, (_, h, b) => `token=${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(b, "base64url").toString()), exp: 9_999_999_999 })).toString("base64url")}.`);
+  const now = Math.floor(Date.now() / 1000);
+  const expiredToken = signJwt({ sub: `${folder}/token.png`, bucket: "product-images", intent: "download", iat: now - 120, exp: now - 60 }, process.env.JWT_SECRET!);
+  for (const bad of [tampered, url.replace(/token=.*/, `token=${expiredToken}`)]) {
+    const res = await fetch(bad);
+    assert.deepEqual([res.status, ((await res.json()) as { code: string }).code], [400, "InvalidJWT"]);
+  }
+});
+
+test("storage gap 6: Storage requests need an apikey, except public and signed object URLs", async () => {
+  const { shop, folder } = await photoFolder();
+  const list = (headers: Record<string, string>) =>
+    fetch(`${env.apiUrl}/storage/v1/object/list/product-images`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${shop.merchant.token}`, ...headers }, body: JSON.stringify({ prefix: folder }) });
+  assert.equal((await list({})).status, 401, "no apikey");
+  assert.equal((await list({ apikey: "sb_publishable_not-this-one" })).status, 401, "a wrong apikey");
+  assert.equal((await list({ apikey: env.anonKey })).status, 200);
+  const images = shop.merchant.supabase.storage.from("product-images");
+  assert.equal((await images.upload(`${folder}/keyless.png`, PNG, { contentType: "image/png" })).error, null);
+  assert.equal((await fetch(images.getPublicUrl(`${folder}/keyless.png`).data.publicUrl)).status, 200, "a public URL needs no key");
+  assert.equal((await fetch((await images.createSignedUrl(`${folder}/keyless.png`, 60)).data!.signedUrl)).status, 200, "nor a signed URL");
+});
+
+test("storage gap 7: errors carry Storage's codes, so exists() answers false for a missing file", async () => {
+  const { shop, folder } = await photoFolder();
+  const images = shop.merchant.supabase.storage.from("product-images");
+  assert.equal((await images.upload(`${folder}/there.png`, PNG, { contentType: "image/png" })).error, null);
+  assert.deepEqual((await images.exists(`${folder}/there.png`)).data, true);
+  assert.deepEqual((await images.exists(`${folder}/not-there.png`)).data, false);
+  const missing = await images.download(`${folder}/not-there.png`);
+  assert.equal((missing.error as { status?: number } | null)?.status, 400);
+  const gif = await images.upload(`${folder}/x.gif`, PNG, { contentType: "image/gif" });
+  assert.equal((gif.error as { code?: string } | null)?.code, "InvalidMimeType");
+});
+
+test("storage gap 8: a Blob or File (sent as multipart) is stored with its bytes and type, through a signed upload URL too", async () => {
+  const { shop, folder } = await photoFolder();
+  const images = shop.merchant.supabase.storage.from("product-images");
+  assert.equal((await images.upload(`${folder}/file.png`, new File([PNG], "file.png", { type: "image/png" }))).error, null);
+  const upload = await images.createSignedUploadUrl(`${folder}/blob.png`);
+  assert.equal((await images.uploadToSignedUrl(upload.data!.path, upload.data!.token, new Blob([PNG], { type: "image/png" }))).error, null);
+  for (const name of ["file.png", "blob.png"]) {
+    const res = await fetch(images.getPublicUrl(`${folder}/${name}`).data.publicUrl);
+    assert.deepEqual([res.headers.get("content-type"), Buffer.from(await res.arrayBuffer())], ["image/png", PNG], name);
+  }
+  const gif = await images.upload(`${folder}/file.gif`, new Blob([PNG], { type: "image/gif" }));
+  assert.equal((gif.error as { statusCode?: string } | null)?.statusCode, "415", "a file's own type is checked");
+});
+
+test("storage gap 9: createSignedUrls signs each path, and gives null with an error for one the caller may not read", async () => {
+  const { shop, folder } = await photoFolder();
+  const images = shop.merchant.supabase.storage.from("product-images");
+  assert.equal((await images.upload(`${folder}/many.png`, PNG, { contentType: "image/png" })).error, null);
+  const signed = await images.createSignedUrls([`${folder}/many.png`, `${folder}/none.png`], 60);
+  assert.equal(signed.error, null, signed.error?.message);
+  assert.deepEqual(signed.data!.map((d) => [d.path, d.error]), [[`${folder}/many.png`, null], [`${folder}/none.png`, "Either the object does not exist or you do not have access to it"]]);
+  assert.deepEqual(await bytesOf(signed.data![0]!.signedUrl!), { status: 200, bytes: PNG });
+  assert.equal(signed.data![1]!.signedUrl, null);
+});
+
+test("storage gap 10: API reads of a public bucket's objects follow the policies; public URLs do not", async () => {
+  const { shop, folder } = await photoFolder();
+  // Not the image of any product: only the store's merchant may read it through the API.
+  assert.equal((await shop.merchant.supabase.storage.from("product-images").upload(`${folder}/draft.png`, PNG, { contentType: "image/png" })).error, null);
+  const visitor = client().storage.from("product-images");
+  assert.equal((await visitor.download(`${folder}/draft.png`)).data, null);
+  assert.deepEqual((await visitor.exists(`${folder}/draft.png`)).data, false);
+  assert.equal((await shop.merchant.supabase.storage.from("product-images").download(`${folder}/draft.png`)).error, null);
+  assert.deepEqual(await bytesOf(visitor.getPublicUrl(`${folder}/draft.png`).data.publicUrl), { status: 200, bytes: PNG });
+});
+
+test("storage differences not fixed (README): list() has no folders, and search matches anywhere in the name; no image transformations", async () => {
+  const { shop, folder } = await photoFolder();
+  const images = shop.merchant.supabase.storage.from("product-images");
+  assert.equal((await images.upload(`${folder}/listed.png`, PNG, { contentType: "image/png", upsert: true })).error, null);
+  // Supabase lists the store's folder as one folder entry (id null) named after the product.
+  const top = await images.list(shop.storeId);
+  assert.ok(top.data!.length > 0 && top.data!.every((o) => o.id !== null && o.name.startsWith(`${folder}/`)), "files with whole names, no folder");
+  // Supabase matches search against the start of the names within the folder; lite anywhere in
+  // the whole name, so the product's id finds the file.
+  const searched = await images.list(folder, { search: shop.product.GAP!.slice(4, 12) });
+  assert.ok(searched.data!.some((o) => o.name === `${folder}/listed.png`));
+  const transformed = await fetch(images.getPublicUrl(`${folder}/listed.png`, { transform: { width: 10 } }).data.publicUrl);
+  assert.equal(transformed.status, 404, "/render/image is not served");
 });

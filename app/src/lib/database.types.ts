@@ -435,6 +435,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -456,6 +457,7 @@ export type Database = {
           delivery_fee_paise?: number;
           delivery_location: unknown;
           delivery_phone?: string | null;
+          delivery_proof_path?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -476,6 +478,7 @@ export type Database = {
           delivery_fee_paise?: number;
           delivery_location?: unknown;
           delivery_phone?: string | null;
+          delivery_proof_path?: string | null;
           id?: string;
           notes?: string | null;
           payment_method?: Database["public"]["Enums"]["payment_method"];
@@ -913,6 +916,7 @@ export type Database = {
           opening_week: unknown;
           owner_id: string;
           phone: string | null;
+          photo_path: string | null;
           preparation_minutes: number;
           rating: number | null;
           rating_count: number;
@@ -939,6 +943,7 @@ export type Database = {
           opening_week?: never;
           owner_id?: string;
           phone?: string | null;
+          photo_path?: string | null;
           preparation_minutes?: number;
           rating?: number | null;
           rating_count?: number;
@@ -963,6 +968,7 @@ export type Database = {
           opening_week?: never;
           owner_id?: string;
           phone?: string | null;
+          photo_path?: string | null;
           preparation_minutes?: number;
           rating?: number | null;
           rating_count?: number;
@@ -1042,6 +1048,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1071,6 +1078,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1100,6 +1108,37 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
+          id: string;
+          notes: string | null;
+          payment_method: Database["public"]["Enums"]["payment_method"];
+          rider_id: string | null;
+          small_order_fee_paise: number;
+          status: Database["public"]["Enums"]["order_status"];
+          status_reason: string | null;
+          store_id: string;
+          subtotal_paise: number;
+          total_paise: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "orders";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      attach_delivery_proof: {
+        Args: { p_order_id: string; p_path: string };
+        Returns: {
+          created_at: string;
+          customer_id: string;
+          delivery_address: string;
+          delivery_distance_m: number | null;
+          delivery_fee_paise: number;
+          delivery_location: unknown;
+          delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1129,6 +1168,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1302,6 +1342,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1331,6 +1372,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1461,6 +1503,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];
@@ -1494,6 +1537,7 @@ export type Database = {
           delivery_fee_paise: number;
           delivery_location: unknown;
           delivery_phone: string | null;
+          delivery_proof_path: string | null;
           id: string;
           notes: string | null;
           payment_method: Database["public"]["Enums"]["payment_method"];

@@ -37,13 +37,13 @@ export const productUpdateSchema = z
   .check(z.refine((p) => p.price_paise !== undefined || p.stock !== undefined || p.is_active !== undefined, { error: () => t.csv.changeSomething }));
 export type ProductUpdate = z.input<typeof productUpdateSchema>;
 
-export type StockItem = Pick<Product, "id" | "sku" | "name" | "category" | "unit" | "price_paise" | "stock" | "is_active">;
+export type StockItem = Pick<Product, "id" | "sku" | "name" | "category" | "unit" | "price_paise" | "stock" | "is_active" | "image_path">;
 
 /** Every product of the store, listed or not, in aisle order (the Stock page's aisles). */
 export async function stockList(supabase: Client, storeId: string): Promise<StockItem[]> {
   const id = z.uuid().parse(storeId);
   return dataOf(
-    await supabase.from("products").select("id, sku, name, category, unit, price_paise, stock, is_active").eq("store_id", id).order("category").order("name").order("sku"),
+    await supabase.from("products").select("id, sku, name, category, unit, price_paise, stock, is_active, image_path").eq("store_id", id).order("category").order("name").order("sku"),
   );
 }
 
@@ -57,11 +57,14 @@ export async function updateProduct(supabase: Client, productId: string, patch: 
   return dataOf(await supabase.from("products").update(values).eq("id", id).select().maybeSingle());
 }
 
-export const inventoryRowSchema = productRowSchema;
+export const inventoryRowSchema = z.extend(productRowSchema, {
+  /** The file name of a photo sent with the file (not a column of the table). */
+  image: z.optional(z.string().check(z.maxLength(255, { error: () => t.csv.imageName }))),
+});
 export type InventoryRow = z.infer<typeof inventoryRowSchema>;
 
 export const REQUIRED_COLUMNS = ["sku", "name", "category", "unit", "price_paise", "stock"] as const;
-export const OPTIONAL_COLUMNS = ["description", "is_active", "image_path"] as const;
+export const OPTIONAL_COLUMNS = ["description", "is_active", "image_path", "image"] as const;
 type Column = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
 const COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
 
@@ -137,6 +140,8 @@ function cell(column: Column, raw: string): unknown {
       return value === "" ? true : (BOOLEAN[value.toLowerCase()] ?? value);
     case "image_path":
       return value === "" ? null : value;
+    case "image":
+      return value === "" ? undefined : value;
     case "description":
       return raw;
     default:
@@ -147,7 +152,8 @@ function cell(column: Column, raw: string): unknown {
 /**
  * Reads a catalogue spreadsheet saved as CSV. The header names the columns, in any order:
  * sku, name, category, unit, price_paise (whole paise), stock, and optionally description,
- * is_active (true/false, yes/no, 1/0; empty is true) and image_path. A column left out is left
+ * is_active (true/false, yes/no, 1/0; empty is true), image_path (an object in product-images) and
+ * image (the file name of a photo chosen with the file; empty for none). A column left out is left
  * as it is on existing products. Every bad value is reported with its line and column; rows
  * with errors are not in `rows`, and a file with errors should not be imported.
  */
@@ -225,7 +231,8 @@ export async function importInventory(supabase: Client, storeId: string, rows: I
   const answer = await supabase
     .from("products")
     .upsert(
-      checked.map((r) => ({ ...r, store_id })),
+      // `image` names a photo sent beside the file, not a column.
+      checked.map(({ image: _photo, ...r }) => ({ ...r, store_id })),
       // Columns a row leaves out are not touched on existing products (not set to null).
       { onConflict: "store_id,sku", defaultToNull: false },
     )
@@ -251,4 +258,29 @@ export function productEditForm(messages: { price: string; stock: string }) {
     }),
     z.transform((v): ProductUpdate => ({ price_paise: v.price, stock: v.stock, is_active: v.active === "on" })),
   );
+}
+
+/** A photo named by an imported row, as the form sent it. */
+export interface ImportPhoto {
+  name: string;
+  type: string;
+  size: number;
+}
+
+/**
+ * The rows' `image` checked against the photos sent with the file: each named photo is there, a
+ * JPEG, PNG or WebP, and within the bucket's limit. Problems are reported on the row's line.
+ */
+export function checkImportPhotos(parsed: Pick<ParsedInventory, "rows" | "lines">, photos: readonly ImportPhoto[], limits: { types: readonly string[]; maxBytes: number }): CsvError[] {
+  const byName = new Map(photos.map((p) => [p.name, p]));
+  const errors: CsvError[] = [];
+  parsed.rows.forEach((row, n) => {
+    if (row.image === undefined) return;
+    const photo = byName.get(row.image);
+    const line = parsed.lines[n]!;
+    if (!photo) errors.push({ line, column: "image", message: t.csv.photoMissing(row.image) });
+    else if (!limits.types.includes(photo.type)) errors.push({ line, column: "image", message: t.csv.photoType(row.image) });
+    else if (photo.size > limits.maxBytes) errors.push({ line, column: "image", message: t.csv.photoSize(row.image, Math.floor(limits.maxBytes / 1000)) });
+  });
+  return errors;
 }

@@ -210,7 +210,7 @@ export async function checkout(supabase: Client, request: OrderRequest, idempote
 }
 
 const myOrderSelect =
-  "id, status, status_reason, store_id, rider_id, subtotal_paise, delivery_fee_paise, small_order_fee_paise, total_paise, delivery_address, delivery_phone, notes, created_at, updated_at, store:stores(name), order_items(id, product_id, sku, product_name, unit, unit_price_paise, quantity, line_total_paise, if_unavailable, unavailable, substitute_for), cancellation_request:cancellation_requests(reason, requested_at, answer, answer_reason, answered_at)";
+  "id, status, status_reason, store_id, rider_id, delivery_proof_path, subtotal_paise, delivery_fee_paise, small_order_fee_paise, total_paise, delivery_address, delivery_phone, notes, created_at, updated_at, store:stores(name), order_items(id, product_id, sku, product_name, unit, unit_price_paise, quantity, line_total_paise, if_unavailable, unavailable, substitute_for), cancellation_request:cancellation_requests(reason, requested_at, answer, answer_reason, answered_at)";
 
 /**
  * The orders the signed-in user may see (a customer's own, a merchant's stores', a rider's

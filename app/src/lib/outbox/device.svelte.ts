@@ -4,7 +4,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
 import { drainWhenOnline, Outbox, requestBackgroundSync, type OutboxItem, type Sender } from "./outbox.js";
 import { pendingCookie } from "./pending-cookie.js";
-import { availabilitySender, cancelRequestSender, cancelSender, checkoutSender, deliverySender, inventorySender, messageSender, pickupSender } from "./senders.js";
+import { availabilitySender, cancelRequestSender, cancelSender, checkoutSender, deliveryProofSender, deliverySender, inventorySender, messageSender, pickupSender, productImageSender } from "./senders.js";
 
 class DeviceOutbox {
   outbox = $state<Outbox | undefined>();
@@ -49,6 +49,8 @@ export async function start(client: () => Promise<SupabaseClient<Database>>, use
       checkout: lazy(checkoutSender),
       message: lazy(messageSender),
       inventory: lazy(inventorySender),
+      product_image: lazy(productImageSender),
+      delivery_proof: lazy(deliveryProofSender),
       availability: lazy(availabilitySender),
       pickup: lazy(pickupSender),
       delivery: lazy(deliverySender),

@@ -5,6 +5,7 @@ import { deliver, markPickedUp } from "../deliveries/deliveries.js";
 import type { HandoverProof } from "../deliveries/handover-token.js";
 import { setAvailability } from "../deliveries/shift.js";
 import { t } from "../i18n/index.js";
+import { replaceProductImage, sendDeliveryProof } from "../images/upload.js";
 import { updateProduct, type ProductUpdate } from "../inventory/inventory.js";
 import type { Point } from "../maps/geo.js";
 import { cancelOrder, checkout, requestCancellation } from "../orders/orders.js";
@@ -190,6 +191,49 @@ export function cancelRequestSender(supabase: Client): Sender {
       return { ok: true, result: await requestCancellation(supabase, orderId, reason) };
     } catch (error) {
       return error instanceof Refused && error.code === "cancellation_already_requested" ? { ok: true, result: null } : outcomeOf(error);
+    }
+  };
+}
+
+/**
+ * A photo waiting in the outbox, made small on the phone: kept in IndexedDB as it is (a Blob), so
+ * it survives the app being closed. `name` is its object's name, made from the item's id.
+ */
+export interface PhotoPayload {
+  name: string;
+  blob: Blob;
+  type: string;
+}
+
+/** A product's new photo. */
+export type ProductImagePayload = PhotoPayload & { productId: string };
+
+/** Product photo: done once stored and named on the product; a product no longer the merchant's needs them. */
+export function productImageSender(supabase: Client): Sender {
+  return async (item): Promise<SendOutcome> => {
+    const { productId, name, blob, type } = item.payload as ProductImagePayload;
+    try {
+      const saved = await replaceProductImage(supabase, productId, name, blob, type);
+      if (!saved) return { ok: false, attention: { code: "not_found", message: t.merchant.inventory.notYours } };
+      return { ok: true, result: saved };
+    } catch (error) {
+      return outcomeOf(error);
+    }
+  };
+}
+
+/** A rider's door photo for an order. */
+export type DeliveryProofPayload = PhotoPayload & { orderId: string };
+
+/** Door photo: done once stored and attached; an order no longer the rider's needs them. */
+export function deliveryProofSender(supabase: Client): Sender {
+  return async (item): Promise<SendOutcome> => {
+    const { orderId, name, blob, type } = item.payload as DeliveryProofPayload;
+    try {
+      await sendDeliveryProof(supabase, orderId, name, blob, type);
+      return { ok: true, result: { orderId, name } };
+    } catch (error) {
+      return outcomeOf(error);
     }
   };
 }

@@ -3,7 +3,10 @@ import { z } from "$lib/zod";
 import { fieldErrors, formValues } from "$lib/accounts/forms";
 import { t } from "$lib/i18n";
 import { shelfFor } from "$lib/catalogue/shelf";
-import { importInventory, parseInventoryCsv, productEditForm, stockList, updateProduct } from "$lib/inventory/inventory";
+import { randomUUID } from "node:crypto";
+import { IMAGE_TYPES, MAX_IMAGE_BYTES, productImageName } from "$lib/images/images";
+import { replaceProductImage } from "$lib/images/upload";
+import { checkImportPhotos, importInventory, parseInventoryCsv, productEditForm, stockList, updateProduct } from "$lib/inventory/inventory";
 import { Refused } from "$lib/orders/refusal";
 import { logLoadFailure } from "$lib/server/failure";
 import { myStore } from "$lib/stores/store";
@@ -27,9 +30,9 @@ export const load: PageServerLoad = async ({ locals, url, route }) => {
 
 export const actions: Actions = {
   // The same edit the outbox sends, for a browser whose script has not loaded.
-  update: async ({ request, locals }) => {
+  update: async ({ request, locals, url }) => {
     const form = await request.formData();
-    const productId = z.uuid().safeParse(form.get("product_id"));
+    const productId = z.uuid().safeParse(url.searchParams.get("product"));
     const values = formValues(form, ["price", "stock", "active"]);
     if (!productId.success) return fail(400, { productId: null, errors: { form: t.errors.generic } as Record<string, string> });
     const parsed = productEditForm({ price: t.merchant.inventory.priceInvalid, stock: t.merchant.inventory.stockInvalid }).safeParse(values);
@@ -43,18 +46,41 @@ export const actions: Actions = {
     }
   },
   // Nothing is written unless the whole file reads cleanly; then one request, all or nothing.
+  // Photos named in the file's `image` column come with it; they are stored once the products are.
   import: async ({ request, locals }) => {
     const { profile } = await locals.safeGetSession();
-    const file = (await request.formData()).get("file");
+    const form = await request.formData();
+    const file = form.get("file");
     if (!(file instanceof File) || file.size === 0) return fail(400, { importProblem: t.merchant.inventory.noFile });
+    const photos = form.getAll("photos").filter((p): p is File => p instanceof File && p.size > 0);
     const parsed = parseInventoryCsv(await file.text());
-    if (parsed.errors.length > 0) return fail(400, { csvErrors: parsed.errors });
+    const errors = [...parsed.errors, ...checkImportPhotos(parsed, photos, { types: IMAGE_TYPES, maxBytes: MAX_IMAGE_BYTES })];
+    if (errors.length > 0) return fail(400, { csvErrors: errors.sort((a, b) => a.line - b.line) });
+    let imported;
+    let store;
     try {
-      const store = await myStore(locals.supabase, profile!.id);
+      store = await myStore(locals.supabase, profile!.id);
       if (!store) return fail(400, { importProblem: t.merchant.inventory.noStore });
-      return { imported: await importInventory(locals.supabase, store.id, parsed.rows) };
+      imported = await importInventory(locals.supabase, store.id, parsed.rows);
     } catch (e) {
       return fail(400, { importProblem: t.merchant.inventory.importRefused(e instanceof Refused ? e.message : t.errors.generic) });
     }
+    const named = parsed.rows.filter((r) => r.image !== undefined);
+    const failedPhotos: string[] = [];
+    if (named.length > 0) {
+      const ids = await locals.supabase.from("products").select("id, sku").eq("store_id", store.id).in("sku", named.map((r) => r.sku));
+      const idOf = new Map((ids.data ?? []).map((p) => [p.sku, p.id]));
+      for (const row of named) {
+        const photo = photos.find((p) => p.name === row.image)!;
+        const id = idOf.get(row.sku);
+        try {
+          if (!id) throw new Error("not imported");
+          await replaceProductImage(locals.supabase, id, productImageName(store.id, id, randomUUID(), photo.type), photo, photo.type);
+        } catch {
+          failedPhotos.push(row.sku);
+        }
+      }
+    }
+    return { imported, photos: named.length - failedPhotos.length, failedPhotos };
   },
 };

@@ -23,6 +23,8 @@ export function summaryOf(o: PlacedOrder, storeName: string): OrderSummary {
     status_reason: o.status_reason,
     store_id: o.store_id,
     rider_id: o.rider_id,
+    // A new order has no door photo yet.
+    delivery_proof_path: null,
     subtotal_paise: o.subtotal_paise,
     delivery_fee_paise: o.delivery_fee_paise,
     small_order_fee_paise: o.small_order_fee_paise,

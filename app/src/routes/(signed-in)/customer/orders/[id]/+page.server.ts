@@ -1,7 +1,9 @@
 import { error, fail } from "@sveltejs/kit";
 import { z } from "$lib/zod";
 import { fieldErrors, formValues } from "$lib/accounts/forms";
+import { productThumbs, type ProductThumb } from "$lib/catalogue/products";
 import { orderConversations } from "$lib/chat/order-chats";
+import { deliveryProofUrl } from "$lib/images/proof";
 import { t } from "$lib/i18n";
 import { orderContacts } from "$lib/orders/contacts";
 import { storesForOrder } from "$lib/orders/elsewhere";
@@ -20,7 +22,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const order = await getOrder(locals.supabase, params.id);
   if (!order) error(404, { message: t.shop.orders.notFound, home: "/customer" });
   const finished = FINISHED.has(order.status);
-  const [timeline, handover, chats, contacts, review, elsewhere] = await Promise.all([
+  const [timeline, handover, chats, contacts, review, elsewhere, thumbs, proofUrl] = await Promise.all([
     orderTimeline(locals.supabase, order.id),
     // The handover pass matters once the rider is on the way to the door, not before.
     order.status === "picked_up" ? handoverPass(locals.supabase, order.id).catch(() => null) : Promise.resolve(null),
@@ -30,9 +32,12 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     orderContacts(locals.supabase, order.id, "customer").catch(() => []),
     order.status === "delivered" ? myReview(locals.supabase, order.id).catch(() => null) : Promise.resolve(null),
     UNFULFILLED.has(order.status) ? storesForOrder(locals.supabase, order.id).catch(() => []) : Promise.resolve([]),
+    // Without the pictures the order page still works.
+    productThumbs(locals.supabase, order.order_items.map((i) => i.product_id).filter((id): id is string => id !== null)).catch((): Record<string, ProductThumb> => ({})),
+    deliveryProofUrl(locals.supabase, order.delivery_proof_path),
   ]);
   const until = ratingUntil(timeline);
-  return { order, timeline, handover, chats, contacts, finished, review, elsewhere, ratingUntil: until?.toISOString() ?? null };
+  return { order, timeline, handover, chats, contacts, finished, review, elsewhere, thumbs, proofUrl, ratingUntil: until?.toISOString() ?? null };
 };
 
 export const actions: Actions = {
