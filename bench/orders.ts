@@ -10,7 +10,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import postgres from "postgres";
 import { startThrowawayStack } from "../stack/lib/throwaway.js";
-import type { StackStatus } from "../stack/lib/stack.js";
+import type { StackStatus } from "../stack/lib/status.js";
 import { Random } from "../seed/random.js";
 import { markdownTable, measure, percentile, RESULTS_DIR, writeResults } from "./report.js";
 

@@ -4,7 +4,7 @@
 // share of the products get photos). A new city replaces the
 // city an earlier seed loaded; `--stores 0` removes it.
 import { parseArgs } from "node:util";
-import { readStatus } from "../stack/lib/stack.js";
+import { readStatus } from "../stack/lib/status.js";
 import type { SeedTarget } from "./demo-accounts.js";
 import { seed, SMALL_CITY_STORES } from "./seed.js";
 

@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { StackError } from "./lib/errors.js";
 import { appNodeOptions } from "./lib/app-env.js";
 import { ROOT } from "./lib/paths.js";
-import { formatStatus, readStatus, resetDatabase, startStack } from "./lib/stack.js";
+import { formatStatus, resetDatabase, startStack } from "./lib/stack.js";
+import { readStatus } from "./lib/status.js";
 import { updateTypes } from "./lib/types.js";
 
 const APP_PORT = 5173;
@@ -62,6 +63,7 @@ const stackOptions = {
 async function start(): Promise<void> {
   // A signal while starting is held until the stack is up, then stops it: nothing is orphaned.
   let signalled = false;
+  let exitCode = 0;
   let stopNow: (() => Promise<void>) | null = null;
   const onSignal = () => {
     if (signalled) return;
@@ -70,6 +72,16 @@ async function start(): Promise<void> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onSignal);
+  // A bug must not leave Postgres and the functions running without their stack: stop them too.
+  const onCrash = (e: unknown) => {
+    console.error("The local stack failed:", e);
+    exitCode = 1;
+    if (!stopNow) process.exit(1); // still starting: startStack's own failure path cleans up
+    onSignal();
+  };
+  process.on("uncaughtException", onCrash);
+  process.on("unhandledRejection", onCrash);
 
   const stack = await startStack(stackOptions);
   const app = withApp && !signalled ? startApp({ PUBLIC_SUPABASE_URL: stack.status.API_URL, PUBLIC_SUPABASE_ANON_KEY: stack.status.ANON_KEY }) : null;
@@ -81,7 +93,7 @@ async function start(): Promise<void> {
       await exited;
     }
     await stack.stop();
-    process.exit(0);
+    process.exit(exitCode);
   };
   if (signalled) return stopNow();
   app?.once("exit", (code) => {

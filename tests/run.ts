@@ -1,5 +1,6 @@
-// `npm test`: starts a throwaway stack (own folder, own ports), runs every suite against it,
-// stops everything it started and ends with one summary line: "N passed, N failed".
+// `npm test`: runs the app's unit tests (pure logic, beside its modules), then starts a throwaway
+// stack (own folder, own ports), runs every other suite against it, stops everything it started
+// and ends with one summary line: "N passed, N failed".
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import postgres from "postgres";
 import { DENO_DIR, FUNCTIONS_DIR, ROOT } from "../stack/lib/paths.js";
 import { configFlags, denoBinary, functionNames } from "../stack/lib/functions.js";
-import type { StackStatus } from "../stack/lib/stack.js";
+import type { StackStatus } from "../stack/lib/status.js";
 import { startThrowawayStack, type ThrowawayStack } from "../stack/lib/throwaway.js";
 import { buildApp, startBuiltApp } from "./support/app.js";
 import { SMALL_CITY_STORES } from "../seed/seed.js";
@@ -204,6 +205,8 @@ const pgTapFiles = () => {
   return [...new Set([...helpers, ...named])];
 };
 const files = {
+  // The app's pure logic, tested beside its modules (app/src/lib/<domain>/*.test.ts): no stack.
+  unit: suite(path.join(ROOT, "app", "src"), ".test.ts"),
   pgTap: pgTapFiles(),
   integration: suite(path.join(ROOT, "tests", "integration"), ".test.ts"),
   realtime: suite(path.join(ROOT, "tests", "realtime"), ".test.ts"),
@@ -227,26 +230,31 @@ const stopStack = async () => {
 process.on("SIGINT", () => void stopStack().then(() => process.exit(130)));
 
 try {
+  if (files.unit.length > 0) results.push(await nodeTests("unit", files.unit, {}));
   if (chosen.length === 0) results.push(typecheck(), lint());
-  const name = `test-${process.pid}`;
-  console.log(`\n# Starting a throwaway stack (.stack/${name})`);
-  stack = await startThrowawayStack({
-    name,
-    logFile: path.join(RESULTS_DIR, "stack.log"),
-    // Realtime waits 5 s before answering a refused join; like Supabase's own test setup, the
-    // throwaway stack waits less so the refusal tests stay fast.
-    env: { REALTIME_CHANNEL_ERROR_BACKOFF_MS: "200", NODE_EXTRA_CA_CERTS: pushCerts.ca },
-  });
-  const env = stackEnv(stack.status);
-  const clock = await clocks(stack.status);
-  if (clock) results.push(clock);
-  if (chosen.length === 0) results.push(await generatedTypes(stack.status));
-  if (files.pgTap.length > 0) results.push(pgTap(stack.status, files.pgTap));
-  if (files.integration.length > 0) results.push(await nodeTests("integration", files.integration, env));
-  // realtime-js leaves a 10 s timer behind each disconnect; these files exit once their tests are done.
-  if (files.realtime.length > 0) results.push(await nodeTests("realtime", files.realtime, env, ["--test-force-exit"]));
-  if (files.browser.length > 0) results.push(await appTests("browser", stack.status, files.browser));
-  await stopStack();
+  // The shared stack only for the suites that use it (a run of unit files alone starts none).
+  const sharedStack = chosen.length === 0 || [files.pgTap, files.integration, files.realtime, files.browser].some((list) => list.length > 0);
+  if (sharedStack) {
+    const name = `test-${process.pid}`;
+    console.log(`\n# Starting a throwaway stack (.stack/${name})`);
+    stack = await startThrowawayStack({
+      name,
+      logFile: path.join(RESULTS_DIR, "stack.log"),
+      // Realtime waits 5 s before answering a refused join; like Supabase's own test setup, the
+      // throwaway stack waits less so the refusal tests stay fast.
+      env: { REALTIME_CHANNEL_ERROR_BACKOFF_MS: "200", NODE_EXTRA_CA_CERTS: pushCerts.ca },
+    });
+    const env = stackEnv(stack.status);
+    const clock = await clocks(stack.status);
+    if (clock) results.push(clock);
+    if (chosen.length === 0) results.push(await generatedTypes(stack.status));
+    if (files.pgTap.length > 0) results.push(pgTap(stack.status, files.pgTap));
+    if (files.integration.length > 0) results.push(await nodeTests("integration", files.integration, env));
+    // realtime-js leaves a 10 s timer behind each disconnect; these files exit once their tests are done.
+    if (files.realtime.length > 0) results.push(await nodeTests("realtime", files.realtime, env, ["--test-force-exit"]));
+    if (files.browser.length > 0) results.push(await appTests("browser", stack.status, files.browser));
+    await stopStack();
+  }
   if (files.city.length > 0) results.push(await cityTests(files.city));
   // Suites that start stacks of their own (start/stop behaviour) run after the shared one is gone.
   if (files.stack.length > 0) results.push(await nodeTests("stack", files.stack, {}, ["--test-force-exit"]));

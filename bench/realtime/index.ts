@@ -23,7 +23,7 @@ import { io } from "socket.io-client";
 import { freePort } from "../../stack/lib/instance.js";
 import { startThrowawayStack, type ThrowawayStack } from "../../stack/lib/throwaway.js";
 import { markdownTable, percentile, RESULTS_DIR, writeResults } from "../report.js";
-import type { StackStatus } from "../../stack/lib/stack.js";
+import type { StackStatus } from "../../stack/lib/status.js";
 import { inBatches, now, realtimeClient, subscribed, type WorkerCommand, type WorkerReply } from "./shared.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

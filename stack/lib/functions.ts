@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { denoCopies, patchPackages } from "../bin/patch-postgres.mjs";
 import { apiUrl, dbUrl, freePort, type Instance, type Keys } from "./instance.js";
 import { StackError } from "./errors.js";
+import { restartDelayMs, type ChildRecord } from "./supervise.js";
 import { DENO_DIR, FUNCTIONS_DIR, ROOT } from "./paths.js";
 
 const HOST = path.join(ROOT, "stack", "deno", "host.ts");
@@ -70,15 +71,17 @@ interface Worker {
 }
 
 /**
- * One Deno process per function, started with the stack and restarted on the next request if
- * it dies, so a crashing function never takes the others down.
+ * One Deno process per function, started with the stack and started again shortly after it dies
+ * (or on the next request, if that comes first), so a crashing function never takes the others
+ * down.
  */
 export class FunctionsRuntime {
   private workers = new Map<string, Worker>();
   // Read once at start, as `supabase start` does: a new function needs a restart.
   private names = new Set(functionNames());
+  private stopping = false;
 
-  constructor(private i: Instance, private keys: Keys) {}
+  constructor(private i: Instance, private keys: Keys, private children?: ChildRecord) {}
 
   async startAll(): Promise<void> {
     await cacheFunctionDependencies(this.env());
@@ -126,7 +129,8 @@ export class FunctionsRuntime {
 
   private async worker(name: string): Promise<Worker> {
     const existing = this.workers.get(name);
-    if (existing && existing.process.exitCode === null && !existing.process.killed) {
+    // A process killed by a signal keeps exitCode null: signalCode says it is gone.
+    if (existing && existing.process.exitCode === null && existing.process.signalCode === null && !existing.process.killed) {
       await existing.ready;
       return existing;
     }
@@ -151,19 +155,31 @@ export class FunctionsRuntime {
         reject(new StackError(`Edge Function ${name} exited with code ${code} before listening; see ${this.i.logDir}/function-${name}.log`));
       });
     });
-    ready.catch(() => {});
+    let listened = false;
+    ready.then(() => (listened = true), () => {});
     const w = { port, process: child, ready };
     this.workers.set(name, w);
+    this.children?.add(child.pid);
+    child.once("exit", (code, signal) => {
+      this.children?.remove(child.pid);
+      // One that never booted fails again: each request gets its BOOT_ERROR instead.
+      if (this.stopping || !listened || this.workers.get(name) !== w) return;
+      console.error(`Edge Function ${name} exited (${signal ?? `code ${code}`}); starting it again...`);
+      setTimeout(() => {
+        if (!this.stopping && this.workers.get(name) === w) this.worker(name).catch(() => {});
+      }, restartDelayMs()).unref();
+    });
     await ready;
     return w;
   }
 
   async stopAll(): Promise<void> {
+    this.stopping = true;
     await Promise.all(
       [...this.workers.values()].map(
         (w) =>
           new Promise<void>((resolve) => {
-            if (w.process.exitCode !== null) return resolve();
+            if (w.process.exitCode !== null || w.process.signalCode !== null) return resolve();
             w.process.once("exit", () => resolve());
             w.process.kill("SIGTERM");
           }),

@@ -11,6 +11,9 @@ import { authLimitOf, authRateLimits } from "./ratelimit.js";
 import type { RealtimeServer } from "./realtime/server.js";
 import { webHeaders, type LiteApi } from "./rest.js";
 import { missingApiKey, multipartAsPlainUpload, signedTokenRefusal, signMany, signManyBucket, storageAnswer, storageBody, storageRequestHeaders } from "./storage.js";
+import { RECONNECT_OPTIONS } from "./db-options.js";
+import type { DatabaseWatch } from "./db-watch.js";
+import { isConnectionError, unavailable, type Api } from "./unavailable.js";
 
 export interface GatewayParts {
   instance: Instance;
@@ -19,6 +22,8 @@ export interface GatewayParts {
   lite: LiteApi;
   functions: FunctionsRuntime;
   realtime: RealtimeServer;
+  /** Whether Postgres is there: while it is not, each API answers a 503 at once. */
+  watch: DatabaseWatch;
 }
 
 const json = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) => {
@@ -29,7 +34,7 @@ const json = (res: http.ServerResponse, status: number, body: unknown, headers: 
 // Kong's CORS plugin on Supabase: any origin, the request's headers echoed back on preflight.
 const CORS: http.OutgoingHttpHeaders = {
   "access-control-allow-origin": "*",
-  "access-control-expose-headers": "Content-Range, Content-Profile, Content-Location, Location, X-Total-Count, Preference-Applied, Idempotent-Replayed, X-Supabase-Api-Version",
+  "access-control-expose-headers": "Content-Range, Content-Profile, Content-Location, Location, X-Total-Count, Preference-Applied, Idempotent-Replayed, X-Supabase-Api-Version, Retry-After",
 };
 
 function preflight(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -140,8 +145,12 @@ export function routePath(target: string): string | null {
  * first; REST requests, the refusal of roles outside the API's (rest.ts).
  */
 export function createGateway(parts: GatewayParts): http.Server {
-  const { instance, keys, config, lite, functions, realtime } = parts;
-  const sql = postgres(dbUrl(instance), { max: 2, onnotice: () => {} });
+  const { instance, keys, config, lite, functions, realtime, watch } = parts;
+  const sql = postgres(dbUrl(instance), { max: 2, ...RECONNECT_OPTIONS, onnotice: () => {} });
+  const answerUnavailable = (res: http.ServerResponse, api: Api, detail: string, lost = false) => {
+    const a = unavailable(api, detail, lost);
+    json(res, a.status, a.body, { ...CORS, ...a.headers });
+  };
   // Lite has no rate limits: Supabase Auth's, per client address, from config.toml.
   const allowAuth = authRateLimits(config.authRateLimits);
   // Lite has no admin API: GoTrue's, for the service role (auth-admin.ts).
@@ -157,6 +166,11 @@ export function createGateway(parts: GatewayParts): http.Server {
     const hasBody = body.length > 0 && req.method !== "GET" && req.method !== "HEAD";
     const request = new Request(url, { method: req.method, headers: webHeaders(req.headers), body: hasBody ? new Uint8Array(body) : undefined });
     const response = await lite.fetch(request, req.socket.remoteAddress ?? null, path.startsWith("/rest/"));
+    // Lite answers a lost connection with a 500 of its own: a 503 when the database is away.
+    if (response.status >= 500) {
+      await watch.probe();
+      if (!watch.up) return answerUnavailable(res, path.startsWith("/rest/") ? "rest" : "auth", "no connection to the server", true);
+    }
     // Lite decides who may read the OpenAPI description (the secret key only, as on Supabase);
     // the document itself comes from the catalog (openapi.ts).
     const openApi = req.method === "GET" && /^\/rest\/v1\/?$/.test(path) && response.status === 200;
@@ -287,6 +301,7 @@ export function createGateway(parts: GatewayParts): http.Server {
       const service = /^\/(rest|auth|realtime|storage)\/v1(\/|$)/.exec(p)?.[1];
       if (!service) return json(res, 404, { message: "no Route matched with those values" });
       if (req.method === "OPTIONS") return preflight(req, res);
+      if (!watch.up && service !== "realtime") return answerUnavailable(res, service as Api, "connection refused");
       const body = await readBody(req);
       if (service === "realtime") return await realtime.handleHttp(req, res, body);
       if (service === "storage") return await toStorage(req, res, body, p, url);
@@ -302,6 +317,8 @@ export function createGateway(parts: GatewayParts): http.Server {
       if (admin) return json(res, admin.status, admin.body, { ...CORS, ...admin.headers, ...(admin.status >= 400 ? { "x-sb-error-code": (admin.body as { error_code: string }).error_code } : {}) });
       await toLite(req, res, body, p);
     } catch (e) {
+      const api = /^\/(rest|auth|realtime)\/v1(\/|$)/.exec(routePath(req.url ?? "") ?? "")?.[1] as Api | undefined;
+      if (api && !res.headersSent && isConnectionError(e)) return answerUnavailable(res, api, (e as Error).message, true);
       console.error("gateway:", e);
       if (!res.headersSent) json(res, 500, { message: "Gateway error", hint: (e as Error).message }, CORS);
       else res.destroy();

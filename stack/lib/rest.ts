@@ -8,6 +8,7 @@ import { sql, type Kysely } from "kysely";
 import postgres from "postgres";
 import type { ProjectConfig } from "./config.js";
 import { dbUrl, type Instance, type Keys } from "./instance.js";
+import { RECONNECT_OPTIONS } from "./db-options.js";
 import { API_ROLES, signedJwtCache, unexpired, type JwtClaims, type SignedJwt } from "./jwt.js";
 import { enableStorage, storageMiddleware } from "./storage.js";
 
@@ -425,6 +426,7 @@ export function createLiteConnection(url: string): PostgresConnection {
     url,
     postgresOptions: {
       max: 20,
+      ...RECONNECT_OPTIONS,
       onnotice: () => {},
       // Gap 5: timestamps as PostgREST writes them.
       types: {
@@ -569,7 +571,7 @@ export function createLiteApi(i: Instance, keys: Keys, config: ProjectConfig): L
 
   let listener: postgres.Sql | null = null;
   async function listenForSchemaReloads(): Promise<void> {
-    listener = postgres(dbUrl(i), { max: 1, onnotice: () => {} });
+    listener = postgres(dbUrl(i), { max: 1, ...RECONNECT_OPTIONS, onnotice: () => {} });
     await listener.listen("pgrst", (payload) => {
       if (payload === "" || payload === "reload schema") void connection.clearSchemaCache();
     });

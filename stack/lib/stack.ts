@@ -5,41 +5,21 @@ import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { StackError } from "./errors.js";
 import { FunctionsRuntime } from "./functions.js";
 import { createGateway } from "./gateway.js";
+import { DatabaseWatch } from "./db-watch.js";
 import { apiUrl, assertPortFree, dbUrl, instance, loadOrCreateKeys, type Instance, type Keys } from "./instance.js";
 import { applyMigrations, bootstrapDatabase } from "./migrate.js";
-import { STATE_ROOT } from "./paths.js";
+import { ROOT } from "./paths.js";
+import { ChildRecord, endLeftovers, restartDelayMs } from "./supervise.js";
 import { clusterState, ensurePostgresInstalled, initCluster, markInitialized, removeCluster, startPostgres, type RunningPostgres } from "./postgres.js";
 import { createLiteApi, type LiteApi } from "./rest.js";
 import { ensureStorageSchema, syncBuckets } from "./storage.js";
+import { readStatus, statusFile, type StackStatus } from "./status.js";
 import { RealtimeServer } from "./realtime/server.js";
 import { realtimeOptionsFromEnv } from "./realtime/options.js";
 import { ensureRealtimeSchema } from "./realtime/schema.js";
 import { configurePushWebhook, ensureWebhooksSchema, WebhookSender } from "./webhooks.js";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../seed/demo-accounts.js";
 import { seed, SMALL_CITY_STORES } from "../../seed/seed.js";
-
-/** What `npm run status` prints; written while the stack runs. */
-export interface StackStatus {
-  pid: number;
-  instance: string;
-  API_URL: string;
-  REST_URL: string;
-  AUTH_URL: string;
-  FUNCTIONS_URL: string;
-  REALTIME_URL: string;
-  DB_URL: string;
-  PUBLISHABLE_KEY: string;
-  SECRET_KEY: string;
-  ANON_KEY: string;
-  SERVICE_ROLE_KEY: string;
-  JWT_SECRET: string;
-  VAPID_PUBLIC_KEY: string;
-  VAPID_PRIVATE_KEY: string;
-  PUSH_WEBHOOK_SECRET: string;
-  APP_URL?: string;
-}
-
-const statusFile = (i: Instance) => path.join(i.dir, "status.json");
 
 export function describe(i: Instance, keys: Keys): StackStatus {
   const api = apiUrl(i);
@@ -61,23 +41,6 @@ export function describe(i: Instance, keys: Keys): StackStatus {
     VAPID_PRIVATE_KEY: keys.vapidPrivateKey,
     PUSH_WEBHOOK_SECRET: keys.pushWebhookSecret,
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** The status of the stack running for this instance folder, or null. */
-export function readStatus(name: string): StackStatus | null {
-  const file = path.join(STATE_ROOT, name, "status.json");
-  if (!fs.existsSync(file)) return null;
-  const s = JSON.parse(fs.readFileSync(file, "utf8")) as StackStatus;
-  return isAlive(s.pid) ? s : null;
 }
 
 export interface StartOptions {
@@ -110,6 +73,9 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
   if (running) {
     throw new StackError(`The local stack is already running (pid ${running.pid}) at ${running.API_URL}. See it with: npm run status`);
   }
+  // A stack killed outright left its status and perhaps its processes: end them first (they hold its ports).
+  await endLeftovers(i, ROOT, log);
+  fs.rmSync(statusFile(i.dir), { force: true });
   for (const port of [i.apiPort, i.dbPort]) {
     await assertPortFree(port).catch(() => {
       throw new StackError(`Port ${port} is already in use. Stop the program using it, or change the port in supabase/config.toml.`);
@@ -124,10 +90,12 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
   const fresh = state === "missing";
   const keys = loadOrCreateKeys(i);
   const cleanups: Array<() => Promise<void>> = [];
+  const children = new ChildRecord(i);
   const stop = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
     cleanups.length = 0;
-    fs.rmSync(statusFile(i), { force: true });
+    children.clear();
+    fs.rmSync(statusFile(i.dir), { force: true });
     if (i.ephemeral) {
       removeCluster(i);
       fs.rmSync(i.dir, { recursive: true, force: true });
@@ -138,7 +106,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
       log("Creating the local database (first run)...");
       initCluster(i);
     }
-    const pg: RunningPostgres = await startPostgres(i);
+    const pg = await superviseDatabase(i, children, log);
     cleanups.push(() => pg.stop());
     const lite: LiteApi = createLiteApi(i, keys, config);
     cleanups.push(() => lite.close());
@@ -154,8 +122,13 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     if (config.storage.enabled) await syncBuckets(dbUrl(i), config.storage.buckets);
     await lite.connection.clearSchemaCache();
     await lite.listenForSchemaReloads();
+    const watch = new DatabaseWatch(dbUrl(i));
+    cleanups.push(() => watch.stop());
+    watch.start();
+    watch.on("down", () => log("The database is away: the APIs answer 503 until it is back."));
+    watch.on("up", () => log("The database is back."));
 
-    const functions = new FunctionsRuntime(i, keys);
+    const functions = new FunctionsRuntime(i, keys, children);
     cleanups.push(() => functions.stopAll());
     await functions.startAll();
 
@@ -163,7 +136,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     cleanups.push(() => realtime.stop());
     await realtime.start();
 
-    const gateway: http.Server = createGateway({ instance: i, keys, config, lite, functions, realtime });
+    const gateway: http.Server = createGateway({ instance: i, keys, config, lite, functions, realtime, watch });
     await new Promise<void>((resolve, reject) => {
       gateway.once("error", reject);
       gateway.listen(i.apiPort, "127.0.0.1", () => resolve());
@@ -190,12 +163,54 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
       markInitialized(i);
     }
     const status = { ...describe(i, keys), ...(opts.appUrl ? { APP_URL: opts.appUrl } : {}) };
-    fs.writeFileSync(statusFile(i), JSON.stringify(status, null, 2), { mode: 0o600 });
+    fs.writeFileSync(statusFile(i.dir), JSON.stringify(status, null, 2), { mode: 0o600 });
     return { instance: i, keys, status, config, stop };
   } catch (e) {
     await stop();
     throw e;
   }
+}
+
+/**
+ * Postgres, started again whenever it exits without being asked to (a crash, a kill, an OOM):
+ * after the restart delay, and again on each failed attempt (a port or shared memory still held
+ * by the old server's last backends) until it accepts connections or the stack stops.
+ */
+async function superviseDatabase(i: Instance, children: ChildRecord, log: (line: string) => void): Promise<{ stop(): Promise<void> }> {
+  let current: RunningPostgres = await startPostgres(i);
+  children.add(current.process.pid);
+  let stopping = false;
+  let restarting: Promise<void> | null = null;
+  const watch = (pg: RunningPostgres) =>
+    pg.process.once("exit", (code, signal) => {
+      children.remove(pg.process.pid);
+      if (stopping) return;
+      log(`PostgreSQL exited (${signal ?? `code ${code}`}); starting it again...`);
+      restarting = (async () => {
+        while (!stopping) {
+          await new Promise((r) => setTimeout(r, restartDelayMs()));
+          if (stopping) return;
+          try {
+            current = await startPostgres(i);
+            children.add(current.process.pid);
+            if (stopping) return void (await current.stop());
+            log("PostgreSQL is accepting connections again.");
+            watch(current);
+            return;
+          } catch (e) {
+            log(`PostgreSQL did not start again yet: ${(e as Error).message}`);
+          }
+        }
+      })().finally(() => (restarting = null));
+    });
+  watch(current);
+  return {
+    async stop() {
+      stopping = true;
+      await restarting;
+      await current.stop();
+    },
+  };
 }
 
 export function formatStatus(s: StackStatus): string {

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { spawn } from "node:child_process";
 import { freePort } from "./instance.js";
 import { ROOT } from "./paths.js";
-import type { StackStatus } from "./stack.js";
+import type { StackStatus } from "./status.js";
 
 // Tests and benchmarks sign in from one address thousands of times in minutes; config.toml's
 // limits stay for `npm start`, and a test of the limits sets its own.

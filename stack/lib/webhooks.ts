@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import { STACK_SQL_DIR } from "./paths.js";
+import { RECONNECT_OPTIONS } from "./db-options.js";
 
 const CHANNEL = "net_http_request_queue";
 const RESPONSE_TTL = "6 hours";
@@ -41,7 +42,7 @@ export class WebhookSender {
   private abort = new AbortController();
 
   constructor(dbUrl: string, private log: (line: string) => void = () => {}) {
-    this.sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
+    this.sql = postgres(dbUrl, { max: 2, ...RECONNECT_OPTIONS, onnotice: () => {} });
   }
 
   async start(): Promise<void> {

@@ -115,8 +115,40 @@ $$;
 comment on function tests.rows_affected(text) is
   'Runs the statement as the current role and returns how many rows it changed.';
 
--- The personas of a suite live in its own temporary table `personas (name, id)`; these act as
--- them by name ('anonymous' is a signed-out caller) and report how a statement ended.
+-- The personas of a suite live in its own temporary table `personas (name, id)` (gone at the
+-- suite's rollback), so SQL strings handed to pgTAP can look ids up by name. This makes one: a
+-- sign-up as <name>@<suite>.test (underscores as hyphens) asking for the role; 'admin', which no
+-- sign-up may ask for, signs up as a customer and is then promoted, as in Studio.
+create or replace function tests.add_persona(suite text, name text, role text, status text default 'active')
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  user_id uuid;
+begin
+  if to_regclass('pg_temp.personas') is null then
+    create temp table personas (name text primary key, id uuid not null);
+    grant select on pg_temp.personas to anon, authenticated, service_role;
+  end if;
+  user_id := tests.create_user(
+    replace(add_persona.name, '_', '-') || '@' || add_persona.suite || '.test',
+    case when add_persona.role = 'admin' then 'customer' else add_persona.role end
+  );
+  if add_persona.role = 'admin' then
+    update public.profiles p set role = 'admin' where p.id = user_id;
+  end if;
+  if add_persona.status <> 'active' then
+    update public.profiles p set status = add_persona.status::public.account_status where p.id = user_id;
+  end if;
+  insert into pg_temp.personas (name, id) values (add_persona.name, user_id);
+end
+$$;
+comment on function tests.add_persona(text, text, text, text) is
+  'Signs up the persona <name>@<suite>.test with the role (admin: promoted after sign-up) and status, and adds it to the suite''s temporary personas table.';
+
+-- These act as the personas by name ('anonymous' is a signed-out caller) and report how a
+-- statement ended.
 create or replace function tests.sign_in(persona text)
 returns void
 language plpgsql

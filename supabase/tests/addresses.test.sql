@@ -4,16 +4,14 @@ begin;
 
 select plan(35);
 
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@addresses.test', 'customer')),
-  ('other', tests.create_user('other@addresses.test', 'customer')),
-  ('merchant', tests.create_user('merchant@addresses.test', 'merchant')),
-  ('rider', tests.create_user('rider@addresses.test', 'rider')),
-  ('admin', tests.create_user('admin@addresses.test', 'customer')),
-  ('suspended', tests.create_user('suspended@addresses.test', 'customer'));
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
+select tests.add_persona('addresses', name, role) from (values
+  ('customer',   'customer'),
+  ('other',      'customer'),
+  ('merchant',   'merchant'),
+  ('rider',      'rider'),
+  ('admin',      'admin'),
+  ('suspended',  'customer')
+) as p(name, role);
 
 -- An address insert as the API sends it (the owner comes from the JWT).
 create function pg_temp.save_sql(house text, is_default boolean default false, phone text default '9876543210') returns text language sql as $$

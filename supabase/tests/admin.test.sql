@@ -9,8 +9,6 @@ select plan(129);
 
 -- Who is who, and the rows the tests refer to. Temp tables (gone at rollback) so the SQL strings
 -- handed to lives_ok/throws_ok can look ids up; readable by the roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated, service_role;
 create temp table fixtures (name text primary key, id uuid not null);
 grant select on fixtures to anon, authenticated, service_role;
 
@@ -39,19 +37,19 @@ exception when others then
 end
 $$;
 
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@admin.test', 'customer')),
-  ('merchant', tests.create_user('merchant@admin.test', 'merchant')),
-  ('merchant2', tests.create_user('merchant2@admin.test', 'merchant')),
-  ('rider', tests.create_user('rider@admin.test', 'rider')),
-  ('idle_rider', tests.create_user('idle-rider@admin.test', 'rider')),
-  ('busy_rider', tests.create_user('busy-rider@admin.test', 'rider')),
-  ('shift_rider', tests.create_user('shift-rider@admin.test', 'rider')),
-  ('former_rider', tests.create_user('former-rider@admin.test', 'rider')),
-  ('frozen_merchant', tests.create_user('frozen-merchant@admin.test', 'merchant')),
-  ('admin', tests.create_user('admin@admin.test', 'customer')),
-  ('promotee', tests.create_user('promotee@admin.test', 'customer'));
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
+select tests.add_persona('admin', name, role) from (values
+  ('customer',         'customer'),
+  ('merchant',         'merchant'),
+  ('merchant2',        'merchant'),
+  ('rider',            'rider'),
+  ('idle_rider',       'rider'),
+  ('busy_rider',       'rider'),
+  ('shift_rider',      'rider'),
+  ('former_rider',     'rider'),
+  ('frozen_merchant',  'merchant'),
+  ('admin',            'admin'),
+  ('promotee',         'customer')
+) as p(name, role);
 update public.profiles set full_name = 'Ravi Rider' where id = (select id from personas where name = 'rider');
 -- Suspended directly by the database owner (not through admin.suspend_account), so the
 -- application below stays pending while its owner is suspended.
@@ -209,7 +207,7 @@ select is(
 -- ---------------------------------------------------------------------------------------------
 -- API callers: an app user with the admin role and an anonymous visitor
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'admin'));
+select tests.sign_in('admin');
 
 select throws_ok(
   $$select admin.approve_store((select id from fixtures where name = 'applicant'))$$,
@@ -232,7 +230,7 @@ select throws_ok(
   'an app admin (authenticated) cannot call admin.suspend_account'
 );
 
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 
 select throws_ok(
   $$select * from admin.accounts$$,
@@ -289,7 +287,7 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------
 -- admin.approve_store (as the owner, as in Studio)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 select is_empty(
   $$select 1 from public.stores where id = (select id from fixtures where name = 'applicant')$$,
   'anonymous cannot see the application before approval'
@@ -324,7 +322,7 @@ select throws_ok(
   'approving an unknown store fails with P0002'
 );
 
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 select results_eq(
   $$select id, name from public.stores where id = (select id from fixtures where name = 'applicant')$$,
   $$select id, 'Applicant Bakery' from fixtures where name = 'applicant'$$,
@@ -335,7 +333,7 @@ select tests.clear_authentication();
 -- ---------------------------------------------------------------------------------------------
 -- admin.suspend_store and admin.reinstate_store
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 select isnt_empty(
   $$select 1 from public.stores where id = (select id from fixtures where name = 'open_store')$$,
   'the customer sees the approved store before its suspension'
@@ -380,7 +378,7 @@ select results_eq(
   'the suspension writes one audit row: suspend_store, the reason, approved before and suspended after'
 );
 
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 select is_empty(
   $$select 1 from public.stores where id = (select id from fixtures where name = 'open_store')$$,
   'the customer no longer sees the suspended store'
@@ -457,7 +455,7 @@ select results_eq(
   'the reinstatement writes one audit row: reinstate_store, the reason, suspended before and approved after'
 );
 
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 select isnt_empty(
   $$select 1 from public.stores where id = (select id from fixtures where name = 'open_store')$$,
   'the customer sees the reinstated store again'
@@ -557,7 +555,7 @@ select results_eq(
 
 -- The suspended merchant can sign in but change nothing.
 update mark set id = (select coalesce(max(id), 0) from public.audit_log);
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 select lives_ok(
   $$update public.products set price_paise = 100 where id = (select id from fixtures where name = 'merchant_product')$$,
   'the suspended merchant''s update of their own product does not raise'
@@ -573,7 +571,7 @@ select is_empty(
   'the suspended merchant''s attempt wrote no audit row'
 );
 
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 select is_empty(
   $$select 1 from public.stores where id = (select id from fixtures where name = 'merchant_store')$$,
   'the customer no longer sees the suspended merchant''s store'
@@ -673,7 +671,7 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------
 -- admin.set_account_role
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'promotee'));
+select tests.sign_in('promotee');
 select results_eq(
   $$select id from public.profiles$$,
   $$select id from personas where name = 'promotee'$$,
@@ -730,7 +728,7 @@ select results_eq(
 
 create temp table all_profiles as select id from public.profiles;
 grant select on all_profiles to authenticated;
-select tests.authenticate_as((select id from personas where name = 'promotee'));
+select tests.sign_in('promotee');
 select set_eq(
   $$select id from public.profiles$$,
   $$select id from all_profiles$$,
@@ -956,7 +954,7 @@ select set_eq(
 
 -- admin.audit_trail
 update mark set id = (select coalesce(max(id), 0) from public.audit_log);
-select tests.authenticate_as((select id from personas where name = 'merchant2'));
+select tests.sign_in('merchant2');
 select lives_ok(
   $$update public.products set price_paise = 4500 where id = (select id from fixtures where name = 'merchant2_product')$$,
   'the signed-in merchant updates their own product'

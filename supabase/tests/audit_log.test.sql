@@ -8,8 +8,6 @@ select plan(73);
 
 -- Who is who, and the rows the tests refer to. Temp tables (gone at rollback) so the SQL strings
 -- handed to lives_ok/throws_ok can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated, service_role;
 create temp table fixtures (name text primary key, id uuid not null);
 grant select on fixtures to anon, authenticated, service_role;
 
@@ -19,17 +17,14 @@ insert into mark select coalesce(max(id), 0) from public.audit_log;
 create temp view new_audit as
   select * from public.audit_log where id > (select id from mark) order by id;
 
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@audit.test', 'customer')),
-  ('merchant', tests.create_user('merchant@audit.test', 'merchant')),
-  ('other_merchant', tests.create_user('other-merchant@audit.test', 'merchant')),
-  ('rider', tests.create_user('rider@audit.test', 'rider')),
-  ('admin', tests.create_user('admin@audit.test', 'customer')),
-  ('suspended_admin', tests.create_user('suspended-admin@audit.test', 'customer'));
-update public.profiles set role = 'admin'
-  where id in (select id from personas where name in ('admin', 'suspended_admin'));
-update public.profiles set status = 'suspended'
-  where id = (select id from personas where name = 'suspended_admin');
+select tests.add_persona('audit', name, role, status) from (values
+  ('customer',         'customer', 'active'),
+  ('merchant',         'merchant', 'active'),
+  ('other_merchant',   'merchant', 'active'),
+  ('rider',            'rider',    'active'),
+  ('admin',            'admin',    'active'),
+  ('suspended_admin',  'admin',    'suspended')
+) as p(name, role, status);
 
 -- One approved store with one product per merchant, made by the owner.
 insert into fixtures (name, id) values
@@ -264,7 +259,7 @@ select results_eq(
 -- Changes by a signed-in merchant through RLS: the merchant is the actor
 -- ---------------------------------------------------------------------------------------------
 update mark set id = (select coalesce(max(id), 0) from public.audit_log);
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 select lives_ok(
   $$update public.products set price_paise = 14500 where id = (select id from fixtures where name = 'product')$$,
   'the merchant updates the price of their own product'
@@ -278,7 +273,7 @@ select results_eq(
 );
 
 update mark set id = (select coalesce(max(id), 0) from public.audit_log);
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 select lives_ok(
   $$update public.stores set name = 'Audit Kirana & General' where id = (select id from fixtures where name = 'store')$$,
   'the merchant renames their own store'
@@ -292,7 +287,7 @@ select results_eq(
 );
 
 update mark set id = (select coalesce(max(id), 0) from public.audit_log);
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 select lives_ok(
   $$insert into public.products (store_id, sku, name, category, unit, price_paise)
     values ((select id from fixtures where name = 'store'), 'GHEE-1', 'Cow Ghee', 'Dairy', '1 l', 65000)$$,
@@ -310,7 +305,7 @@ select results_eq(
 );
 
 update mark set id = (select coalesce(max(id), 0) from public.audit_log);
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 select lives_ok(
   $$update public.products set price_paise = 1 where id = (select id from fixtures where name = 'other_product')$$,
   'the merchant''s update of another merchant''s product does not raise'
@@ -328,7 +323,7 @@ grant select on audit_total to anon, authenticated, service_role;
 -- ---------------------------------------------------------------------------------------------
 -- Admin
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'admin'));
+select tests.sign_in('admin');
 
 select isnt_empty(
   $$select 1 from public.audit_log$$,
@@ -363,7 +358,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Customer
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select is_empty(
   $$select 1 from public.audit_log$$,
@@ -393,7 +388,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Merchant
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 
 select is_empty(
   $$select 1 from public.audit_log$$,
@@ -423,7 +418,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Rider
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'rider'));
+select tests.sign_in('rider');
 
 select is_empty(
   $$select 1 from public.audit_log$$,
@@ -433,7 +428,7 @@ select is_empty(
 -- ---------------------------------------------------------------------------------------------
 -- Suspended admin
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'suspended_admin'));
+select tests.sign_in('suspended_admin');
 
 select is_empty(
   $$select 1 from public.audit_log$$,
@@ -443,7 +438,7 @@ select is_empty(
 -- ---------------------------------------------------------------------------------------------
 -- Anonymous
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 
 select throws_ok(
   $$select * from public.audit_log$$,

@@ -4,22 +4,15 @@ begin;
 
 select plan(113);
 
--- Who is who. Temp tables (gone at rollback) so the SQL strings handed to lives_ok/throws_ok
--- can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@catalogue.test', 'customer')),
-  ('merchant', tests.create_user('merchant@catalogue.test', 'merchant')),
-  ('stranger', tests.create_user('stranger@catalogue.test', 'merchant')),
-  ('rider', tests.create_user('rider@catalogue.test', 'rider')),
-  ('admin', tests.create_user('admin@catalogue.test', 'customer')),
-  ('suspended', tests.create_user('suspended@catalogue.test', 'merchant'));
-
--- The owner promotes one account to admin and suspends a merchant.
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
-update public.profiles set status = 'suspended' where id = (select id from personas where name = 'suspended');
+-- Who is who.
+select tests.add_persona('catalogue', name, role, status) from (values
+  ('customer',   'customer', 'active'),
+  ('merchant',   'merchant', 'active'),
+  ('stranger',   'merchant', 'active'),
+  ('rider',      'rider',    'active'),
+  ('admin',      'admin',    'active'),
+  ('suspended',  'merchant', 'suspended')
+) as p(name, role, status);
 
 -- Fixture stores around Pune, made by the owner (outside RLS).
 create temp table fixture_stores (key text primary key, id uuid not null);
@@ -156,7 +149,7 @@ select ok(
 -- ---------------------------------------------------------------------------------------------
 -- Customer
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select set_eq(
   $$select id from public.products where id in (select id from fixture_products)$$,
@@ -205,7 +198,7 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------
 -- Merchant
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 
 select set_eq(
   $$select id from public.products where store_id in (select id from fixture_stores where key like 'merchant\_%')$$,
@@ -463,7 +456,7 @@ select isnt_empty(
 -- ---------------------------------------------------------------------------------------------
 -- Stranger (another merchant)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'stranger'));
+select tests.sign_in('stranger');
 
 select set_eq(
   $$select id from public.products where store_id in (select id from fixture_stores where key like 'stranger\_%')$$,
@@ -521,7 +514,7 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------
 -- Rider
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'rider'));
+select tests.sign_in('rider');
 
 select set_eq(
   $$select id from public.products where id in (select id from fixture_products)$$,
@@ -564,7 +557,7 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------
 -- Admin (promoted by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'admin'));
+select tests.sign_in('admin');
 
 select set_eq(
   $$select id from public.products where id in (select id from fixture_products)$$,
@@ -612,7 +605,7 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------
 -- Suspended (a merchant suspended by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'suspended'));
+select tests.sign_in('suspended');
 
 select is_empty(
   $$select 1 from public.products$$,
@@ -654,7 +647,7 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------
 -- Anonymous
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 
 select set_eq(
   $$select id from public.products where id in (select id from fixture_products)$$,

@@ -14,18 +14,15 @@ select plan(117);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@chat.test', 'customer')),
-  ('merchant', tests.create_user('merchant@chat.test', 'merchant')),
-  ('rider', tests.create_user('rider@chat.test', 'rider')),
-  ('other_rider', tests.create_user('other-rider@chat.test', 'rider')),
-  ('admin', tests.create_user('admin@chat.test', 'customer')),
-  ('stranger', tests.create_user('stranger@chat.test', 'customer')),
-  ('suspended', tests.create_user('suspended@chat.test', 'customer'));
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
+select tests.add_persona('chat', name, role) from (values
+  ('customer',     'customer'),
+  ('merchant',     'merchant'),
+  ('rider',        'rider'),
+  ('other_rider',  'rider'),
+  ('admin',        'admin'),
+  ('stranger',     'customer'),
+  ('suspended',    'customer')
+) as p(name, role);
 
 create temp table fixtures (name text primary key, id uuid not null default gen_random_uuid());
 grant select on fixtures to anon, authenticated;
@@ -504,7 +501,7 @@ select is(pg_temp.inbox('customer'), array['customer_rider unread 1', 'customer_
 select is(pg_temp.inbox('merchant'),
   array['customer_store unread 6', 'store_rider unread 1', 'stranger_store unread 0', 'stranger_store_rider unread 0', 'suspended_store unread 0'],
   'the merchant''s inbox: the customer''s six messages and the rider''s one are unread');
-select tests.authenticate_as(pg_temp.id('customer'));
+select tests.sign_in('customer');
 select results_eq(
   $$select i.kind::text, i.closed_at, i.last_seq, i.last_read_seq, i.last_message_body from public.my_conversations() i where i.conversation_id = pg_temp.id('customer_store')$$,
   $$values ('customer_store', null::timestamptz, 8::bigint, 0::bigint, 'Anything else?')$$,

@@ -9,18 +9,14 @@ select plan(103);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated, service_role;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@checkout.test', 'customer')),
-  ('stranger', tests.create_user('stranger@checkout.test', 'customer')),
-  ('merchant', tests.create_user('merchant@checkout.test', 'merchant')),
-  ('rider', tests.create_user('rider@checkout.test', 'rider')),
-  ('admin', tests.create_user('admin@checkout.test', 'customer')),
-  ('suspended', tests.create_user('suspended@checkout.test', 'customer'));
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
-update public.profiles set status = 'suspended' where id = (select id from personas where name = 'suspended');
+select tests.add_persona('checkout', name, role, status) from (values
+  ('customer',   'customer', 'active'),
+  ('stranger',   'customer', 'active'),
+  ('merchant',   'merchant', 'active'),
+  ('rider',      'rider',    'active'),
+  ('admin',      'admin',    'active'),
+  ('suspended',  'customer', 'suspended')
+) as p(name, role, status);
 
 create temp table fixtures (name text primary key, id uuid not null default gen_random_uuid());
 grant select on fixtures to anon, authenticated, service_role;
@@ -73,7 +69,7 @@ as $$
 declare
   result text;
 begin
-  perform tests.authenticate_as((select id from personas where name = persona));
+  perform tests.sign_in(persona);
   result := pg_temp.outcome(statement);
   perform tests.clear_authentication();
   return result;
@@ -180,7 +176,7 @@ join fixtures st on st.name = p.store;
 -- ---------------------------------------------------------------------------------------------
 -- quote_order: the price (as the customer)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select is(
   pg_temp.quote('store', jsonb_build_array(pg_temp.item('atta', 2, 'substitute'), pg_temp.item('ghee', 1))) -> 'lines',
@@ -269,7 +265,7 @@ select is(
       'product_id', (select id from fixtures where name = 'biscuits'), 'name', null, 'requested', 1, 'available', 0))),
   'an inactive product is quoted as one the store does not sell: no name or price, none available (out_of_stock), left out of the subtotal'
 );
-select tests.authenticate_as((select id from personas where name = 'suspended'));
+select tests.sign_in('suspended');
 select is(
   (select jsonb_build_object('name', q #> '{lines,0,name}', 'price', q #> '{lines,0,unit_price_paise}', 'available', q #> '{lines,0,available}',
                              'problems', array(select p ->> 'code' from jsonb_array_elements(q -> 'problems') p))
@@ -277,7 +273,7 @@ select is(
   jsonb_build_object('name', null, 'price', null, 'available', 0, 'problems', array['out_of_stock']),
   'a suspended account, shown no products by the policies, gets no product''s name or price in a quote'
 );
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 select is(
   (select jsonb_build_object('line', q #> '{lines,0}', 'short', q #> '{problems,0,items,0,available}')
    from pg_temp.quote('store', jsonb_build_array(pg_temp.item('bread', 1))) q),
@@ -364,7 +360,7 @@ select is(
 -- ---------------------------------------------------------------------------------------------
 -- quote_order: anyone may ask, and the fees follow admin.settings
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 select is(
   (pg_temp.quote('store', jsonb_build_array(pg_temp.item('atta', 2), pg_temp.item('ghee', 1))) ->> 'total_paise')::int,
   12000,
@@ -384,7 +380,7 @@ select results_eq(
   'the delivery fee is the base fee up to 2,000 m, then ₹8 more for each started kilometre'
 );
 update admin.settings set base_delivery_fee_paise = 1500, delivery_fee_per_km_paise = 1000, small_order_fee_paise = 3000;
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 select is(
   (select array[(q ->> 'delivery_fee_paise')::int, (q ->> 'small_order_fee_paise')::int, (q ->> 'total_paise')::int]
    from pg_temp.quote('store', jsonb_build_array(pg_temp.item('atta', 1)), 0.0225) q),
@@ -398,7 +394,7 @@ update admin.settings set base_delivery_fee_paise = 2000, delivery_fee_per_km_pa
 -- place_order: the customer places an order
 -- ---------------------------------------------------------------------------------------------
 create temp table before_first as select pg_temp.state() as state;
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select lives_ok(
   'insert into answers select ''first'', (' ||
@@ -459,7 +455,7 @@ select results_eq(
 -- place_order: the same key again
 -- ---------------------------------------------------------------------------------------------
 create temp table after_first as select pg_temp.state() as state;
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select lives_ok(
   'insert into answers select ''replay'', (' ||
@@ -503,7 +499,7 @@ insert into refused values
   (7, 'whose total changed since the app showed it', pg_temp.place_sql(7, 'store', jsonb_build_array(pg_temp.item('atta', 2), pg_temp.item('ghee', 1)), expected => 12000), '409 price_changed'),
   (8, 'from a store not yet approved', pg_temp.place_sql(8, 'pending_store', jsonb_build_array(pg_temp.item('atta', 1))), '404 store_not_found');
 
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select is(pg_temp.outcome(r.sql), r.code, 'an order ' || r.what || ' is refused with ' || r.code)
 from refused r order by r.n;
@@ -566,7 +562,7 @@ select results_eq(
 update public.products set price_paise = 3000, stock = 20 where id = (select id from fixtures where name = 'atta');
 update public.products p set stock = r.stock
 from (values ('ghee', 10), ('milk', 5)) as r (name, stock) join fixtures f using (name) where p.id = f.id;
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 select is(pg_temp.outcome(sql), code, 'after the change a retry of the order ' || what || ' still gets the stored ' || code)
 from refused where n in (5, 7) order by n;
 select is(
@@ -580,7 +576,7 @@ select tests.clear_authentication();
 -- ---------------------------------------------------------------------------------------------
 -- place_order: malformed requests are a 400 (22023) and leave the key free
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select throws_ok(
   format('select public.place_order(%L, (select id from fixtures where name = ''store''), %L, %L, %L, %L, %s)',
@@ -611,7 +607,7 @@ select is(
   '401 sign_in_required',
   'checkout for an account that no longer exists (a token that outlived it) is 401 sign_in_required, not a broken key'
 );
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 select is(
   pg_temp.outcome(pg_temp.place_sql(10, 'store', jsonb_build_array(pg_temp.item('ghee', 1), pg_temp.item('milk', 1)))),
   'ok',
@@ -630,7 +626,7 @@ select is(
 )
 from (values ('merchant', 'a merchant'), ('rider', 'a rider'), ('admin', 'an admin'), ('suspended', 'a suspended customer')) as p (name, what);
 
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 select throws_ok(
   pg_temp.place_sql(11, 'store', jsonb_build_array(pg_temp.item('ghee', 1))),
   '42501', 'permission denied for function place_order',
@@ -640,7 +636,7 @@ select tests.clear_authentication();
 select is(pg_temp.state(), (select state from before_personas), 'nobody but a customer created an order or reserved stock');
 
 -- Keys belong to their caller: the stranger may use the customer's key 1 for their own order.
-select tests.authenticate_as((select id from personas where name = 'stranger'));
+select tests.sign_in('stranger');
 select lives_ok(
   'insert into answers select ''stranger'', (' ||
     pg_temp.place_sql(1, 'store', jsonb_build_array(pg_temp.item('atta', 2, 'substitute'), pg_temp.item('ghee', 1)),
@@ -669,7 +665,7 @@ select is(
 -- afresh, even before the hourly purge has removed it.
 update private.idempotency_keys set created_at = now() - interval '25 hours'
 where idempotency_key = pg_temp.key(1) and user_id = (select id from personas where name = 'customer');
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 select is(
   pg_temp.outcome(pg_temp.place_sql(1, 'store', jsonb_build_array(pg_temp.item('ghee', 1)))),
   'ok',

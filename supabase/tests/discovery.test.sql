@@ -7,16 +7,13 @@ begin;
 
 select plan(249);
 
--- Who is who. Temp tables (gone at rollback), readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@discovery.test', 'customer')),
-  ('merchant', tests.create_user('merchant@discovery.test', 'merchant')),
-  ('bulk', tests.create_user('bulk@discovery.test', 'merchant')),
-  ('suspended', tests.create_user('suspended@discovery.test', 'customer'));
-update public.profiles set status = 'suspended' where id = (select id from personas where name = 'suspended');
+-- Who is who.
+select tests.add_persona('discovery', name, role, status) from (values
+  ('customer',   'customer', 'active'),
+  ('merchant',   'merchant', 'active'),
+  ('bulk',       'merchant', 'active'),
+  ('suspended',  'customer', 'suspended')
+) as p(name, role, status);
 
 -- Every day 00:00 to 24:00: open whatever the wall clock says.
 create temp table all_day (hours jsonb not null);
@@ -382,7 +379,7 @@ create temp table saffron_owner as
 select * from public.search_products('saffron', 18.60, 73.74) with ordinality as s;
 grant select on saffron_owner to anon, authenticated;
 
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 select results_eq(
   'select id, name, category, distance_m, eta_minutes, is_open, rating from public.nearby_stores(18.52, 73.85, 8000, 100, null, false)',
   'select id, name, category, distance_m, eta_minutes, is_open, rating from centre_all order by ordinality',
@@ -399,7 +396,7 @@ select results_eq(
   'a visitor gets the same search results as the owner'
 );
 
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 select results_eq(
   'select id, name, category, distance_m, eta_minutes, is_open, rating from public.nearby_stores(18.52, 73.85, 8000, 100, null, false)',
   'select id, name, category, distance_m, eta_minutes, is_open, rating from centre_all order by ordinality',
@@ -411,7 +408,7 @@ select results_eq(
   'a signed-in customer gets the same search results as the owner'
 );
 
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 select isnt_empty(
   $$select 1 from public.stores where id = (select id from fixture_stores where key = 'pending')$$,
   'the merchant can read their own pending store'
@@ -428,7 +425,7 @@ select is_empty(
 );
 
 -- A suspended account reads no stores, so discovery finds it nothing, yet bad input is still a 400.
-select tests.authenticate_as((select id from personas where name = 'suspended'));
+select tests.sign_in('suspended');
 select is_empty('select 1 from public.nearby_stores(18.60, 73.74, 3000, 100, null, false)',
   'a suspended customer finds no stores');
 select is_empty($$select 1 from public.search_products('saffron', 18.60, 73.74)$$,

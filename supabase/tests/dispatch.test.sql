@@ -9,29 +9,25 @@ select plan(151);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@dispatch.test', 'customer')),
-  ('stranger', tests.create_user('stranger@dispatch.test', 'customer')),
-  ('merchant', tests.create_user('merchant@dispatch.test', 'merchant')),
-  ('other_merchant', tests.create_user('other-merchant@dispatch.test', 'merchant')),
-  ('admin', tests.create_user('admin@dispatch.test', 'customer')),
-  ('suspended_admin', tests.create_user('suspended-admin@dispatch.test', 'customer')),
-  ('near', tests.create_user('near@dispatch.test', 'rider')),
-  ('spare', tests.create_user('spare@dispatch.test', 'rider')),
-  ('mid', tests.create_user('mid@dispatch.test', 'rider')),
-  ('far', tests.create_user('far@dispatch.test', 'rider')),
-  ('distant', tests.create_user('distant@dispatch.test', 'rider')),
-  ('off', tests.create_user('off@dispatch.test', 'rider')),
-  ('stale', tests.create_user('stale@dispatch.test', 'rider')),
-  ('suspended_rider', tests.create_user('suspended-rider@dispatch.test', 'rider')),
-  ('busy', tests.create_user('busy@dispatch.test', 'rider')),
-  ('nowhere', tests.create_user('nowhere@dispatch.test', 'rider')),
-  ('door', tests.create_user('door@dispatch.test', 'rider'));
-update public.profiles set role = 'admin' where id in (select id from personas where name in ('admin', 'suspended_admin'));
-update public.profiles set status = 'suspended' where id in (select id from personas where name in ('suspended_admin', 'suspended_rider'));
+select tests.add_persona('dispatch', name, role, status) from (values
+  ('customer',         'customer', 'active'),
+  ('stranger',         'customer', 'active'),
+  ('merchant',         'merchant', 'active'),
+  ('other_merchant',   'merchant', 'active'),
+  ('admin',            'admin',    'active'),
+  ('suspended_admin',  'admin',    'suspended'),
+  ('near',             'rider',    'active'),
+  ('spare',            'rider',    'active'),
+  ('mid',              'rider',    'active'),
+  ('far',              'rider',    'active'),
+  ('distant',          'rider',    'active'),
+  ('off',              'rider',    'active'),
+  ('stale',            'rider',    'active'),
+  ('suspended_rider',  'rider',    'suspended'),
+  ('busy',             'rider',    'active'),
+  ('nowhere',          'rider',    'active'),
+  ('door',             'rider',    'active')
+) as p(name, role, status);
 
 create temp table fixtures (name text primary key, id uuid not null default gen_random_uuid());
 grant select on fixtures to anon, authenticated;
@@ -54,7 +50,7 @@ as $$
 declare
   result jsonb;
 begin
-  perform tests.authenticate_as((select id from personas where name = persona));
+  perform tests.sign_in(persona);
   execute statement into result;
   perform tests.clear_authentication();
   return result;
@@ -77,7 +73,7 @@ as $$
 declare
   result text[];
 begin
-  perform tests.authenticate_as((select id from personas where name = persona));
+  perform tests.sign_in(persona);
   select array_agg(p.name order by s.ord) into result
   from public.suggest_riders(pg_temp.id(fixture), max_results) with ordinality as s (rider_id, full_name, vehicle, distance_m, last_seen_at, ord)
   join personas p on p.id = s.rider_id;
@@ -93,7 +89,7 @@ as $$
 declare
   result text[];
 begin
-  perform tests.authenticate_as((select id from personas where name = persona));
+  perform tests.sign_in(persona);
   select array_agg(f.name order by j.distance_to_store_m, f.name) into result
   from public.ready_jobs() j join fixtures f on f.id = j.order_id;
   perform tests.clear_authentication();
@@ -175,7 +171,7 @@ select is(
   array['near', 'spare', 'mid', 'far', 'distant'],
   'the merchant is suggested the free riders nearest first; off shift, stale, suspended, busy and unlocated riders are left out'
 );
-select tests.authenticate_as(pg_temp.id('merchant'));
+select tests.sign_in('merchant');
 select results_eq(
   $$select round(distance_m)::int, last_seen_at > now() - interval '1 minute', full_name, vehicle::text
     from public.suggest_riders(pg_temp.id('accepted'), 2)$$,
@@ -207,7 +203,7 @@ select is(
   tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('accepted'), pg_temp.id('near'))),
   'ok', 'the merchant assigns the nearest rider to an accepted order');
 select is(pg_temp.rider_of('accepted'), 'near', 'the order now has that rider');
-select tests.authenticate_as(pg_temp.id('near'));
+select tests.sign_in('near');
 select results_eq($$select id from public.orders$$, $$values (pg_temp.id('accepted'))$$, 'the assigned rider reads the order');
 select tests.clear_authentication();
 select is(pg_temp.suggested('merchant', 'preparing'), array['spare', 'mid', 'far', 'distant'],
@@ -239,10 +235,10 @@ select is(
   tests.outcome_as('merchant', format('select public.assign_rider(%L, %L)', pg_temp.id('accepted'), pg_temp.id('mid'))),
   'ok', 'the merchant reassigns the accepted order to another free rider');
 select is(pg_temp.rider_of('accepted'), 'mid', 'the new rider replaces the old one');
-select tests.authenticate_as(pg_temp.id('near'));
+select tests.sign_in('near');
 select is_empty($$select 1 from public.orders where id = pg_temp.id('accepted')$$, 'the replaced rider can no longer read the order');
 select is_empty($$select 1 from public.order_items where order_id = pg_temp.id('accepted')$$, 'nor its items');
-select tests.authenticate_as(pg_temp.id('mid'));
+select tests.sign_in('mid');
 select isnt_empty($$select 1 from public.orders where id = pg_temp.id('accepted')$$, 'the new rider reads the order');
 select tests.clear_authentication();
 select is(
@@ -269,7 +265,7 @@ select is(pg_temp.jobs('near'), array['ready', 'ready2'],
   'a rider near the store is offered its two unassigned ready orders, not assigned or unready ones, nor the other store''s 8 km away');
 select is(pg_temp.jobs('distant'), array['other_ready'], 'a rider 8 km from the store is offered only the other store''s job, 890 m away');
 select is(pg_temp.jobs('nowhere'), '{}'::text[], 'a rider with no position is offered nothing');
-select tests.authenticate_as(pg_temp.id('near'));
+select tests.sign_in('near');
 select results_eq(
   $$select store_name, round(distance_to_store_m)::int, delivery_distance_m, items from public.ready_jobs(1)$$,
   $$values ('Sharma Kirana', 556, 1112, 1)$$,
@@ -328,7 +324,7 @@ from (values ('spare', 'another rider'), ('merchant', 'the merchant'), ('custome
 select is(tests.outcome_as('near', format('select public.release_delivery(%L)', pg_temp.id('ready'))), 'ok', 'the rider gives the job up before pickup');
 select is(pg_temp.rider_of('ready'), null, 'the order has no rider again');
 select is(pg_temp.jobs('spare'), array['ready', 'ready2'], 'the job is back in the pool for other riders');
-select tests.authenticate_as(pg_temp.id('near'));
+select tests.sign_in('near');
 select is_empty($$select 1 from public.orders where id = pg_temp.id('ready')$$, 'the rider who gave it up no longer reads the order');
 select tests.clear_authentication();
 select is(tests.outcome_as('spare', format('select public.claim_delivery(%L)', pg_temp.id('ready'))), 'ok', 'another rider claims the released job');

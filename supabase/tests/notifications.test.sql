@@ -7,21 +7,16 @@ select plan(67);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to lives_ok/throws_ok can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@notifications.test', 'customer')),
-  ('stranger', tests.create_user('stranger@notifications.test', 'customer')),
-  ('merchant', tests.create_user('merchant@notifications.test', 'merchant')),
-  ('other_merchant', tests.create_user('other-merchant@notifications.test', 'merchant')),
-  ('rider', tests.create_user('rider@notifications.test', 'rider')),
-  ('other_rider', tests.create_user('other-rider@notifications.test', 'rider')),
-  ('admin', tests.create_user('admin@notifications.test', 'customer')),
-  ('suspended', tests.create_user('suspended@notifications.test', 'customer'));
-
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
-update public.profiles set status = 'suspended' where id = (select id from personas where name = 'suspended');
+select tests.add_persona('notifications', name, role, status) from (values
+  ('customer',        'customer', 'active'),
+  ('stranger',        'customer', 'active'),
+  ('merchant',        'merchant', 'active'),
+  ('other_merchant',  'merchant', 'active'),
+  ('rider',           'rider',    'active'),
+  ('other_rider',     'rider',    'active'),
+  ('admin',           'admin',    'active'),
+  ('suspended',       'customer', 'suspended')
+) as p(name, role, status);
 
 -- ---------------------------------------------------------------------------------------------
 -- Fixtures (as the database owner): one unread notification per persona, and a read one for
@@ -142,7 +137,7 @@ select is(
 -- ---------------------------------------------------------------------------------------------
 -- Customer
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select set_eq(
   $$select id from public.notifications$$,
@@ -212,7 +207,7 @@ select lives_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Stranger (another customer)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'stranger'));
+select tests.sign_in('stranger');
 
 select set_eq(
   $$select id from public.notifications$$,
@@ -231,7 +226,7 @@ select lives_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Merchant
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 
 select set_eq(
   $$select id from public.notifications$$,
@@ -257,7 +252,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Other merchant
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'other_merchant'));
+select tests.sign_in('other_merchant');
 
 select set_eq(
   $$select id from public.notifications$$,
@@ -276,7 +271,7 @@ select lives_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Rider
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'rider'));
+select tests.sign_in('rider');
 
 select set_eq(
   $$select id from public.notifications$$,
@@ -297,7 +292,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Other rider
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'other_rider'));
+select tests.sign_in('other_rider');
 
 select set_eq(
   $$select id from public.notifications$$,
@@ -312,7 +307,7 @@ select is_empty(
 -- ---------------------------------------------------------------------------------------------
 -- Admin (promoted by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'admin'));
+select tests.sign_in('admin');
 
 select is((select count(*) from public.notifications), (select notifications from totals), 'admin reads every notification');
 select set_eq(
@@ -334,7 +329,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Suspended (suspended by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'suspended'));
+select tests.sign_in('suspended');
 
 select is_empty($$select 1 from public.notifications$$, 'a suspended user reads none of their notifications');
 select lives_ok(
@@ -345,7 +340,7 @@ select lives_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Anonymous
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 
 select throws_ok(
   $$select * from public.notifications$$,

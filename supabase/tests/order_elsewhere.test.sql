@@ -4,14 +4,12 @@ begin;
 
 select plan(11);
 
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@elsewhere.test', 'customer')),
-  ('stranger', tests.create_user('stranger@elsewhere.test', 'customer')),
-  ('merchant', tests.create_user('merchant@elsewhere.test', 'merchant')),
-  ('suspended', tests.create_user('suspended@elsewhere.test', 'customer'));
-update public.profiles set status = 'suspended' where id = (select id from personas where name = 'suspended');
+select tests.add_persona('elsewhere', name, role, status) from (values
+  ('customer',   'customer', 'active'),
+  ('stranger',   'customer', 'active'),
+  ('merchant',   'merchant', 'active'),
+  ('suspended',  'customer', 'suspended')
+) as p(name, role, status);
 
 create temp table shops (name text primary key, id uuid not null default gen_random_uuid(), lng double precision, lat double precision, hours jsonb);
 grant select on shops to anon, authenticated;

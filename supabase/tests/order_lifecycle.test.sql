@@ -11,22 +11,34 @@ select plan(819);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null, called text not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id, called) values
-  ('customer', tests.create_user('customer@lifecycle.test', 'customer'), 'the customer'),
-  ('merchant', tests.create_user('merchant@lifecycle.test', 'merchant'), 'the store''s merchant'),
-  ('rider', tests.create_user('rider@lifecycle.test', 'rider'), 'the order''s rider'),
-  ('admin', tests.create_user('admin@lifecycle.test', 'customer'), 'an admin'),
-  ('stranger', tests.create_user('stranger@lifecycle.test', 'customer'), 'another customer'),
-  ('other_merchant', tests.create_user('other-merchant@lifecycle.test', 'merchant'), 'another store''s merchant'),
-  ('other_rider', tests.create_user('other-rider@lifecycle.test', 'rider'), 'another rider'),
-  ('suspended_admin', tests.create_user('suspended-admin@lifecycle.test', 'customer'), 'a suspended admin'),
-  ('suspended_customer', tests.create_user('suspended-customer@lifecycle.test', 'customer'), 'a suspended customer'),
-  ('suspended_merchant', tests.create_user('suspended-merchant@lifecycle.test', 'merchant'), 'a suspended merchant'),
-  ('suspended_rider', tests.create_user('suspended-rider@lifecycle.test', 'rider'), 'a suspended rider');
-update public.profiles set role = 'admin' where id in (select id from personas where name in ('admin', 'suspended_admin'));
+select tests.add_persona('lifecycle', name, role) from (values
+  ('customer',            'customer'),
+  ('merchant',            'merchant'),
+  ('rider',               'rider'),
+  ('admin',               'admin'),
+  ('stranger',            'customer'),
+  ('other_merchant',      'merchant'),
+  ('other_rider',         'rider'),
+  ('suspended_admin',     'admin'),
+  ('suspended_customer',  'customer'),
+  ('suspended_merchant',  'merchant'),
+  ('suspended_rider',     'rider')
+) as p(name, role);
+-- What the tests' descriptions call each persona.
+alter table personas add column called text;
+update personas p set called = c.called from (values
+  ('customer',            'the customer'),
+  ('merchant',            'the store''s merchant'),
+  ('rider',               'the order''s rider'),
+  ('admin',               'an admin'),
+  ('stranger',            'another customer'),
+  ('other_merchant',      'another store''s merchant'),
+  ('other_rider',         'another rider'),
+  ('suspended_admin',     'a suspended admin'),
+  ('suspended_customer',  'a suspended customer'),
+  ('suspended_merchant',  'a suspended merchant'),
+  ('suspended_rider',     'a suspended rider')
+) as c(name, called) where c.name = p.name;
 
 create temp table fixtures (name text primary key, id uuid not null default gen_random_uuid());
 grant select on fixtures to anon, authenticated;
@@ -48,7 +60,7 @@ declare
   result text;
 begin
   begin
-    perform tests.authenticate_as((select id from personas where name = persona));
+    perform tests.sign_in(persona);
     result := tests.outcome(statement);
     raise sqlstate 'TSTUN';
   exception when sqlstate 'TSTUN' then
@@ -76,7 +88,7 @@ begin
   delete from mark;
   insert into mark select coalesce(max(id), 0), pg_temp.stock() from public.order_events;
   if persona is not null then
-    perform tests.authenticate_as((select id from personas where name = persona));
+    perform tests.sign_in(persona);
   end if;
   result := tests.outcome(statement);
   perform tests.clear_authentication();
@@ -112,7 +124,7 @@ as $$
 declare
   placed jsonb;
 begin
-  perform tests.authenticate_as((select id from personas where name = 'customer'));
+  perform tests.sign_in('customer');
   placed := public.place_order(gen_random_uuid(), (select id from fixtures where name = 'store'),
     (select jsonb_agg(jsonb_build_object('product_id', f.id, 'quantity', i.value -> 'quantity', 'if_unavailable', coalesce(i.value ->> 'if_unavailable', 'remove')))
      from jsonb_array_elements(items) i join fixtures f on f.name = i.value ->> 'product'),

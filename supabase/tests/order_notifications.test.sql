@@ -7,21 +7,17 @@ begin;
 
 select plan(101);
 
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@notify.test', 'customer')),
-  ('merchant', tests.create_user('merchant@notify.test', 'merchant')),
-  ('rider', tests.create_user('rider@notify.test', 'rider')),
-  ('other_rider', tests.create_user('other-rider@notify.test', 'rider')),
-  ('far_rider', tests.create_user('far-rider@notify.test', 'rider')),
-  ('off_rider', tests.create_user('off-rider@notify.test', 'rider')),
-  ('stranger', tests.create_user('stranger@notify.test', 'customer')),
-  ('admin', tests.create_user('admin@notify.test', 'customer')),
-  ('suspended', tests.create_user('suspended@notify.test', 'customer'));
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
-update public.profiles set status = 'suspended' where id = (select id from personas where name = 'suspended');
+select tests.add_persona('notify', name, role, status) from (values
+  ('customer',     'customer', 'active'),
+  ('merchant',     'merchant', 'active'),
+  ('rider',        'rider',    'active'),
+  ('other_rider',  'rider',    'active'),
+  ('far_rider',    'rider',    'active'),
+  ('off_rider',    'rider',    'active'),
+  ('stranger',     'customer', 'active'),
+  ('admin',        'admin',    'active'),
+  ('suspended',    'customer', 'suspended')
+) as p(name, role, status);
 -- The customer reads Hindi, the merchant Marathi, the riders English (the default) but the far
 -- rider, who reads Hindi.
 update public.profiles set language = 'hi' where id in (select id from personas where name in ('customer', 'far_rider'));

@@ -10,24 +10,19 @@ select plan(159);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to lives_ok/throws_ok can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@orders.test', 'customer')),
-  ('stranger', tests.create_user('stranger@orders.test', 'customer')),
-  ('merchant', tests.create_user('merchant@orders.test', 'merchant')),
-  ('other_merchant', tests.create_user('other-merchant@orders.test', 'merchant')),
-  ('rider', tests.create_user('rider@orders.test', 'rider')),
-  ('other_rider', tests.create_user('other-rider@orders.test', 'rider')),
-  ('admin', tests.create_user('admin@orders.test', 'customer')),
-  ('suspended', tests.create_user('suspended@orders.test', 'customer')),
-  ('past_customer', tests.create_user('past-customer@orders.test', 'customer')),
-  ('past_merchant', tests.create_user('past-merchant@orders.test', 'merchant')),
-  ('past_rider', tests.create_user('past-rider@orders.test', 'rider'));
-
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
-update public.profiles set status = 'suspended' where id = (select id from personas where name = 'suspended');
+select tests.add_persona('orders', name, role, status) from (values
+  ('customer',        'customer', 'active'),
+  ('stranger',        'customer', 'active'),
+  ('merchant',        'merchant', 'active'),
+  ('other_merchant',  'merchant', 'active'),
+  ('rider',           'rider',    'active'),
+  ('other_rider',     'rider',    'active'),
+  ('admin',           'admin',    'active'),
+  ('suspended',       'customer', 'suspended'),
+  ('past_customer',   'customer', 'active'),
+  ('past_merchant',   'merchant', 'active'),
+  ('past_rider',      'rider',    'active')
+) as p(name, role, status);
 
 create temp table fixtures (name text primary key, id uuid not null default gen_random_uuid());
 grant select on fixtures to anon, authenticated;
@@ -310,7 +305,7 @@ select is(
 -- ---------------------------------------------------------------------------------------------
 -- Customer
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select set_eq(
   $$select id from public.orders$$,
@@ -376,7 +371,7 @@ from forbidden_writes w order by w.n;
 -- ---------------------------------------------------------------------------------------------
 -- Stranger (another customer, with one order from each store)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'stranger'));
+select tests.sign_in('stranger');
 
 select set_eq(
   $$select id from public.orders$$,
@@ -424,7 +419,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Merchant (owns the store the customer's and the ready order come from)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 
 select set_eq(
   $$select id from public.orders$$,
@@ -474,7 +469,7 @@ from forbidden_writes w order by w.n;
 -- ---------------------------------------------------------------------------------------------
 -- Other merchant (owns the store the stranger's and the suspended customer's orders come from)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'other_merchant'));
+select tests.sign_in('other_merchant');
 
 select set_eq(
   $$select id from public.orders$$,
@@ -512,7 +507,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Rider (assigned to the customer's order)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'rider'));
+select tests.sign_in('rider');
 
 select set_eq(
   $$select id from public.orders$$,
@@ -570,7 +565,7 @@ from forbidden_writes w order by w.n;
 -- ---------------------------------------------------------------------------------------------
 -- Other rider (assigned to the stranger's order)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'other_rider'));
+select tests.sign_in('other_rider');
 
 select set_eq(
   $$select id from public.orders$$,
@@ -604,7 +599,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Admin (promoted by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'admin'));
+select tests.sign_in('admin');
 
 select is((select count(*) from public.orders), (select orders from totals), 'admin reads every order');
 select set_eq(
@@ -620,7 +615,7 @@ from forbidden_writes w order by w.n;
 -- ---------------------------------------------------------------------------------------------
 -- Suspended (a customer with an order, suspended by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'suspended'));
+select tests.sign_in('suspended');
 
 select is_empty($$select 1 from public.orders$$, 'a suspended customer reads none of their own orders');
 select is_empty($$select 1 from public.order_items$$, 'a suspended customer reads no order items');
@@ -641,7 +636,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Past customer (their order from the past store was delivered by the past rider: it is over)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'past_customer'));
+select tests.sign_in('past_customer');
 
 select set_eq(
   $$select id from public.orders$$,
@@ -665,7 +660,7 @@ select is_empty(
 -- ---------------------------------------------------------------------------------------------
 -- Past merchant (owns the store the delivered order came from)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'past_merchant'));
+select tests.sign_in('past_merchant');
 
 select is_empty(
   $$select 1 from public.profiles where id in (select id from personas where name in ('past_rider', 'past_customer'))$$,
@@ -684,7 +679,7 @@ select is_empty(
 -- ---------------------------------------------------------------------------------------------
 -- Past rider (delivered the past customer's order)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'past_rider'));
+select tests.sign_in('past_rider');
 
 select set_eq(
   $$select id from public.orders$$,
@@ -711,7 +706,7 @@ select is(
   null,
   'an order that ends (here: cancelled) forgets its delivery phone'
 );
-select tests.authenticate_as((select id from personas where name = 'other_rider'));
+select tests.sign_in('other_rider');
 select is_empty(
   $$select 1 from public.profiles where id = (select id from personas where name = 'stranger')$$,
   'the rider of a cancelled order no longer sees its customer''s profile'
@@ -728,14 +723,14 @@ select tests.clear_authentication();
 update public.profiles set role = 'rider' where id = (select id from personas where name = 'past_customer');
 update public.profiles set role = 'customer' where id = (select id from personas where name = 'past_rider');
 
-select tests.authenticate_as((select id from personas where name = 'past_customer'));
+select tests.sign_in('past_customer');
 select set_eq(
   $$select id from public.orders$$,
   $$select id from fixtures where name = 'order_delivered'$$,
   'a customer made a rider still reads the order they placed'
 );
 
-select tests.authenticate_as((select id from personas where name = 'past_rider'));
+select tests.sign_in('past_rider');
 select set_eq(
   $$select id from public.orders$$,
   $$select id from fixtures where name = 'order_delivered'$$,
@@ -745,7 +740,7 @@ select set_eq(
 -- ---------------------------------------------------------------------------------------------
 -- Anonymous
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 
 select throws_ok($$select * from public.orders$$, '42501', 'permission denied for table orders',
   'anonymous cannot select orders');

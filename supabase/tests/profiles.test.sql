@@ -4,19 +4,16 @@ begin;
 
 select plan(62);
 
--- Who is who. A temp table (gone at rollback) so the SQL strings handed to lives_ok/throws_ok
--- can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@profiles.test', 'customer')),
-  ('merchant', tests.create_user('merchant@profiles.test', 'merchant')),
-  ('rider', tests.create_user('rider@profiles.test', 'rider')),
-  ('admin', tests.create_user('admin@profiles.test', 'customer')),
-  ('stranger', tests.create_user('stranger@profiles.test', 'customer')),
-  ('suspended', tests.create_user('suspended@profiles.test', 'merchant')),
-  ('nullrole', tests.create_user('nullrole@profiles.test', null));
+-- Who is who.
+select tests.add_persona('profiles', name, role) from (values
+  ('customer',   'customer'),
+  ('merchant',   'merchant'),
+  ('rider',      'rider'),
+  ('admin',      'customer'),
+  ('stranger',   'customer'),
+  ('suspended',  'merchant'),
+  ('nullrole',   null::text)
+) as p(name, role);
 
 -- A sign-up without any role in its metadata (and a name, which the trigger copies).
 insert into auth.users (id, email, raw_user_meta_data, raw_app_meta_data, aud, role, created_at, updated_at)
@@ -136,7 +133,7 @@ update public.profiles set status = 'suspended' where id = (select id from perso
 -- ---------------------------------------------------------------------------------------------
 -- Customer
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select is((select count(*) from public.profiles), 1::bigint, 'customer sees exactly one profile');
 select results_eq(
@@ -196,7 +193,7 @@ select lives_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Merchant
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 
 select is((select count(*) from public.profiles), 1::bigint, 'merchant sees exactly one profile');
 select results_eq(
@@ -224,7 +221,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Rider
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'rider'));
+select tests.sign_in('rider');
 
 select is((select count(*) from public.profiles), 1::bigint, 'rider sees exactly one profile');
 select results_eq(
@@ -250,7 +247,7 @@ select is(
 -- ---------------------------------------------------------------------------------------------
 -- Admin (promoted by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'admin'));
+select tests.sign_in('admin');
 
 select is(
   (select role from public.my_profile()),
@@ -277,7 +274,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Stranger (another signed-in customer)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'stranger'));
+select tests.sign_in('stranger');
 
 select is_empty(
   $$select 1 from public.profiles where id = (select id from personas where name = 'customer')$$,
@@ -299,13 +296,13 @@ select lives_ok(
 );
 
 -- Owners re-read their rows: none of the cross-account updates above took effect.
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 select is(
   (select full_name from public.profiles where id = (select auth.uid())),
   'Chandni Customer',
   'the stranger''s update left the customer''s name unchanged'
 );
-select tests.authenticate_as((select id from personas where name = 'rider'));
+select tests.sign_in('rider');
 select is(
   (select full_name from public.profiles where id = (select auth.uid())),
   'Ravi Rider',
@@ -315,7 +312,7 @@ select is(
 -- ---------------------------------------------------------------------------------------------
 -- Anonymous
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 
 select throws_ok(
   $$select * from public.profiles$$,
@@ -345,7 +342,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Suspended (status set by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'suspended'));
+select tests.sign_in('suspended');
 
 select results_eq(
   $$select id, status from public.profiles$$,

@@ -5,15 +5,13 @@ begin;
 
 select plan(38);
 
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@push.test', 'customer')),
-  ('merchant', tests.create_user('merchant@push.test', 'merchant')),
-  ('rider', tests.create_user('rider@push.test', 'rider')),
-  ('admin', tests.create_user('admin@push.test', 'customer')),
-  ('suspended', tests.create_user('suspended@push.test', 'customer'));
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
+select tests.add_persona('push', name, role) from (values
+  ('customer',   'customer'),
+  ('merchant',   'merchant'),
+  ('rider',      'rider'),
+  ('admin',      'admin'),
+  ('suspended',  'customer')
+) as p(name, role);
 
 create temp table devices (name text primary key, endpoint text not null);
 grant select on devices to anon, authenticated;

@@ -6,17 +6,15 @@ begin;
 
 select plan(53);
 
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@ratings.test', 'customer')),
-  ('other_customer', tests.create_user('other-customer@ratings.test', 'customer')),
-  ('merchant', tests.create_user('merchant@ratings.test', 'merchant')),
-  ('other_merchant', tests.create_user('other-merchant@ratings.test', 'merchant')),
-  ('rider', tests.create_user('rider@ratings.test', 'rider')),
-  ('other_rider', tests.create_user('other-rider@ratings.test', 'rider')),
-  ('admin', tests.create_user('admin@ratings.test', 'customer'));
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
+select tests.add_persona('ratings', name, role) from (values
+  ('customer',        'customer'),
+  ('other_customer',  'customer'),
+  ('merchant',        'merchant'),
+  ('other_merchant',  'merchant'),
+  ('rider',           'rider'),
+  ('other_rider',     'rider'),
+  ('admin',           'admin')
+) as p(name, role);
 
 create temp table fixtures (name text primary key, id uuid not null default gen_random_uuid());
 grant select on fixtures to anon, authenticated;

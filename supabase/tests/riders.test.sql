@@ -8,20 +8,18 @@ select plan(84);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to lives_ok/throws_ok can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@riders.test', 'customer')),
-  ('stranger', tests.create_user('stranger@riders.test', 'customer')),
-  ('merchant', tests.create_user('merchant@riders.test', 'merchant')),
-  ('other_merchant', tests.create_user('other-merchant@riders.test', 'merchant')),
-  ('rider', tests.create_user('rider@riders.test', 'rider')),
-  ('other_rider', tests.create_user('other-rider@riders.test', 'rider')),
-  ('promoted', tests.create_user('promoted@riders.test', 'customer')),
-  ('admin', tests.create_user('admin@riders.test', 'customer')),
-  ('suspended', tests.create_user('suspended@riders.test', 'rider')),
-  ('demoted', tests.create_user('demoted@riders.test', 'rider'));
+select tests.add_persona('riders', name, role) from (values
+  ('customer',        'customer'),
+  ('stranger',        'customer'),
+  ('merchant',        'merchant'),
+  ('other_merchant',  'merchant'),
+  ('rider',           'rider'),
+  ('other_rider',     'rider'),
+  ('promoted',        'customer'),
+  ('admin',           'customer'),
+  ('suspended',       'rider'),
+  ('demoted',         'rider')
+) as p(name, role);
 
 create temp table fixtures (name text primary key, id uuid not null default gen_random_uuid());
 grant select on fixtures to anon, authenticated;
@@ -167,7 +165,7 @@ grant select on totals to anon, authenticated;
 -- ---------------------------------------------------------------------------------------------
 -- Rider
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'rider'));
+select tests.sign_in('rider');
 
 select set_eq(
   $$select rider_id from public.rider_profiles$$,
@@ -201,7 +199,7 @@ select throws_ok(
 );
 select tests.clear_authentication();
 update public.rider_profiles set last_seen_at = now() - interval '5 minutes' where rider_id = (select id from personas where name = 'rider');
-select tests.authenticate_as((select id from personas where name = 'rider'));
+select tests.sign_in('rider');
 select lives_ok(
   $$update public.rider_profiles set location = tests.point(73.86, 18.53) where rider_id = (select auth.uid())$$,
   'rider reports the same position again'
@@ -275,7 +273,7 @@ select lives_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Other rider
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'other_rider'));
+select tests.sign_in('other_rider');
 
 select set_eq(
   $$select rider_id from public.rider_profiles$$,
@@ -299,7 +297,7 @@ select lives_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Promoted rider (a customer the owner made a rider)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'promoted'));
+select tests.sign_in('promoted');
 
 select set_eq(
   $$select rider_id from public.rider_profiles$$,
@@ -319,7 +317,7 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------
 -- Demoted (a rider the owner made a customer)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'demoted'));
+select tests.sign_in('demoted');
 
 select is_empty($$select 1 from public.rider_profiles$$, 'a former rider sees no rider profile, not even their kept one');
 select lives_ok(
@@ -330,7 +328,7 @@ select lives_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Customer (the rider delivers their order)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select set_eq(
   $$select rider_id from public.rider_profiles$$,
@@ -361,7 +359,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Stranger (another customer, without orders)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'stranger'));
+select tests.sign_in('stranger');
 
 select is_empty($$select 1 from public.rider_profiles$$, 'a customer without orders sees no rider profile');
 select lives_ok(
@@ -372,7 +370,7 @@ select lives_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Merchant (the rider delivers an order from their store)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 
 select set_eq(
   $$select rider_id from public.rider_profiles$$,
@@ -387,14 +385,14 @@ select lives_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Other merchant (no orders)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'other_merchant'));
+select tests.sign_in('other_merchant');
 
 select is_empty($$select 1 from public.rider_profiles$$, 'a merchant without orders sees no rider profile');
 
 -- ---------------------------------------------------------------------------------------------
 -- Admin (promoted by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'admin'));
+select tests.sign_in('admin');
 
 select is((select count(*) from public.rider_profiles), (select rider_profiles from totals),
   'admin reads every rider profile');
@@ -417,7 +415,7 @@ select throws_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Suspended (a rider suspended by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'suspended'));
+select tests.sign_in('suspended');
 
 select is_empty($$select 1 from public.rider_profiles$$, 'a suspended rider sees no rider profile, not even their own');
 select lives_ok(
@@ -428,7 +426,7 @@ select lives_ok(
 -- ---------------------------------------------------------------------------------------------
 -- Anonymous
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 
 select throws_ok(
   $$select * from public.rider_profiles$$,

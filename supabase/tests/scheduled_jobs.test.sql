@@ -48,15 +48,15 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 -- Fixtures (as the database owner)
 -- ---------------------------------------------------------------------------------------------
-create temp table personas (name text primary key, id uuid not null);
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@jobs.test', 'customer')),
-  ('merchant', tests.create_user('merchant@jobs.test', 'merchant')),
-  ('fresh', tests.create_user('fresh@jobs.test', 'rider')),
-  ('recent', tests.create_user('recent@jobs.test', 'rider')),
-  ('silent', tests.create_user('silent@jobs.test', 'rider')),
-  ('never_seen', tests.create_user('never-seen@jobs.test', 'rider')),
-  ('off_shift', tests.create_user('off-shift@jobs.test', 'rider'));
+select tests.add_persona('jobs', name, role) from (values
+  ('customer',    'customer'),
+  ('merchant',    'merchant'),
+  ('fresh',       'rider'),
+  ('recent',      'rider'),
+  ('silent',      'rider'),
+  ('never_seen',  'rider'),
+  ('off_shift',   'rider')
+) as p(name, role);
 
 create temp table fixtures (name text primary key, id uuid not null default gen_random_uuid());
 insert into fixtures (name) values

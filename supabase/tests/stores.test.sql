@@ -5,22 +5,15 @@ begin;
 
 select plan(148);
 
--- Who is who. Temp tables (gone at rollback) so the SQL strings handed to lives_ok/throws_ok
--- can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@stores.test', 'customer')),
-  ('merchant', tests.create_user('merchant@stores.test', 'merchant')),
-  ('stranger', tests.create_user('stranger@stores.test', 'merchant')),
-  ('rider', tests.create_user('rider@stores.test', 'rider')),
-  ('admin', tests.create_user('admin@stores.test', 'customer')),
-  ('suspended', tests.create_user('suspended@stores.test', 'merchant'));
-
--- The owner promotes one account to admin and suspends a merchant.
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
-update public.profiles set status = 'suspended' where id = (select id from personas where name = 'suspended');
+-- Who is who.
+select tests.add_persona('stores', name, role, status) from (values
+  ('customer',   'customer', 'active'),
+  ('merchant',   'merchant', 'active'),
+  ('stranger',   'merchant', 'active'),
+  ('rider',      'rider',    'active'),
+  ('admin',      'admin',    'active'),
+  ('suspended',  'merchant', 'suspended')
+) as p(name, role, status);
 
 -- Fixture stores around Pune, made by the owner (outside RLS) in every status.
 create temp table fixture_stores (key text primary key, id uuid not null);
@@ -303,7 +296,7 @@ select is(
 -- ---------------------------------------------------------------------------------------------
 -- Customer
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'customer'));
+select tests.sign_in('customer');
 
 select set_eq(
   $$select id from public.stores where id in (select id from fixture_stores)$$,
@@ -350,7 +343,7 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------
 -- Merchant
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'merchant'));
+select tests.sign_in('merchant');
 
 select set_eq(
   $$select id from public.stores where owner_id = (select auth.uid())$$,
@@ -645,7 +638,7 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------
 -- Stranger (another merchant)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'stranger'));
+select tests.sign_in('stranger');
 
 select set_eq(
   $$select id from public.stores where owner_id = (select auth.uid())$$,
@@ -693,7 +686,7 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------
 -- Rider
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'rider'));
+select tests.sign_in('rider');
 
 select set_eq(
   $$select id from public.stores where id in (select id from fixture_stores)$$,
@@ -734,7 +727,7 @@ select isnt_empty(
 -- ---------------------------------------------------------------------------------------------
 -- Admin (promoted by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'admin'));
+select tests.sign_in('admin');
 
 select set_eq(
   $$select id from public.stores where id in (select id from fixture_stores)$$,
@@ -782,7 +775,7 @@ select isnt_empty(
 -- ---------------------------------------------------------------------------------------------
 -- Suspended (a merchant suspended by the database owner above)
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as((select id from personas where name = 'suspended'));
+select tests.sign_in('suspended');
 
 select is_empty(
   $$select 1 from public.stores$$,
@@ -818,7 +811,7 @@ select isnt_empty(
 -- ---------------------------------------------------------------------------------------------
 -- Anonymous
 -- ---------------------------------------------------------------------------------------------
-select tests.authenticate_as_anon();
+select tests.sign_in('anonymous');
 
 select set_eq(
   $$select id from public.stores where id in (select id from fixture_stores)$$,

@@ -12,20 +12,17 @@ select plan(128);
 
 -- Who is who, and the ids of the fixtures. Temp tables (gone at rollback) so the SQL strings
 -- handed to the helpers can look ids up; readable by the API roles the tests switch to.
-create temp table personas (name text primary key, id uuid not null);
-grant select on personas to anon, authenticated;
-
-insert into personas (name, id) values
-  ('customer', tests.create_user('customer@tracking.test', 'customer')),
-  ('merchant', tests.create_user('merchant@tracking.test', 'merchant')),
-  ('other_merchant', tests.create_user('other-merchant@tracking.test', 'merchant')),
-  ('rider', tests.create_user('rider@tracking.test', 'rider')),
-  ('other_rider', tests.create_user('other-rider@tracking.test', 'rider')),
-  ('admin', tests.create_user('admin@tracking.test', 'customer')),
-  ('stranger', tests.create_user('stranger@tracking.test', 'customer')),
-  ('suspended', tests.create_user('suspended@tracking.test', 'customer')),
-  ('suspended_rider', tests.create_user('suspended-rider@tracking.test', 'rider'));
-update public.profiles set role = 'admin' where id = (select id from personas where name = 'admin');
+select tests.add_persona('tracking', name, role) from (values
+  ('customer',         'customer'),
+  ('merchant',         'merchant'),
+  ('other_merchant',   'merchant'),
+  ('rider',            'rider'),
+  ('other_rider',      'rider'),
+  ('admin',            'admin'),
+  ('stranger',         'customer'),
+  ('suspended',        'customer'),
+  ('suspended_rider',  'rider')
+) as p(name, role);
 
 create temp table fixtures (name text primary key, id uuid not null default gen_random_uuid());
 grant select on fixtures to anon, authenticated;

@@ -1,7 +1,7 @@
 // The merchant's inventory client (app/src/lib/inventory) against the stack: one product's
-// price, stock and listing; a catalogue CSV read with an error per bad line and column; and the
-// import that creates and updates products by SKU in one request, refused for another
-// merchant's store with nothing applied.
+// price, stock and listing; and the import that creates and updates products by SKU in one
+// request, refused for another merchant's store with nothing applied. Reading the CSV is
+// tested beside the module (inventory.test.ts).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { $ZodError as ZodError } from "zod/v4/core";
@@ -54,54 +54,6 @@ describe("inventory from the app", () => {
     const edge = await updateProduct(shop.merchant.supabase, shop.product["ATTA"]!, { price_paise: 10_000_000, stock: 0 });
     assert.deepEqual([edge?.price_paise, edge?.stock], [10_000_000, 0]);
     await updateProduct(shop.merchant.supabase, shop.product["ATTA"]!, { price_paise: 28500, stock: 40 });
-  });
-
-  it("reads a CSV with quotes, and reports each bad value with its line and column", () => {
-    const csv = [
-      "sku,name,category,unit,price_paise,stock,is_active",
-      'ATTA,"Atta, whole wheat ""chakki""",Staples,5 kg,29000,35,yes',
-      "OIL-1L,Sunflower Oil,Oils,1 l,285.50,10,true",
-      "SUGAR,Sugar,Staples,1 kg,4500,-1,true",
-      "bad sku!,Thing,Staples,1 pc,100,1,true",
-      "SALT,Salt,Staples,1 kg,2500",
-      "ATTA,Atta again,Staples,5 kg,29000,35,true",
-      '"RICE",Rice,"Rice',
-      'and grains",5 kg,45000,12,',
-      "",
-      "GHEE,,Dairy,1 l,0,3,maybe",
-    ].join("\r\n");
-    const parsed = parseInventoryCsv(csv);
-    assert.deepEqual(parsed.rows, [
-      { sku: "ATTA", name: 'Atta, whole wheat "chakki"', category: "Staples", unit: "5 kg", price_paise: 29000, stock: 35, is_active: true },
-      { sku: "RICE", name: "Rice", category: "Rice\r\nand grains", unit: "5 kg", price_paise: 45000, stock: 12, is_active: true },
-    ]);
-    assert.deepEqual(parsed.lines, [2, 8]);
-    assert.deepEqual(
-      parsed.errors.map((e) => [e.line, e.column ?? null]),
-      [
-        [3, "price_paise"],
-        [4, "stock"],
-        [5, "sku"],
-        [6, null],
-        [7, "sku"],
-        [11, "name"],
-        [11, "price_paise"],
-        [11, "is_active"],
-      ],
-    );
-    assert.equal(parsed.errors[4]!.message, "The SKU ATTA is already on line 2");
-    assert.equal(parsed.errors[3]!.message, "Expected 7 values, found 5");
-  });
-
-  it("reports a header without a required column or with an unknown one", () => {
-    const parsed = parseInventoryCsv("\ufeffsku,name,category,unit,stock,colour\nA,B,C,D,1,red\n");
-    assert.deepEqual(parsed.rows, []);
-    assert.deepEqual(parsed.errors.map((e) => [e.line, e.column]), [
-      [1, "colour"],
-      [1, "price_paise"],
-    ]);
-    assert.deepEqual(parseInventoryCsv("").errors, [{ line: 1, message: "The file is empty" }]);
-    assert.deepEqual(parseInventoryCsv('sku,name\n"open').errors, [{ line: 2, message: "A quoted value is not closed" }]);
   });
 
   it("imports by SKU: new SKUs are created, known ones updated, columns left out kept", async () => {

@@ -1,59 +1,20 @@
-// Ordering a past order again (app/src/lib/orders/reorder.ts): reorder() is pure, currentOffer()
+// Ordering a past order again (app/src/lib/orders/reorder.ts) against the stack: currentOffer()
 // reads the store and its products as the customer may see them; and ordering the same from
-// another store (app/src/lib/orders/elsewhere.ts).
+// another store (app/src/lib/orders/elsewhere.ts). The pure parts, reorder() and linesAt(), are
+// tested beside them (reorder.test.ts).
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { linesAt, storesForOrder } from "../../app/src/lib/orders/elsewhere.js";
 import { Refused } from "../../app/src/lib/orders/refusal.js";
-import { currentOffer, reorder, type PastLine } from "../../app/src/lib/orders/reorder.js";
+import { currentOffer, reorder } from "../../app/src/lib/orders/reorder.js";
 import { db } from "../support/env.js";
 import { openShop, orderRequest, person, placeOrder } from "../support/orders.js";
 
 const sql = db();
 after(() => sql.end());
 
-const atta = randomUUID();
-const dal = randomUUID();
-const rice = randomUUID();
-const line = (product_id: string | null, name: string, unit_price_paise: number, quantity: number, unavailable = false): PastLine => ({
-  product_id,
-  product_name: name,
-  unit_price_paise,
-  quantity,
-  if_unavailable: "remove",
-  unavailable,
-});
-const store = { id: randomUUID(), name: "Sharma Kirana", is_open: true };
-const product = (id: string, name: string, price_paise: number, stock = 5) => ({ id, name, unit: "1 kg", price_paise, stock });
-
 describe("ordering again", () => {
-  it("puts what is still sold into a new cart at today's prices and says what changed", () => {
-    const past = [line(atta, "Atta", 25000, 2), line(dal, "Dal", 14000, 1), line(rice, "Rice", 9000, 3), line(null, "Old soap", 3000, 1)];
-    const answer = reorder(store, past, [product(atta, "Atta", 26000), product(dal, "Dal", 14000, 0), product(rice, "Rice", 9000)]);
-    assert.ok(answer.ok);
-    assert.deepEqual(
-      answer.cart.lines.map((l) => [l.productId, l.pricePaise, l.quantity]),
-      [[atta, 26000, 2], [rice, 9000, 3]],
-    );
-    assert.deepEqual(answer.cart.store, { id: store.id, name: store.name });
-    assert.deepEqual(answer.changes, [
-      { kind: "price", name: "Atta", beforePaise: 25000, nowPaise: 26000 },
-      { kind: "out_of_stock", name: "Dal" },
-      { kind: "gone", name: "Old soap" },
-    ]);
-  });
-
-  it("leaves out what the store left out when it accepted, and refuses a closed store or nothing left", () => {
-    const past = [line(atta, "Atta", 25000, 1), line(dal, "Dal", 14000, 1, true)];
-    const open = reorder(store, past, [product(atta, "Atta", 25000), product(dal, "Dal", 14000)]);
-    assert.ok(open.ok);
-    assert.deepEqual(open.cart.lines.map((l) => l.productId), [atta]);
-    assert.deepEqual(open.changes, []);
-    assert.deepEqual(reorder({ ...store, is_open: false }, past, [product(atta, "Atta", 25000)]), { ok: false, reason: "store_closed", changes: [] });
-    assert.deepEqual(reorder(store, past, []), { ok: false, reason: "nothing_left", changes: [{ kind: "gone", name: "Atta" }] });
-  });
-
   it("reads the store and only the products it still lists, as the customer", async () => {
     const shop = await openShop(sql, "app-reorder", [
       { sku: "ATTA", price_paise: 25000, stock: 10 },
@@ -68,11 +29,6 @@ describe("ordering again", () => {
 });
 
 describe("ordering the same from another store", () => {
-  it("moves the order's lines to the other store's products by SKU; one it does not sell has none", () => {
-    const moved = linesAt([{ ...line(atta, "Atta", 25000, 2), sku: "ATTA" }, { ...line(dal, "Dal", 14000, 1), sku: "DAL" }], { ATTA: rice });
-    assert.deepEqual(moved, [line(rice, "Atta", 25000, 2), line(null, "Dal", 14000, 1)]);
-  });
-
   it("offers a rejected order's customer the stores nearby that sell its products, and fills a cart there", async () => {
     // SKUs of this test only, so other tests' shops nearby never match.
     const tag = randomUUID().slice(0, 6).toUpperCase();

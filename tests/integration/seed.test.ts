@@ -181,5 +181,6 @@ test("--stores 0 removes the city and keeps the demo accounts, which all sign in
     assert.equal(error, null, a.email);
     const { data } = await supabase.rpc("my_profile");
     assert.equal(data?.role, a.role, `${a.email} is a ${a.role}`);
+    assert.equal(data?.phone, a.phone, `${a.email} has a phone number`);
   }
 });

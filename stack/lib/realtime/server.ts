@@ -11,6 +11,7 @@ import { isDeepStrictEqual } from "node:util";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import postgres from "postgres";
 import type { Keys } from "../instance.js";
+import { RECONNECT_OPTIONS } from "../db-options.js";
 import { ApiKeys, type ApiKey } from "./api-keys.js";
 import { BroadcastApi } from "./http-api.js";
 import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from "./options.js";
@@ -130,8 +131,8 @@ export class RealtimeServer {
     private readonly opts: RealtimeOptions = DEFAULT_REALTIME_OPTIONS,
     private readonly log: (line: string) => void = (l) => console.error(`realtime: ${l}`),
   ) {
-    this.sql = postgres(dbUrl, { max: 4, onnotice: () => {}, idle_timeout: 60 });
-    this.listener = postgres(dbUrl, { max: 1, onnotice: () => {} });
+    this.sql = postgres(dbUrl, { max: 4, ...RECONNECT_OPTIONS, onnotice: () => {}, idle_timeout: 60 });
+    this.listener = postgres(dbUrl, { max: 1, ...RECONNECT_OPTIONS, onnotice: () => {} });
     this.apiKeys = new ApiKeys(keys);
     this.api = new BroadcastApi({
       apiKeys: this.apiKeys,

@@ -5,7 +5,8 @@
 // status codes and the Idempotent-Replayed header.
 import { fieldErrors, orderRequest } from "../_shared/contracts/checkout.ts";
 import { z } from "../_shared/contracts/zod.ts";
-import { callerId, corsHeaders, json, problem } from "../_shared/http.ts";
+import { callerId, corsHeaders, databaseUnavailable, json, problem } from "../_shared/http.ts";
+import { isConnectionError } from "../_shared/unavailable.ts";
 import { refusal, sql } from "../_shared/db.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -45,6 +46,8 @@ Deno.serve(async (req) => {
     const pg = e as { code?: string; message?: string };
     // The database's own validation, for anything the schema above let through.
     if (pg.code === "22023") return problem(400, "invalid_request", pg.message ?? "The order is not valid.");
+    // Placed or not, the same Idempotency-Key sent again gets the one order.
+    if (isConnectionError(e)) return databaseUnavailable();
     console.error("checkout:", e);
     return problem(500, "checkout_failed", "The order could not be placed; nothing was charged. Try again with the same Idempotency-Key.");
   }

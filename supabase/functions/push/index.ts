@@ -5,7 +5,8 @@
 // nothing twice. 404/410 from the push service delete the subscription; 429 and 5xx are retried
 // with backoff. GET answers the VAPID public key the app subscribes with.
 import { webpush, z } from "../_shared/deps.ts";
-import { corsHeaders, json, problem } from "../_shared/http.ts";
+import { corsHeaders, databaseUnavailable, json, problem } from "../_shared/http.ts";
+import { isConnectionError } from "../_shared/unavailable.ts";
 import { sql } from "../_shared/db.ts";
 
 const secret = (name: string) => {
@@ -88,7 +89,14 @@ Deno.serve(async (req) => {
   if (!parsed.success) return problem(400, "invalid_request", "Expected the webhook's INSERT on public.notifications.");
 
   const id = parsed.data.record.id;
-  const targets = await sql<Target[]>`select subscription_id, endpoint, p256dh, auth, payload from private.claim_push_deliveries(${id})`;
+  let targets: Target[];
+  try {
+    targets = await sql<Target[]>`select subscription_id, endpoint, p256dh, auth, payload from private.claim_push_deliveries(${id})`;
+  } catch (e) {
+    // Nothing was claimed or sent: a 503 says so, rather than a bare 500.
+    if (isConnectionError(e)) return databaseUnavailable();
+    throw e;
+  }
   const results = await Promise.all(
     targets.map(async (t) => {
       const { status, attempts } = await send(t);

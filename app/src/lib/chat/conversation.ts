@@ -1,6 +1,7 @@
 import type { RealtimeChannel, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
+import { subscribeLive } from "../realtime/live.js";
 
 export type Message = Database["public"]["Tables"]["messages"]["Row"];
 
@@ -90,14 +91,7 @@ export class Conversation {
 
   /** Joins the private topic and loads what is missing; resolves once subscribed. */
   async open(): Promise<void> {
-    const [receipts, conversation] = await Promise.all([
-      this.#supabase.from("conversation_members").select("user_id, last_delivered_seq, last_read_seq").eq("conversation_id", this.id),
-      this.#supabase.from("conversations").select("closed_at").eq("id", this.id).maybeSingle(),
-    ]);
-    if (receipts.error) throw receipts.error;
-    if (conversation.error) throw conversation.error;
-    for (const { user_id, ...receipt } of receipts.data) this.receipts.set(user_id, receipt);
-    this.closedAt = conversation.data?.closed_at ?? null;
+    await this.#loadReceipts();
 
     const channel = this.#supabase.channel(`conversation:${this.id}`, {
       config: { private: true, presence: { key: this.userId } },
@@ -133,16 +127,28 @@ export class Conversation {
       });
 
     await new Promise<void>((resolve, reject) => {
-      channel.subscribe((status, error) => {
-        if (status === "SUBSCRIBED") {
+      subscribeLive(channel, {
+        joined: (first) => {
           // Every (re)subscription may follow a gap: fetch what came meanwhile.
-          void this.catchUp().then(resolve, reject);
+          void Promise.all([this.catchUp(), first ? null : this.#loadReceipts()]).then(() => resolve(), reject);
           if (!this.closedAt) void channel.track({ online_at: new Date().toISOString() });
-        } else if (status === "CHANNEL_ERROR" || status === "TIMED_OUT") {
-          reject(error ?? new Error(`could not join conversation:${this.id} (${status})`));
-        }
+        },
+        left: (status, error) => status === "CLOSED" || reject(error ?? new Error(`could not join conversation:${this.id} (${status})`)),
       });
     });
+  }
+
+  /** The members' delivered and read marks, and whether the conversation is closed. */
+  async #loadReceipts(): Promise<void> {
+    const [receipts, conversation] = await Promise.all([
+      this.#supabase.from("conversation_members").select("user_id, last_delivered_seq, last_read_seq").eq("conversation_id", this.id),
+      this.#supabase.from("conversations").select("closed_at").eq("id", this.id).maybeSingle(),
+    ]);
+    if (receipts.error) throw receipts.error;
+    if (conversation.error) throw conversation.error;
+    for (const { user_id, ...receipt } of receipts.data) this.receipts.set(user_id, receipt);
+    this.closedAt = conversation.data?.closed_at ?? null;
+    this.#changed();
   }
 
   /** Fetches everything after the last held sequence (one fetch at a time). */

@@ -2,6 +2,7 @@
 // device so a conversation opens with no network.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
+import { keptStore } from "../offline/kept.js";
 import { dataOf } from "../orders/refusal.js";
 import type { Message } from "./conversation.js";
 
@@ -43,15 +44,10 @@ export interface SavedConversation {
   closedAt: string | null;
 }
 
-async function store(userId: string) {
-  const { default: localforage } = await import("localforage");
-  return localforage.createInstance({ name: "kirana", storeName: `chats_${userId.replace(/[^a-zA-Z0-9]/g, "_")}` });
-}
-
 /** Keeps a conversation's messages on the device (per user, as the outbox). */
 export async function keepConversation(userId: string, conversationId: string, saved: SavedConversation): Promise<void> {
   try {
-    await (await store(userId)).setItem(conversationId, saved);
+    await (await keptStore("chats", userId)).setItem(conversationId, saved);
   } catch {
     // No storage (private mode, full disk): only the offline copy is missing.
   }
@@ -59,7 +55,7 @@ export async function keepConversation(userId: string, conversationId: string, s
 
 export async function lastConversation(userId: string, conversationId: string): Promise<SavedConversation | null> {
   try {
-    return await (await store(userId)).getItem<SavedConversation>(conversationId);
+    return await (await keptStore("chats", userId)).getItem<SavedConversation>(conversationId);
   } catch {
     return null;
   }

@@ -2,19 +2,15 @@
 // user), so the customer's QR code can be verified at a door with no signal.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
+import { keptStore } from "../offline/kept.js";
 import { handoverCheck, handoverCheckSchema, type HandoverCheck } from "./deliveries.js";
-
-async function kept(userId: string) {
-  const { default: localforage } = await import("localforage");
-  return localforage.createInstance({ name: "kirana", storeName: `handover_${userId.replace(/[^a-zA-Z0-9]/g, "_")}` });
-}
 
 /**
  * The check from the server when it answers (and kept for later), else the one kept when the
  * job was last opened online; null when there is neither.
  */
 export async function deviceHandoverCheck(client: () => Promise<SupabaseClient<Database>>, userId: string, orderId: string): Promise<HandoverCheck | null> {
-  const store = await kept(userId);
+  const store = await keptStore("handover", userId);
   try {
     const check = await handoverCheck(await client(), orderId);
     await store.setItem(orderId, check);
@@ -27,5 +23,5 @@ export async function deviceHandoverCheck(client: () => Promise<SupabaseClient<D
 
 /** Forgets a finished job's check. */
 export async function forgetHandoverCheck(userId: string, orderId: string): Promise<void> {
-  await (await kept(userId)).removeItem(orderId);
+  await (await keptStore("handover", userId)).removeItem(orderId);
 }

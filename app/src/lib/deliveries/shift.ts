@@ -7,6 +7,7 @@ import type { Database } from "../database.types.js";
 import type { Point } from "../maps/geo.js";
 import { dataOf, Refused } from "../orders/refusal.js";
 import { t } from "../i18n/index.js";
+import { subscribeLive } from "../realtime/live.js";
 
 type Client = SupabaseClient<Database>;
 
@@ -124,13 +125,14 @@ export function followJobs(supabase: Client, on: JobFeedHandlers): JobFeed {
         if (taken.success) on.taken(taken.data.order_id);
       });
     channels.set(topic, channel);
-    channel.subscribe((status) => {
-      if (status === "SUBSCRIBED") {
+    subscribeLive(channel, {
+      joined() {
         subscribed.add(topic);
         if (subscribed.size === channels.size) on.joined();
-      } else if (subscribed.delete(topic)) {
-        on.left();
-      }
+      },
+      left() {
+        if (subscribed.delete(topic)) on.left();
+      },
     });
   };
 

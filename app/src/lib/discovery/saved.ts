@@ -1,5 +1,6 @@
 // The customer's last nearby stores, kept on the device (localforage, per user) so that the home
 // screen, served by the service worker while offline, shows them with when they were seen.
+import { keptStore } from "../offline/kept.js";
 import type { NearbyStore } from "./discovery.js";
 
 export interface SavedStores {
@@ -12,14 +13,9 @@ export interface SavedStores {
   failed: false;
 }
 
-async function store() {
-  const { default: localforage } = await import("localforage");
-  return localforage.createInstance({ name: "kirana", storeName: "nearby_stores" });
-}
-
 export async function keepStores(userId: string, saved: SavedStores): Promise<void> {
   try {
-    await (await store()).setItem(userId, saved);
+    await (await keptStore("stores", userId)).setItem("last", saved);
   } catch {
     // No storage (private mode, full disk): only the offline copy is missing.
   }
@@ -27,7 +23,7 @@ export async function keepStores(userId: string, saved: SavedStores): Promise<vo
 
 export async function lastStores(userId: string): Promise<SavedStores | null> {
   try {
-    return await (await store()).getItem<SavedStores>(userId);
+    return await (await keptStore("stores", userId)).getItem<SavedStores>("last");
   } catch {
     return null;
   }

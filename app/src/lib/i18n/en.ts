@@ -125,6 +125,8 @@ export const en = {
   signOut: {
     submit: "Sign out",
     submitting: "Signing out…",
+    unsent: (n: number) =>
+      f.plural(n, { one: "1 change is not sent yet and will be lost on this phone. Sign out anyway?", other: `${n} changes are not sent yet and will be lost on this phone. Sign out anyway?` }),
   },
   validation: {
     fixErrors: (count: number) => f.plural(count, { one: "Please fix 1 problem below.", other: `Please fix ${count} problems below.` }),

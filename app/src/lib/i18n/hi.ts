@@ -125,6 +125,7 @@ export const hi = {
   signOut: {
     submit: "साइन आउट",
     submitting: "साइन आउट हो रहा है…",
+    unsent: (n) => f.plural(n, { one: `${n} बदलाव अभी भेजा नहीं गया है और इस फ़ोन पर खो जाएगा। फिर भी साइन आउट करें?`, other: `${n} बदलाव अभी भेजे नहीं गए हैं और इस फ़ोन पर खो जाएँगे। फिर भी साइन आउट करें?` }),
   },
   validation: {
     fixErrors: (count) => f.plural(count, { one: "कृपया नीचे की 1 गलती ठीक करें।", other: `कृपया नीचे की ${count} गलतियाँ ठीक करें।` }),
@@ -973,7 +974,7 @@ export const hi = {
     queued: "नेटवर्क लौटने पर भेजी जाएगी।",
     importPhotos: "फ़ोटो (चाहें तो)",
     importPhotosHint: "जेपीईजी, पीएनजी या वेबपी, हर एक 1 एमबी तक। किसी सामान को उसकी फ़ोटो देने के लिए CSV के image कॉलम में फ़ोटो की फ़ाइल का नाम लिखें।",
-    importedPhotos: (n) => f.plural(n, { one: "1 फ़ोटो रखी गई।", other: `${n} फ़ोटो रखी गईं।` }),
+    importedPhotos: (n) => f.plural(n, { one: `${n} फ़ोटो रखी गई।`, other: `${n} फ़ोटो रखी गईं।` }),
     importPhotosFailed: (skus) => `सामान डाल दिए गए, पर इनकी फ़ोटो नहीं रखी जा सकीं: ${skus}। इन्हें सामान पर जोड़ें।`,
     door: {
       title: "दरवाज़े पर फ़ोटो",

@@ -5,6 +5,7 @@ import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import type { Role } from "../accounts/roles.js";
 import { dataOf, validRows } from "../orders/refusal.js";
+import { subscribeLive } from "../realtime/live.js";
 
 type Client = SupabaseClient<Database>;
 
@@ -110,9 +111,7 @@ export function followNotifications(supabase: Client, userId: string, on: Notifi
     .on("broadcast", { event: "read" }, ({ payload }) => {
       const parsed = read.safeParse(payload);
       if (parsed.success) on.read(parsed.data.unread);
-    })
-    .subscribe((status) => {
-      if (status === "SUBSCRIBED") on.joined();
     });
+  subscribeLive(channel, { joined: () => on.joined() });
   return () => void supabase.removeChannel(channel);
 }

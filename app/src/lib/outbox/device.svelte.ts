@@ -2,6 +2,7 @@
 // pending screen. Made by the signed-in layout (start) and only in the browser.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.js";
+import { keptStore } from "../offline/kept.js";
 import { drainWhenOnline, Outbox, requestBackgroundSync, type OutboxItem, type Sender } from "./outbox.js";
 import { pendingCookie } from "./pending-cookie.js";
 import { availabilitySender, cancelRequestSender, cancelSender, checkoutSender, deliveryProofSender, deliverySender, inventorySender, messageSender, pickupSender, productImageSender } from "./senders.js";
@@ -37,12 +38,11 @@ export const device = new DeviceOutbox();
  * is asked for only when something is sent, so the outbox opens without waiting for it.
  */
 export async function start(client: () => Promise<SupabaseClient<Database>>, userId: string, screen: string): Promise<() => void> {
-  const { default: localforage } = await import("localforage");
   const lazy =
     (sender: (supabase: SupabaseClient<Database>) => Sender): Sender =>
     async (item) =>
       sender(await client())(item);
-  const storage = localforage.createInstance({ name: "kirana", storeName: `outbox_${userId.replace(/[^a-zA-Z0-9]/g, "_")}` });
+  const storage = await keptStore("outbox", userId);
   const outbox = new Outbox({
     storage,
     senders: {

@@ -2,6 +2,7 @@ import type { RealtimeChannel, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import { cancellationRequestSchema, type CancellationRequest } from "../orders/orders.js";
+import { subscribeLive } from "../realtime/live.js";
 
 type OrderStatus = Database["public"]["Enums"]["order_status"];
 
@@ -105,10 +106,10 @@ export class OrderFeed {
         if (request.success) for (const listener of this.#requestListeners) listener(request.data);
       });
     await new Promise<void>((resolve, reject) => {
-      channel.subscribe((status, error) => {
+      subscribeLive(channel, {
         // Every (re)subscription reloads the state, which covers anything missed while away.
-        if (status === "SUBSCRIBED") void this.#load().then(resolve, reject);
-        else if (status === "CHANNEL_ERROR" || status === "TIMED_OUT") reject(error ?? new Error(`could not join order:${this.orderId} (${status})`));
+        joined: () => void this.#load().then(resolve, reject),
+        left: (status, error) => status === "CLOSED" || reject(error ?? new Error(`could not join order:${this.orderId} (${status})`)),
       });
     });
     return this.view!;

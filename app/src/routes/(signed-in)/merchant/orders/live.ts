@@ -4,6 +4,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { SvelteMap } from "svelte/reactivity";
 import { z } from "$lib/zod";
 import { Constants, type Database } from "$lib/database.types";
+import { subscribeLive } from "$lib/realtime/live";
 import { cancellationRequestSchema, placedOrderSchema, type CancellationRequest, type OrderSummary, type PlacedOrder } from "$lib/orders/orders";
 
 const orderChanged = z.object({
@@ -65,11 +66,8 @@ export function followStore(supabase: SupabaseClient<Database>, storeId: string,
     .on("broadcast", { event: "cancellation_request" }, ({ payload }) => {
       const request = cancellationRequestSchema.safeParse(payload);
       if (request.success) on.cancellationRequest(request.data);
-    })
-    .subscribe((status) => {
-      if (status === "SUBSCRIBED") on.joined();
-      else on.left();
     });
+  subscribeLive(channel, { joined: () => on.joined(), left: () => on.left() });
   return () => void supabase.removeChannel(channel);
 }
 
@@ -105,12 +103,15 @@ export class LiveOrders {
   }
 }
 
-/** Joins `order:<id>` for its page: `changed` on each status change and request to cancel. */
+/**
+ * Joins `order:<id>` for its page: `changed` on each status change and request to cancel, and on
+ * each rejoin after a drop (what changed meanwhile was not heard).
+ */
 export function followOrder(supabase: SupabaseClient<Database>, orderId: string, changed: () => void): () => void {
   const channel = supabase
     .channel(`order:${orderId}`, { config: { private: true } })
     .on("broadcast", { event: "order_changed" }, changed)
-    .on("broadcast", { event: "cancellation_request" }, changed)
-    .subscribe();
+    .on("broadcast", { event: "cancellation_request" }, changed);
+  subscribeLive(channel, { joined: (first) => first || changed() });
   return () => void supabase.removeChannel(channel);
 }

@@ -2,8 +2,8 @@
 // with rate_order's own limits before any request, and until when an order may be rated.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ratingForm, ratingUntil } from "../../app/src/lib/ratings/ratings.js";
-import { t } from "../../app/src/lib/i18n/index.js";
+import { ratingForm, ratingUntil } from "./ratings.js";
+import { t } from "../i18n/index.js";
 
 describe("ratingForm", () => {
   it("reads whole stars from 1 to 5, a rider left out as null and a trimmed comment", () => {

@@ -20,8 +20,8 @@ import {
   validateOrderRequest,
   type Cart,
   type CartChange,
-} from "../../app/src/lib/cart/cart.js";
-import { mergeCarts } from "../../app/src/lib/cart/cookie.js";
+} from "./cart.js";
+import { mergeCarts } from "./cookie.js";
 
 const shopA = { id: randomUUID(), name: "Patil Kirana" };
 const shopB = { id: randomUUID(), name: "Joshi Dairy" };

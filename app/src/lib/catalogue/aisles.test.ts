@@ -3,8 +3,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { aisleRange, aisleSlug, aislesOf, filterProducts, MAX_MATCHES, PAGE_PRODUCTS, previousStart, rangeAfter, rangeBefore } from "../../app/src/lib/catalogue/aisles.js";
-import { shelfFor } from "../../app/src/lib/catalogue/shelf.js";
+import { aisleRange, aisleSlug, aislesOf, filterProducts, MAX_MATCHES, PAGE_PRODUCTS, previousStart, rangeAfter, rangeBefore } from "./aisles.js";
+import { shelfFor } from "./shelf.js";
 
 const product = (category: string, name: string) => ({ id: randomUUID(), name, category });
 // Aisles of 30, 30, 5, 50 and 2 products, in aisle order.

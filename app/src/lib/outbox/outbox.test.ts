@@ -3,7 +3,7 @@
 // an edit under a new id, and two tabs draining at once sending each item once.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Outbox, BACKOFF_SECONDS, type OutboxStorage, type SendOutcome, type Sender } from "../../app/src/lib/outbox/outbox.js";
+import { Outbox, BACKOFF_SECONDS, type OutboxStorage, type SendOutcome, type Sender } from "./outbox.js";
 
 function memory(): OutboxStorage {
   const map = new Map<string, unknown>();
