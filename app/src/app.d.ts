@@ -4,6 +4,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Account } from "$lib/accounts/session";
 import type { Database } from "$lib/database.types";
+import type { Language } from "$lib/i18n";
 
 declare global {
   namespace App {
@@ -12,6 +13,8 @@ declare global {
       supabase: SupabaseClient<Database>;
       /** The account behind the request, checked with Auth once per request. */
       safeGetSession(): Promise<Account>;
+      /** The language the request is answered in (see hooks.server.ts). */
+      language: Language;
     }
     interface Error {
       message: string;

@@ -7,6 +7,7 @@ import type { Database } from "$lib/database.types";
 import { t } from "$lib/i18n";
 import { compress } from "$lib/server/compress";
 import { logServerError } from "$lib/server/failure";
+import { language } from "$lib/server/language";
 import { supabaseConfig } from "$lib/supabase/config";
 
 const supabase: Handle = async ({ event, resolve }) => {
@@ -48,7 +49,7 @@ const areas: Handle = async ({ event, resolve }) => {
 /** Every response the app renders goes out compressed when the browser takes it (see compress.ts). */
 const compressed: Handle = async ({ event, resolve }) => compress(event.request, await resolve(event));
 
-export const handle = sequence(compressed, supabase, areas);
+export const handle = sequence(compressed, language, supabase, areas);
 
 /**
  * An unexpected error (a load or action that threw): logged with its route, status and a short

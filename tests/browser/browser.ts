@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { ROOT } from "../../stack/lib/paths.js";
 import { CHROMIUM } from "../support/chromium.js";
 import { PASSWORD } from "../support/env.js";
-import { t } from "../../app/src/lib/i18n/index.js";
+import { t, type Messages } from "../../app/src/lib/i18n/index.js";
 import type { Role } from "../../app/src/lib/accounts/roles.js";
 
 export { t };
@@ -177,15 +177,15 @@ export async function outboxShows(page: Page, n: number): Promise<void> {
 
 /**
  * Adds `count` of a product (none in the cart yet) on the store page it is on, with its stepper:
- * Add, then + until the count shows, and "Added" next to it.
+ * Add, then + until the count shows, and "Added" next to it (in the page's language, `m`).
  */
-export async function addToCart(page: Page, name: string, count: number): Promise<void> {
-  await page.getByRole("button", { name: t.shop.store.addNamed(name) }).click();
+export async function addToCart(page: Page, name: string, count: number, m: Messages = t): Promise<void> {
+  await page.getByRole("button", { name: m.shop.store.addNamed(name) }).click();
   for (let n = 1; n < count; n += 1) {
-    await page.getByLabel(t.shop.cart.quantityOf(name, n), { exact: true }).waitFor();
-    await page.getByRole("button", { name: t.shop.cart.more(name), exact: true }).click();
+    await page.getByLabel(m.shop.cart.quantityOf(name, n), { exact: true }).waitFor();
+    await page.getByRole("button", { name: m.shop.cart.more(name), exact: true }).click();
   }
-  const row = page.getByRole("listitem").filter({ has: page.getByLabel(t.shop.cart.quantityOf(name, count), { exact: true }) });
-  await row.getByText(t.shop.store.addedShort).waitFor();
-  await page.getByText(t.shop.store.added(name, count)).waitFor({ state: "attached" });
+  const row = page.getByRole("listitem").filter({ has: page.getByLabel(m.shop.cart.quantityOf(name, count), { exact: true }) });
+  await row.getByText(m.shop.store.addedShort).waitFor();
+  await page.getByText(m.shop.store.added(name, count)).waitFor({ state: "attached" });
 }

@@ -2,19 +2,20 @@ import { z } from "../zod.js";
 import { t } from "../i18n/index.js";
 import { signUpRoles } from "./roles.js";
 
-const email = z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email(t.validation.emailInvalid));
+// Messages are read when a check fails, so they come in the language of the request.
+const email = z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email({ error: () => t.validation.emailInvalid }));
 
 export const signInForm = z.object({
   email,
-  password: z.string().check(z.minLength(1, t.validation.passwordRequired)),
+  password: z.string().check(z.minLength(1, { error: () => t.validation.passwordRequired })),
 });
 
 // 8 as supabase/config.toml asks of Auth; 72 is where bcrypt, which Auth hashes with, stops reading.
 export const signUpForm = z.object({
-  full_name: z.string().check(z.trim(), z.minLength(1, t.validation.nameRequired), z.maxLength(120, t.validation.nameTooLong)),
+  full_name: z.string().check(z.trim(), z.minLength(1, { error: () => t.validation.nameRequired }), z.maxLength(120, { error: () => t.validation.nameTooLong })),
   email,
-  password: z.string().check(z.minLength(8, t.validation.passwordShort), z.maxLength(72, t.validation.passwordLong)),
-  role: z.enum(signUpRoles, t.validation.roleRequired),
+  password: z.string().check(z.minLength(8, { error: () => t.validation.passwordShort }), z.maxLength(72, { error: () => t.validation.passwordLong })),
+  role: z.enum(signUpRoles, { error: () => t.validation.roleRequired }),
 });
 
 /** What a form action sends back when it refuses: the values to show again and one message per field. */

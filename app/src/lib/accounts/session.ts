@@ -1,7 +1,7 @@
 import type { Session, SupabaseClient, User } from "@supabase/supabase-js";
 import type { Database, Tables } from "../database.types.js";
 
-export type Profile = Pick<Tables<"profiles">, "id" | "role" | "status" | "full_name" | "status_reason">;
+export type Profile = Pick<Tables<"profiles">, "id" | "role" | "status" | "full_name" | "status_reason" | "language">;
 
 /** The signed-in person as the server has checked them, or nobody. */
 export type Account = { session: Session; user: User; profile: Profile } | { session: null; user: null; profile: null };
@@ -26,6 +26,6 @@ export async function loadAccount(supabase: SupabaseClient<Database>): Promise<A
   const { data } = await supabase.rpc("my_profile");
   // Every account gets a profile at sign-up; one without is treated as signed out.
   if (!data?.id) return nobody;
-  const { id, role, status, full_name, status_reason } = data;
-  return { session, user, profile: { id, role, status, full_name, status_reason } };
+  const { id, role, status, full_name, status_reason, language } = data;
+  return { session, user, profile: { id, role, status, full_name, status_reason, language } };
 }

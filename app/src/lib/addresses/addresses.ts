@@ -12,17 +12,21 @@ type Client = SupabaseClient<Database>;
 export type AddressLabel = Database["public"]["Enums"]["address_label"];
 export const addressLabels = Constants.public.Enums.address_label;
 
-const checks = columnChecks({ house: t.addresses.houseInvalid, street: t.addresses.streetInvalid, landmark: t.addresses.landmarkInvalid, phone: t.addresses.phoneInvalid });
+// Messages are read when a check fails, so they come in the language of the request.
+const checks = columnChecks({
+  house: { error: () => t.addresses.houseInvalid },
+  street: { error: () => t.addresses.streetInvalid },
+  landmark: { error: () => t.addresses.landmarkInvalid },
+  phone: { error: () => t.addresses.phoneInvalid },
+});
+const pinRequired = { error: () => t.addresses.pinRequired };
 const trimmed = z.string().check(z.trim());
 const coordinate = (min: number, max: number) =>
-  z.pipe(
-    z.pipe(z.string().check(z.trim(), z.minLength(1, t.addresses.pinRequired)), z.transform(Number)),
-    z.number(t.addresses.pinRequired).check(z.gte(min, t.addresses.pinRequired), z.lte(max, t.addresses.pinRequired)),
-  );
+  z.pipe(z.pipe(z.string().check(z.trim(), z.minLength(1, pinRequired)), z.transform(Number)), z.number(pinRequired).check(z.gte(min, pinRequired), z.lte(max, pinRequired)));
 
 /** The address form as posted: every field a string; `is_default` a checkbox. */
 export const addressForm = z.object({
-  label: z.enum(addressLabels, t.addresses.labelRequired),
+  label: z.enum(addressLabels, { error: () => t.addresses.labelRequired }),
   house: z.pipe(trimmed, checks.house),
   street: z.pipe(trimmed, checks.street),
   // Left empty, no landmark.

@@ -7,7 +7,7 @@ import {
   fieldErrors,
   MAX_PRODUCTS,
   MAX_QUANTITY,
-  orderRequest,
+  orderRequestOf,
   quantity,
   substitution,
   type Delivery,
@@ -15,6 +15,7 @@ import {
   type OrderRequest,
   type Substitution,
 } from "../../../../supabase/functions/_shared/contracts/checkout.ts";
+import { t } from "../i18n/index.js";
 import { z } from "../zod.js";
 
 export { fieldErrors, MAX_PRODUCTS, MAX_QUANTITY, type Delivery, type FieldErrors, type OrderRequest, type Substitution };
@@ -140,12 +141,14 @@ export const itemCount = (cart: Cart): number => cart.lines.reduce((n, l) => n +
 export const displaySubtotalPaise = (cart: Cart): number => cart.lines.reduce((n, l) => n + l.pricePaise * l.quantity, 0);
 
 // The checkout body is the Edge Function's own contract (supabase/functions/_shared/contracts):
-// a form shows errors per field before sending, in the same shape as its 400.
-export { delivery as deliverySchema, orderRequest as orderRequestSchema };
+// a form shows errors per field before sending, in the same shape as its 400, with the message
+// read when the check fails so it comes in the language of the request.
+export const orderRequestSchema = orderRequestOf({ listOnce: { error: () => t.checks.listOnce } });
+export { delivery as deliverySchema };
 
 /** Checks a request as checkout would: null when it is valid, else the errors per field. */
 export function validateOrderRequest(request: unknown): FieldErrors | null {
-  const parsed = orderRequest.safeParse(request);
+  const parsed = orderRequestSchema.safeParse(request);
   return parsed.success ? null : fieldErrors(parsed.error);
 }
 

@@ -9,6 +9,7 @@ import type { Database } from "../database.types.js";
 import { placedOrderSchema, REASON_MAX, type PlacedOrder } from "../orders/orders.js";
 import { dataOf, refusedFrom } from "../orders/refusal.js";
 import { handoverCodeSchema, handoverTokenSchema, type HandoverProof } from "./handover-token.js";
+import { t } from "../i18n/index.js";
 
 type Client = SupabaseClient<Database>;
 type Functions = Database["public"]["Functions"];
@@ -18,7 +19,10 @@ export type ReadyJob = Functions["ready_jobs"]["Returns"][number];
 export type SuggestedRider = Functions["suggest_riders"]["Returns"][number];
 
 const orderId = z.uuid();
-const reason = z.string().check(z.maxLength(REASON_MAX, `At most ${REASON_MAX} characters`), z.refine((r) => r.trim() !== "", "Give a reason"));
+const reason = z.string().check(
+  z.maxLength(REASON_MAX, { error: () => t.checks.reasonLong(REASON_MAX) }),
+  z.refine((r) => r.trim() !== "", { error: () => t.checks.reasonRequired }),
+);
 const maxResults = z.int().check(z.gte(1), z.lte(50));
 
 // Merchant --------------------------------------------------------------------------------------

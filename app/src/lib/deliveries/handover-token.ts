@@ -1,11 +1,12 @@
 // What proves the customer is at the door, shared by the customer's page, the rider's phone
 // and the outbox: the 4-digit code (checked online only) and the platform-signed token.
+import { t } from "../i18n/index.js";
 import { z } from "../zod.js";
 
-export const handoverCodeSchema = z.string().check(z.regex(/^[0-9]{4}$/, "The code is the customer's 4 digits"));
+export const handoverCodeSchema = z.string().check(z.regex(/^[0-9]{4}$/, { error: () => t.checks.handoverCode }));
 
 /** "<order id>.<nonce>.<signature>", as handover_token gives it to the customer (and their QR code holds). */
-export const handoverTokenSchema = z.string().check(z.regex(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{86}$/, "Not a handover QR code"));
+export const handoverTokenSchema = z.string().check(z.regex(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{86}$/, { error: () => t.checks.handoverToken }));
 
 function base64url(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));

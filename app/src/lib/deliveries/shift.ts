@@ -6,6 +6,7 @@ import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import type { Point } from "../maps/geo.js";
 import { dataOf, Refused } from "../orders/refusal.js";
+import { t } from "../i18n/index.js";
 import { subscribeLive } from "../realtime/live.js";
 
 type Client = SupabaseClient<Database>;
@@ -34,7 +35,7 @@ export async function setAvailability(supabase: Client, riderId: string, availab
   if (at) Object.assign(change, { location: ewkt(at) });
   const rows = dataOf(await supabase.from("rider_profiles").update(change).eq("rider_id", z.uuid().parse(riderId)).select("is_available, last_seen_at"));
   const row = rows[0];
-  if (!row) throw new Refused(403, "not_allowed", "This account cannot change its shift.");
+  if (!row) throw new Refused(403, "not_allowed", t.checks.shiftNotAllowed);
   return { available: row.is_available, lastSeenAt: row.last_seen_at };
 }
 

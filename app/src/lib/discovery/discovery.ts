@@ -2,16 +2,22 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "../zod.js";
 import { Constants, type Database } from "../database.types.js";
 import { dataOf, validRows } from "../orders/refusal.js";
+import { t } from "../i18n/index.js";
 
 type Functions = Database["public"]["Functions"];
 export type StoreCategory = Database["public"]["Enums"]["store_category"];
 
 // The limits below are the ones private.check_discovery_input and private.find_products enforce,
 // so a form shows the same message before any request that the database would answer with.
-const lat = z.number().check(z.gte(-90, "Latitude must be between -90 and 90"), z.lte(90, "Latitude must be between -90 and 90"));
-const lng = z.number().check(z.gte(-180, "Longitude must be between -180 and 180"), z.lte(180, "Longitude must be between -180 and 180"));
-const radiusM = z.int().check(z.gte(0, "The radius must be 0 to 50000 m"), z.lte(50000, "The radius must be 0 to 50000 m"));
-const maxResults = z.int().check(z.gte(1, "Ask for 1 to 100 results"), z.lte(100, "Ask for 1 to 100 results"));
+// Messages are read when a check fails, so they come in the language of the moment.
+const latitude = { error: () => t.checks.latitude };
+const longitude = { error: () => t.checks.longitude };
+const radius = { error: () => t.checks.radius };
+const results = { error: () => t.checks.maxResults };
+const lat = z.number().check(z.gte(-90, latitude), z.lte(90, latitude));
+const lng = z.number().check(z.gte(-180, longitude), z.lte(180, longitude));
+const radiusM = z.int().check(z.gte(0, radius), z.lte(50000, radius));
+const maxResults = z.int().check(z.gte(1, results), z.lte(100, results));
 
 export const nearbyStoresInput = z.object({
   lat,
@@ -25,10 +31,10 @@ export const nearbyStoresInput = z.object({
 export type NearbyStoresInput = z.input<typeof nearbyStoresInput>;
 
 export const searchQuery = z.string().check(
-  z.refine((q) => q.trim() !== "", "Type something to search for"),
-  z.refine((q) => q.length <= 100, "A search can be at most 100 characters"),
+  z.refine((q) => q.trim() !== "", { error: () => t.checks.searchEmpty }),
+  z.refine((q) => q.length <= 100, { error: () => t.checks.searchLong }),
   // The database splits queries on anything but letters and digits: "!!!" finds nothing.
-  z.refine((q) => /[\p{L}\p{N}]/u.test(q), "A search needs a letter or digit"),
+  z.refine((q) => /[\p{L}\p{N}]/u.test(q), { error: () => t.checks.searchLetters }),
 );
 
 export const searchProductsInput = z.object({

@@ -1,7 +1,10 @@
-// Every English string the app shows. Another language is a file of the same shape (Messages).
+// Every English string the app shows. Hindi (hi.ts) and Marathi (mr.ts) have the same shape
+// (Messages): a key missing or extra there is a type error, and tests/integration/i18n.test.ts
+// checks them all. Numbers, money and dates go through Intl (format.ts).
 
-// One formatter for the language: building one per price cost a long store page most of its script time.
-const rupees = new Intl.NumberFormat("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+import { formats, intlLocales } from "./format.js";
+
+const f = formats(intlLocales.en);
 
 export const en = {
   app: {
@@ -34,7 +37,7 @@ export const en = {
     } as Record<"queued" | "sending" | "done" | "needs_attention" | "failed", string>,
     state: (label: string) => `State: ${label}`,
     made: (when: string) => `Made ${when}`,
-    tries: (n: number) => (n === 1 ? "1 failed try so far" : `${n} failed tries so far`),
+    tries: (n: number) => f.plural(n, { one: "1 failed try so far", other: `${n} failed tries so far` }),
     retry: "Try again",
     discard: "Discard",
     dismiss: "Remove from this list",
@@ -53,7 +56,7 @@ export const en = {
   aisles: {
     label: "Aisles",
     filterSubmit: "Find",
-    matches: (n: number, q: string) => (n === 1 ? `1 product matches “${q}”` : `${n} products match “${q}”`),
+    matches: (n: number, q: string) => f.plural(n, { one: `1 product matches “${q}”`, other: `${n} products match “${q}”` }),
     noMatch: (q: string) => `Nothing here matches “${q}”.`,
     narrow: (shown: number, n: number) => `Showing ${shown} of ${n}: type more to narrow it down.`,
     allAisles: "Show the aisles",
@@ -122,10 +125,11 @@ export const en = {
   signOut: {
     submit: "Sign out",
     submitting: "Signing out…",
-    unsent: (n: number) => `${n === 1 ? "1 change is" : `${n} changes are`} not sent yet and will be lost on this phone. Sign out anyway?`,
+    unsent: (n: number) =>
+      f.plural(n, { one: "1 change is not sent yet and will be lost on this phone. Sign out anyway?", other: `${n} changes are not sent yet and will be lost on this phone. Sign out anyway?` }),
   },
   validation: {
-    fixErrors: (count: number) => (count === 1 ? "Please fix 1 problem below." : `Please fix ${count} problems below.`),
+    fixErrors: (count: number) => f.plural(count, { one: "Please fix 1 problem below.", other: `Please fix ${count} problems below.` }),
     nameRequired: "Enter your name.",
     nameTooLong: "A name can be at most 120 characters.",
     emailInvalid: "Enter an email address like name@example.com.",
@@ -149,9 +153,13 @@ export const en = {
       reason: (reason: string) => `Reason given: ${reason}`,
     },
   },
-  money: (paise: number) => `₹${rupees.format(paise / 100)}`,
-  distance: (m: number) => (m < 1000 ? `${Math.round(m)} m` : `${(m / 1000).toFixed(1)} km`),
-  minutes: (n: number) => `${Math.round(n)} min`,
+  money: f.money,
+  distance: (m: number) => (m < 1000 ? `${f.number(m)} m` : `${f.oneDecimal(m / 1000)} km`),
+  minutes: (n: number) => `${f.number(n)} min`,
+  number: f.number,
+  dateTime: f.dateTime,
+  date: f.date,
+  time: f.time,
   /** A text field's counter against its limit. */
   characters: (n: number, max: number) => (n < max ? `${n} of ${max} characters` : `${max} of ${max} characters: the limit, nothing more fits`),
   addresses: {
@@ -274,7 +282,7 @@ export const en = {
       badQuantity: (max: number) => `Choose 1 to ${max} of a product.`,
       viewCart: "View cart",
     },
-    cartBar: { label: "Your cart", items: (n: number) => (n === 1 ? "1 item" : `${n} items`) },
+    cartBar: { label: "Your cart", items: (n: number) => f.plural(n, { one: "1 item", other: `${n} items` }) },
     search: {
       title: "Search",
       label: "Search products near you",
@@ -369,7 +377,7 @@ export const en = {
       failed: "Your orders could not be loaded. Please try again.",
       order: "Order",
       placedAt: (at: string) => `Placed ${at}`,
-      itemCount: (n: number) => (n === 1 ? "1 item" : `${n} items`),
+      itemCount: (n: number) => f.plural(n, { one: "1 item", other: `${n} items` }),
       open: (store: string, at: string) => `Order from ${store}, ${at}`,
       orderTitle: (store: string) => `Your order from ${store}`,
       status: "Status",
@@ -566,7 +574,7 @@ export const en = {
       importTitle: "Import from a CSV file",
       importHint: "Columns: sku, name, category, unit, price_paise, stock, and optionally description, is_active, image_path, image. Products are matched by SKU: new ones are created, others updated.",
       file: "CSV file",
-      parseErrors: (n: number) => (n === 1 ? "1 problem in the file; nothing was imported:" : `${n} problems in the file; nothing was imported:`),
+      parseErrors: (n: number) => f.plural(n, { one: "1 problem in the file; nothing was imported:", other: `${n} problems in the file; nothing was imported:` }),
       lineError: (line: number, column: string | undefined, message: string) => `Line ${line}${column ? `, ${column}` : ""}: ${message}`,
       import: "Import",
       importing: "Importing…",
@@ -598,13 +606,13 @@ export const en = {
     },
     orders: {
       title: "Orders",
-      pendingBadge: (n: number) => (n === 1 ? "1 new order" : `${n} new orders`),
+      pendingBadge: (n: number) => f.plural(n, { one: "1 new order", other: `${n} new orders` }),
       failed: "The orders could not be loaded. Pull down or reload to try again.",
       empty: "No open orders. New ones appear here as they arrive.",
       noStore: "You have no store yet.",
       live: "Live: new orders appear without reloading.",
       offline: "Not receiving new orders live. Reload to see the latest.",
-      arrived: (total: string, items: number) => `New order: ${total}, ${items === 1 ? "1 item" : `${items} items`}.`,
+      arrived: (total: string, items: number) => `New order: ${total}, ${f.plural(items, { one: "1 item", other: `${items} items` })}.`,
       customerCancelled: (ref: string, reason: string | null) => `The customer cancelled order ${ref}${reason ? `: ${reason}` : "."}`,
       customerAsks: (ref: string) => `The customer of order ${ref} asks to cancel it.`,
       cancelRequest: {
@@ -692,7 +700,7 @@ export const en = {
       job: (store: string) => `Job at ${store}`,
       toStore: (distance: string) => `${distance} to the store`,
       ride: (distance: string) => `${distance} to the customer`,
-      items: (n: number) => (n === 1 ? "1 item" : `${n} items`),
+      items: (n: number) => f.plural(n, { one: "1 item", other: `${n} items` }),
       fee: (amount: string) => `Delivery fee ${amount}`,
       claim: "Claim",
       claimNamed: (store: string) => `Claim the job at ${store}`,
@@ -751,8 +759,8 @@ export const en = {
       codeHint: "Only with a network: the code is checked by the server, and wrong codes count.",
       codeFormat: "Enter the 4 digits the customer tells you.",
       codeNeedsNetwork: "There is no network: the code can only be checked online. Scan the customer's QR code instead.",
-      wrongCodeCounted: (left: number) => `That code is wrong. ${left === 1 ? "1 try is" : `${left} tries are`} left before the delivery locks.`,
-      wrongTokenCounted: (left: number) => `That QR code was refused. ${left === 1 ? "1 try is" : `${left} tries are`} left before the delivery locks.`,
+      wrongCodeCounted: (left: number) => `That code is wrong. ${f.plural(left, { one: "1 try is", other: `${left} tries are` })} left before the delivery locks.`,
+      wrongTokenCounted: (left: number) => `That QR code was refused. ${f.plural(left, { one: "1 try is", other: `${left} tries are` })} left before the delivery locks.`,
       locked: "Too many wrong codes: the delivery is locked. Scan the customer's QR code, or call the store to unlock it.",
       deliver: "Deliver with the code",
       delivering: "Delivering…",
@@ -781,11 +789,11 @@ export const en = {
     markRead: "Mark read",
     markReadNamed: (title: string) => `Mark read: ${title}`,
     markAllRead: "Mark all read",
-    at: (iso: string) => new Date(iso).toLocaleString("en-IN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Kolkata" }),
+    at: f.dateTime,
     /** The page title's prefix while new orders wait for the merchant. */
-    ringing: (n: number) => (n === 1 ? "🔔 New order" : `🔔 ${n} new orders`),
+    ringing: (n: number) => f.plural(n, { one: "🔔 New order", other: `🔔 ${n} new orders` }),
     /** The bar over the foot of every merchant screen while they wait. */
-    ringingBar: (n: number) => (n === 1 ? "🔔 A new order is waiting: answer it" : `🔔 ${n} new orders are waiting: answer them`),
+    ringingBar: (n: number) => f.plural(n, { one: "🔔 A new order is waiting: answer it", other: `🔔 ${n} new orders are waiting: answer them` }),
   },
   push: {
     title: "Get alerts on this phone",
@@ -838,14 +846,14 @@ export const en = {
   },
   ratings: {
     stars: (rating: string) => `★ ${rating}`,
-    count: (n: number) => (n === 1 ? "1 rating" : `${n} ratings`),
-    shown: (rating: string, n: number) => `Rated ${rating} of 5 from ${n === 1 ? "1 rating" : `${n} ratings`}`,
+    count: (n: number) => f.plural(n, { one: "1 rating", other: `${n} ratings` }),
+    shown: (rating: string, n: number) => `Rated ${rating} of 5 from ${f.plural(n, { one: "1 rating", other: `${n} ratings` })}`,
     none: "New: no ratings yet",
     title: "Rate this order",
     hint: (until: string) => `Tell the store and the rider how it went. You can rate until ${until}.`,
     store: (name: string) => `${name}`,
     rider: "Your rider",
-    star: (n: number) => (n === 1 ? "1 star" : `${n} stars`),
+    star: (n: number) => f.plural(n, { one: "1 star", other: `${n} stars` }),
     comment: "Comment (optional)",
     submit: "Send rating",
     sending: "Sending…",
@@ -859,12 +867,12 @@ export const en = {
     refused: (why: string) => `The rating was not sent: ${why}`,
     reviews: {
       title: "Reviews",
-      summary: (rating: string, n: number) => `Rated ${rating} of 5 from ${n === 1 ? "1 rating" : `${n} ratings`}.`,
+      summary: (rating: string, n: number) => `Rated ${rating} of 5 from ${f.plural(n, { one: "1 rating", other: `${n} ratings` })}.`,
       none: "No reviews yet. Customers rate an order after it is delivered.",
       noComment: "No comment.",
       failed: "The reviews could not be loaded.",
     },
-    riderAverage: (rating: string, n: number) => `Your rating: ${rating} of 5 from ${n === 1 ? "1 delivery" : `${n} deliveries`}`,
+    riderAverage: (rating: string, n: number) => `Your rating: ${rating} of 5 from ${f.plural(n, { one: "1 delivery", other: `${n} deliveries` })}`,
     riderNone: "No ratings yet: customers rate you after a delivery.",
   },
   errors: {
@@ -878,7 +886,87 @@ export const en = {
     backHome: "Back to the start",
     unreachable: "The server could not be reached. Check your connection and try again.",
   },
-
+  language: {
+    label: "Language",
+    welcome: "Read the app in",
+  },
+  /** What the database's refusals (their `code`) mean, in the person's words. */
+  refusals: {
+    already_claimed: "Another rider took this job.",
+    already_picked_up: "The rider has already picked this order up: it can no longer be cancelled.",
+    already_rated: "This order has been rated already.",
+    cancel_it_yourself: "The store has not accepted this order yet: cancel it yourself.",
+    cancellation_already_requested: "You have already asked the store to cancel this order.",
+    comment_too_long: "A comment is at most 500 characters.",
+    conversation_closed: "This conversation has ended.",
+    handover_locked: "Too many wrong codes: the store or an admin must unlock this delivery.",
+    invalid_stars: "Choose 1 to 5 stars.",
+    invalid_transition: "This order has already moved on; reload to see where it is.",
+    job_not_found: "This job is no longer available.",
+    no_rider: "This order had no rider to rate.",
+    not_a_customer: "Only active customer accounts can place orders.",
+    not_a_member: "You are not part of this conversation.",
+    not_allowed: "This account cannot do that now.",
+    not_delivered: "Only a delivered order can be rated.",
+    not_your_delivery: "This delivery is not yours.",
+    nothing_to_deliver: "Every item would be removed: reject the order instead.",
+    order_not_found: "There is no such order among yours.",
+    rating_closed: "An order can be rated within 7 days of its delivery.",
+    rate_limited: "Too many at once: wait a moment and try again.",
+    rider_unavailable: "Go on shift with a recent location, and finish your current delivery, to take a job.",
+    riders_only: "Only active riders can do this.",
+    sign_in_required: "Sign in as a customer to place an order.",
+    store_not_found: "This store is not taking orders.",
+    too_far: "You are too far from the store to claim this job.",
+    other: "The server refused it.",
+    failed: "The request failed.",
+  } as Record<string, string> & { other: string; failed: string },
+  /** What the app checks before anything is sent (the database checks the same). */
+  checks: {
+    latitude: "Latitude must be between -90 and 90",
+    longitude: "Longitude must be between -180 and 180",
+    radius: "The radius must be 0 to 50000 m",
+    maxResults: "Ask for 1 to 100 results",
+    searchEmpty: "Type something to search for",
+    searchLong: "A search can be at most 100 characters",
+    searchLetters: "A search needs a letter or digit",
+    reasonLong: (max: number) => `At most ${max} characters`,
+    reasonRequired: "Give a reason",
+    handoverCode: "The code is the customer's 4 digits",
+    handoverToken: "Not a handover QR code",
+    shiftNotAllowed: "This account cannot change its shift.",
+    listOnce: "List each product once, with its quantity.",
+    quietTime: "Use a time such as 22:00.",
+    alertKind: "Not a kind of alert.",
+    quietHours: "Quiet hours need a start and an end that differ.",
+  },
+  csv: {
+    priceWhole: "A price is a whole number of paise",
+    priceMin: "A price must be more than 0 paise",
+    priceMax: "A price can be at most 10000000 paise (₹1,00,000)",
+    stockWhole: "Stock is a whole number",
+    stockMin: "Stock cannot be negative",
+    stockMax: "Stock is too large",
+    length: (what: "name" | "category" | "unit", min: number, max: number) => `${{ name: "A name", category: "A category", unit: "A unit" }[what]} must be ${min} to ${max} characters`,
+    changeSomething: "Change at least one of price, stock or listing",
+    sku: "A SKU is 1 to 64 letters, digits and . _ / - (starting with a letter or digit)",
+    description: "A description can be at most 2000 characters",
+    imagePath: "An image path is <store id>/<product id>/<file name>, at most 500 characters",
+    active: "is_active is true or false (or yes/no, 1/0).",
+    empty: "The file is empty",
+    unknownColumn: (column: string, columns: string) => `Unknown column "${column}"; the columns are ${columns}`,
+    twice: (column: string) => `The column "${column}" appears twice`,
+    missingColumn: (column: string) => `The column "${column}" is missing`,
+    noProducts: "The file has no products",
+    values: (expected: number, found: number) => `Expected ${expected} values, found ${found}`,
+    missing: (column: string) => `The ${column} is missing`,
+    skuTwice: (sku: string, line: number) => `The SKU ${sku} is already on line ${line}`,
+    unclosedQuote: "A quoted value is not closed",
+    imageName: "An image file name can be at most 255 characters",
+    photoMissing: (name: string) => `No photo named "${name}" was chosen with the file`,
+    photoType: (name: string) => `"${name}" is not a JPEG, PNG or WebP photo`,
+    photoSize: (name: string, kb: number) => `"${name}" is larger than ${kb} KB`,
+  },
   // --- Photos (product photos, door photos) ---
   photos: {
     productPhoto: "Photo",
@@ -893,7 +981,7 @@ export const en = {
     queued: "It is sent when the network returns.",
     importPhotos: "Photos (optional)",
     importPhotosHint: "JPEG, PNG or WebP, up to 1 MB each. Name a photo's file in the CSV's image column to give that product its photo.",
-    importedPhotos: (n: number) => (n === 1 ? "1 photo stored." : `${n} photos stored.`),
+    importedPhotos: (n: number) => f.plural(n, { one: "1 photo stored.", other: `${n} photos stored.` }),
     importPhotosFailed: (skus: string) => `The products were imported, but the photos of these could not be stored: ${skus}. Add them on the product.`,
     door: {
       title: "Photo at the door",

@@ -3,21 +3,38 @@
 // The limits are the products table's checks, so a bad value is reported on its line before
 // anything is sent.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { INT4_MAX, MAX_PRICE_PAISE, productColumns, productFields } from "../../../../supabase/functions/_shared/contracts/product.ts";
+import { INT4_MAX, MAX_PRICE_PAISE, productRow } from "../../../../supabase/functions/_shared/contracts/product.ts";
 import type { Database } from "../database.types.js";
 import { dataOf } from "../orders/refusal.js";
+import { t } from "../i18n/index.js";
 import { z } from "../zod.js";
 
 type Client = SupabaseClient<Database>;
 export type Product = Database["public"]["Tables"]["products"]["Row"];
 
-// The products table's checks, from the shared contract (supabase/functions/_shared/contracts).
-const price = productFields.price_paise;
-const stock = productFields.stock;
+// The products table's checks, from the shared contract (supabase/functions/_shared/contracts), with
+// messages read when a check fails, so they come in the language of the request.
+const productRowSchema = productRow({
+  sku: { error: () => t.csv.sku },
+  name: { error: () => t.csv.length("name", 1, 160) },
+  category: { error: () => t.csv.length("category", 1, 60) },
+  unit: { error: () => t.csv.length("unit", 1, 30) },
+  priceWhole: { error: () => t.csv.priceWhole },
+  priceMin: { error: () => t.csv.priceMin },
+  priceMax: { error: () => t.csv.priceMax },
+  stockWhole: { error: () => t.csv.stockWhole },
+  stockMin: { error: () => t.csv.stockMin },
+  stockMax: { error: () => t.csv.stockMax },
+  description: { error: () => t.csv.description },
+  imagePath: { error: () => t.csv.imagePath },
+  active: { error: () => t.csv.active },
+});
+const price = productRowSchema.shape.price_paise;
+const stock = productRowSchema.shape.stock;
 
 export const productUpdateSchema = z
   .strictObject({ price_paise: z.optional(price), stock: z.optional(stock), is_active: z.optional(z.boolean()) })
-  .check(z.refine((p) => p.price_paise !== undefined || p.stock !== undefined || p.is_active !== undefined, "Change at least one of price, stock or listing"));
+  .check(z.refine((p) => p.price_paise !== undefined || p.stock !== undefined || p.is_active !== undefined, { error: () => t.csv.changeSomething }));
 export type ProductUpdate = z.input<typeof productUpdateSchema>;
 
 export type StockItem = Pick<Product, "id" | "sku" | "name" | "category" | "unit" | "price_paise" | "stock" | "is_active" | "image_path">;
@@ -40,9 +57,9 @@ export async function updateProduct(supabase: Client, productId: string, patch: 
   return dataOf(await supabase.from("products").update(values).eq("id", id).select().maybeSingle());
 }
 
-export const inventoryRowSchema = z.extend(productColumns, {
+export const inventoryRowSchema = z.extend(productRowSchema, {
   /** The file name of a photo sent with the file (not a column of the table). */
-  image: z.optional(z.string().check(z.maxLength(255, "An image file name can be at most 255 characters"))),
+  image: z.optional(z.string().check(z.maxLength(255, { error: () => t.csv.imageName }))),
 });
 export type InventoryRow = z.infer<typeof inventoryRowSchema>;
 
@@ -103,7 +120,7 @@ function records(text: string): { line: number; fields: string[] }[] | CsvError 
       start = line;
     } else field += c;
   }
-  if (quoted) return { line: start, message: "A quoted value is not closed" };
+  if (quoted) return { line: start, message: t.csv.unclosedQuote };
   endRecord();
   return out;
 }
@@ -144,26 +161,26 @@ export function parseInventoryCsv(text: string): ParsedInventory {
   const parsed = records(text);
   if (!Array.isArray(parsed)) return { rows: [], lines: [], errors: [parsed] };
   const [header, ...body] = parsed;
-  if (!header) return { rows: [], lines: [], errors: [{ line: 1, message: "The file is empty" }] };
+  if (!header) return { rows: [], lines: [], errors: [{ line: 1, message: t.csv.empty }] };
 
   const columns = header.fields.map((f) => f.trim().toLowerCase());
   const errors: CsvError[] = [];
   for (const [i, c] of columns.entries()) {
-    if (!COLUMNS.includes(c)) errors.push({ line: header.line, column: c, message: `Unknown column "${c}"; the columns are ${COLUMNS.join(", ")}` });
-    else if (columns.indexOf(c) !== i) errors.push({ line: header.line, column: c, message: `The column "${c}" appears twice` });
+    if (!COLUMNS.includes(c)) errors.push({ line: header.line, column: c, message: t.csv.unknownColumn(c, COLUMNS.join(", ")) });
+    else if (columns.indexOf(c) !== i) errors.push({ line: header.line, column: c, message: t.csv.twice(c) });
   }
   for (const c of REQUIRED_COLUMNS) {
-    if (!columns.includes(c)) errors.push({ line: header.line, column: c, message: `The column "${c}" is missing` });
+    if (!columns.includes(c)) errors.push({ line: header.line, column: c, message: t.csv.missingColumn(c) });
   }
   if (errors.length > 0) return { rows: [], lines: [], errors };
-  if (body.length === 0) return { rows: [], lines: [], errors: [{ line: header.line + 1, message: "The file has no products" }] };
+  if (body.length === 0) return { rows: [], lines: [], errors: [{ line: header.line + 1, message: t.csv.noProducts }] };
 
   const rows: InventoryRow[] = [];
   const lines: number[] = [];
   const skuLine = new Map<string, number>();
   for (const record of body) {
     if (record.fields.length !== columns.length) {
-      errors.push({ line: record.line, message: `Expected ${columns.length} values, found ${record.fields.length}` });
+      errors.push({ line: record.line, message: t.csv.values(columns.length, record.fields.length) });
       continue;
     }
     const values = Object.fromEntries(columns.map((c, i) => [c, cell(c as Column, record.fields[i]!)]));
@@ -172,14 +189,14 @@ export function parseInventoryCsv(text: string): ParsedInventory {
       for (const issue of row.error.issues) {
         const column = String(issue.path[0] ?? "");
         const missing = values[column] === undefined;
-        errors.push({ line: record.line, column, message: missing ? `The ${column} is missing` : issue.message });
+        errors.push({ line: record.line, column, message: missing ? t.csv.missing(column) : issue.message });
       }
       continue;
     }
     // The upsert refuses a SKU twice in one request (21000); say which lines clash instead.
     const earlier = skuLine.get(row.data.sku);
     if (earlier !== undefined) {
-      errors.push({ line: record.line, column: "sku", message: `The SKU ${row.data.sku} is already on line ${earlier}` });
+      errors.push({ line: record.line, column: "sku", message: t.csv.skuTwice(row.data.sku, earlier) });
       continue;
     }
     skuLine.set(row.data.sku, record.line);
@@ -261,9 +278,9 @@ export function checkImportPhotos(parsed: Pick<ParsedInventory, "rows" | "lines"
     if (row.image === undefined) return;
     const photo = byName.get(row.image);
     const line = parsed.lines[n]!;
-    if (!photo) errors.push({ line, column: "image", message: `No photo named "${row.image}" was chosen with the file` });
-    else if (!limits.types.includes(photo.type)) errors.push({ line, column: "image", message: `"${row.image}" is not a JPEG, PNG or WebP photo` });
-    else if (photo.size > limits.maxBytes) errors.push({ line, column: "image", message: `"${row.image}" is larger than ${Math.floor(limits.maxBytes / 1000)} KB` });
+    if (!photo) errors.push({ line, column: "image", message: t.csv.photoMissing(row.image) });
+    else if (!limits.types.includes(photo.type)) errors.push({ line, column: "image", message: t.csv.photoType(row.image) });
+    else if (photo.size > limits.maxBytes) errors.push({ line, column: "image", message: t.csv.photoSize(row.image, Math.floor(limits.maxBytes / 1000)) });
   });
   return errors;
 }

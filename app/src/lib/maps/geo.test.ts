@@ -40,7 +40,7 @@ describe("map geometry", () => {
     assert.ok(span > 360 * 0.85 || Math.max(...closer.map((p) => p.y)) - Math.min(...closer.map((p) => p.y)) > 280 * 0.85);
     // The tiles leave no gap: every corner of the view is on one.
     for (const [cx, cy] of [[0, 0], [359, 0], [0, 279], [359, 279]] as const) {
-      assert.ok(view.tiles.some((t) => cx >= t.left && cx < t.left + 256 && cy >= t.top && cy < t.top + 256));
+      assert.ok(view.tiles.some((tile) => cx >= tile.left && cx < tile.left + 256 && cy >= tile.top && cy < tile.top + 256));
     }
     // A single point still shows its surroundings (at least the minimum radius).
     const alone = fitView([pune], 360, 280, 300);

@@ -1,3 +1,4 @@
+import { language, t } from "../i18n/index.js";
 import { z } from "../zod.js";
 
 /**
@@ -26,12 +27,23 @@ const postgrestError = z.object({
   details: z.optional(z.unknown()),
 });
 
+/**
+ * A refusal in the person's language, translated here in one place from its code. In English the
+ * server's own words stay (they can be more precise); in Hindi and Marathi a code the catalogue
+ * does not know gets a plain "refused" rather than English in the middle of the page.
+ */
+export function refusalText(code: string, message: string | null): string {
+  if (language() === "en" && message) return message;
+  const known = Object.hasOwn(t.refusals, code) ? t.refusals[code] : undefined;
+  return known ?? (message ? t.refusals.other : t.refusals.failed);
+}
+
 /** The Refused for a failed supabase-js call (`{ error, status }` of its answer). */
 export function refusedFrom(error: unknown, status: number): Refused {
   const parsed = postgrestError.safeParse(error);
   const body = parsed.success ? parsed.data : {};
-  const message = body.message ?? (error instanceof Error ? error.message : "The request failed.");
-  return new Refused(status, body.code ?? String(status), message, body.details ?? null);
+  const code = body.code ?? String(status);
+  return new Refused(status, code, refusalText(code, body.message ?? (error instanceof Error ? error.message : null)), body.details ?? null);
 }
 
 /** The data of a supabase-js answer (`{ data, error, status }`), or the Refused it carries. */

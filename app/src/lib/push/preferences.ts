@@ -5,6 +5,7 @@ import { z } from "../zod.js";
 import type { Database } from "../database.types.js";
 import type { Role } from "../accounts/roles.js";
 import { dataOf } from "../orders/refusal.js";
+import { t } from "../i18n/index.js";
 
 type Client = SupabaseClient<Database>;
 
@@ -19,7 +20,7 @@ export type PushKind = (typeof pushKinds)[keyof typeof pushKinds][number];
 export type PushPreferences = { muted: string[]; quiet: { from: string; until: string } | null };
 export const noPreferences: PushPreferences = { muted: [], quiet: null };
 
-const time = z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, "Use a time such as 22:00."));
+const time = z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: () => t.checks.quietTime }));
 
 /**
  * The alerts form: a box per kind that is pushed (ticked) or not, and optional quiet hours. The
@@ -30,14 +31,14 @@ export function alertsForm(role: keyof typeof pushKinds) {
   return z.pipe(
     z
       .object({
-        pushed: z.array(z.string().check(z.refine((k) => kinds.includes(k), "Not a kind of alert."))).check(z.maxLength(kinds.length)),
+        pushed: z.array(z.string().check(z.refine((k) => kinds.includes(k), { error: () => t.checks.alertKind }))).check(z.maxLength(kinds.length)),
         quiet: z.enum(["on", "off"]),
         quiet_from: z.union([time, z.literal("")]),
         quiet_until: z.union([time, z.literal("")]),
       })
       .check(
         z.refine((f) => f.quiet === "off" || (f.quiet_from !== "" && f.quiet_until !== "" && f.quiet_from !== f.quiet_until), {
-          message: "Quiet hours need a start and an end that differ.",
+          error: () => t.checks.quietHours,
           path: ["quiet_from"],
         }),
       ),

@@ -10,7 +10,9 @@ type Client = SupabaseClient<Database>;
 export const COMMENT_MAX = 500;
 export const RATING_DAYS = 7;
 
-const stars = z.pipe(z.coerce.number({ error: t.ratings.chooseStars }), z.int(t.ratings.chooseStars).check(z.gte(1, t.ratings.chooseStars), z.lte(5, t.ratings.chooseStars)));
+// Messages are read when a check fails, so they come in the language of the request.
+const chooseStars = { error: () => t.ratings.chooseStars };
+const stars = z.pipe(z.coerce.number(chooseStars), z.int(chooseStars).check(z.gte(1, chooseStars), z.lte(5, chooseStars)));
 
 /** The rating form as posted: stars as "1" to "5", the rider's only when the order had a rider. */
 export const ratingForm = z.object({
@@ -18,7 +20,7 @@ export const ratingForm = z.object({
   rider_stars: z.union([z.pipe(z.literal(""), z.transform(() => null)), stars]),
   comment: z.pipe(
     z.pipe(z.string().check(z.maxLength(COMMENT_MAX + 100)), z.transform((c) => c.trim())),
-    z.string().check(z.maxLength(COMMENT_MAX, t.ratings.commentTooLong)),
+    z.string().check(z.maxLength(COMMENT_MAX, { error: () => t.ratings.commentTooLong })),
   ),
 });
 export type RatingForm = z.output<typeof ratingForm>;

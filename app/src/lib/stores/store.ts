@@ -14,7 +14,7 @@ import {
   type Weekday,
 } from "../../../../supabase/functions/_shared/contracts/store.ts";
 import { Constants, type Database } from "../database.types.js";
-import { t } from "../i18n/index.js";
+import { t, type Messages } from "../i18n/index.js";
 import { pointOfWkb } from "../maps/geo.js";
 import { dataOf } from "../orders/refusal.js";
 import { z } from "../zod.js";
@@ -48,40 +48,43 @@ export const STORE_FIELDS = [
   ...hourFields,
 ] as const;
 
-const m = t.merchant.store.errors;
+// Messages are read when a check fails, so they come in the language of the request.
+type StoreError = keyof Messages["merchant"]["store"]["errors"];
+type Say = { error: () => string };
+const m = (key: StoreError): Say => ({ error: () => t.merchant.store.errors[key] });
 const IST_OFFSET_MS = 330 * 60_000; // Asia/Kolkata is UTC+05:30 all year
 
 // The form posts strings: each is trimmed (and read as a number) before the column's own check.
 const f = storeFields({
-  name: m.name,
-  description: m.description,
-  phone: m.phone,
-  address: m.address,
-  radius: m.radius,
-  preparation: m.preparation,
-  minimumOrder: m.minimumOrder,
+  name: m("name"),
+  description: m("description"),
+  phone: m("phone"),
+  address: m("address"),
+  radius: m("radius"),
+  preparation: m("preparation"),
+  minimumOrder: m("minimumOrder"),
 });
 const trimmed = z.string().check(z.trim());
-const whole = (message: string) => z.pipe(z.string().check(z.trim(), z.regex(/^[0-9]+$/, message)), z.transform(Number));
-const coordinate = (min: number, max: number, message: string) =>
+const whole = (message: Say) => z.pipe(z.string().check(z.trim(), z.regex(/^[0-9]+$/, message)), z.transform(Number));
+const coordinate = (min: number, max: number, message: Say) =>
   z.pipe(z.pipe(z.string().check(z.trim(), z.minLength(1, message)), z.transform(Number)), z.number(message).check(z.gte(min, message), z.lte(max, message)));
 
 const base = z.object({
   name: z.pipe(trimmed, f.name),
-  category: z.enum(Constants.public.Enums.store_category, m.category),
+  category: z.enum(Constants.public.Enums.store_category, m("category")),
   description: f.description,
   // Empty clears the phone.
-  phone: z.pipe(trimmed, z.string().check(z.refine((p) => p === "" || STORE_PHONE.test(p), m.phone))),
+  phone: z.pipe(trimmed, z.string().check(z.refine((p) => p === "" || STORE_PHONE.test(p), m("phone")))),
   address: z.pipe(trimmed, f.address),
-  lat: coordinate(-90, 90, m.lat),
-  lng: coordinate(-180, 180, m.lng),
-  delivery_radius_m: z.pipe(whole(m.radius), f.delivery_radius_m),
-  preparation_minutes: z.pipe(whole(m.preparation), f.preparation_minutes),
+  lat: coordinate(-90, 90, m("lat")),
+  lng: coordinate(-180, 180, m("lng")),
+  delivery_radius_m: z.pipe(whole(m("radius")), f.delivery_radius_m),
+  preparation_minutes: z.pipe(whole(m("preparation")), f.preparation_minutes),
   // Rupees on the form, paise in the table.
-  minimum_order_rupees: z.pipe(whole(m.minimumOrder), z.int().check(z.gte(0, m.minimumOrder), z.lte(MAX_MINIMUM_ORDER_PAISE / 100, m.minimumOrder))),
+  minimum_order_rupees: z.pipe(whole(m("minimumOrder")), z.int().check(z.gte(0, m("minimumOrder")), z.lte(MAX_MINIMUM_ORDER_PAISE / 100, m("minimumOrder")))),
   temporarily_closed: z.string(),
   // A datetime-local input: "YYYY-MM-DDTHH:MM" on the shop's clock.
-  reopens_at: z.string().check(z.trim(), z.regex(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})?$/, m.reopensAt)),
+  reopens_at: z.string().check(z.trim(), z.regex(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})?$/, m("reopensAt"))),
 });
 const withHours = z.extend(base, Object.fromEntries(hourFields.map((h) => [h, trimmed])) as Record<HourField, typeof trimmed>);
 
@@ -95,13 +98,13 @@ export const storeFormSchema = z.pipe(
           const close = v[slotField(day, slot, "close")];
           if (open === "" && close === "") continue;
           const path = [slotField(day, slot, open === "" || !OPENS.test(open) ? "open" : "close")];
-          if (open === "" || close === "") ctx.addIssue({ code: "custom", path, message: m.slotIncomplete });
-          else if (!OPENS.test(open) || !CLOSES.test(close)) ctx.addIssue({ code: "custom", path, message: m.slotFormat });
-          else if (open === close) ctx.addIssue({ code: "custom", path, message: m.slotSame });
+          if (open === "" || close === "") ctx.addIssue({ code: "custom", path, message: t.merchant.store.errors.slotIncomplete });
+          else if (!OPENS.test(open) || !CLOSES.test(close)) ctx.addIssue({ code: "custom", path, message: t.merchant.store.errors.slotFormat });
+          else if (open === close) ctx.addIssue({ code: "custom", path, message: t.merchant.store.errors.slotSame });
         }
       }
       if (v.temporarily_closed === "on" && v.reopens_at !== "" && Date.parse(`${v.reopens_at}:00+05:30`) <= Date.now()) {
-        ctx.addIssue({ code: "custom", path: ["reopens_at"], message: m.reopensPast });
+        ctx.addIssue({ code: "custom", path: ["reopens_at"], message: t.merchant.store.errors.reopensPast });
       }
     }),
   ),

@@ -1,7 +1,7 @@
 // The body of POST /functions/v1/checkout, defined once: the Edge Function refuses what fails it
 // with a 400 and these field errors, and the app checks a form with it before sending. Its limits
 // are private.check_order_request's and the orders tables' checks (tests/integration/contracts).
-import { btrimBetween, upTo, whole, z } from "./zod.ts";
+import { btrimBetween, type Message, upTo, whole, z } from "./zod.ts";
 import { DELIVERY_PHONE, PHONE_MESSAGE } from "./address.ts";
 
 export const MAX_PRODUCTS = 50;
@@ -33,18 +33,21 @@ export const delivery = z.strictObject({
 });
 export type Delivery = z.infer<typeof delivery>;
 
-export const orderRequest = z.strictObject({
-  store_id: id,
-  items: z.array(z.strictObject({ product_id: id, quantity, if_unavailable: z.optional(substitution) })).check(
-    z.minLength(1),
-    z.maxLength(MAX_PRODUCTS),
-    z.refine((items) => new Set(items.map((i) => i.product_id.toLowerCase())).size === items.length, "List each product once, with its quantity."),
-  ),
-  delivery,
-  notes: z.nullish(upTo(MAX_NOTES).check(z.refine<string>(storableText, STORABLE_TEXT))),
-  expected_total_paise: z.nullish(whole(0, 999_999_999)),
-  payment_method: z.literal("cod"),
-});
+/** The request, with the message for a product listed twice (English unless given). */
+export const orderRequestOf = (m: { listOnce?: Message } = {}) =>
+  z.strictObject({
+    store_id: id,
+    items: z.array(z.strictObject({ product_id: id, quantity, if_unavailable: z.optional(substitution) })).check(
+      z.minLength(1),
+      z.maxLength(MAX_PRODUCTS),
+      z.refine((items) => new Set(items.map((i) => i.product_id.toLowerCase())).size === items.length, m.listOnce ?? "List each product once, with its quantity."),
+    ),
+    delivery,
+    notes: z.nullish(upTo(MAX_NOTES).check(z.refine<string>(storableText, STORABLE_TEXT))),
+    expected_total_paise: z.nullish(whole(0, 999_999_999)),
+    payment_method: z.literal("cod"),
+  });
+export const orderRequest = orderRequestOf();
 export type OrderRequest = z.infer<typeof orderRequest>;
 
 /** Errors by field path ("items.0.quantity", "delivery.address"), as checkout's 400 gives them. */

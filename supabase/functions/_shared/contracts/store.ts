@@ -1,6 +1,6 @@
 // A store as its merchant writes it (the stores table), defined once for the setup form and held to
 // the table's checks by tests/integration/contracts.
-import { btrimmed, upTo, whole, z } from "./zod.ts";
+import { btrimmed, type Message, upTo, whole, z } from "./zod.ts";
 
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -19,7 +19,7 @@ export const STORE_PHONE = /^\+?[0-9]{7,15}$/;
 /** stores_minimum_order_range, in paise. */
 export const MAX_MINIMUM_ORDER_PAISE = 1_000_000;
 
-export type StoreMessages = Partial<Record<"name" | "description" | "phone" | "address" | "radius" | "preparation" | "minimumOrder", string>>;
+export type StoreMessages = Partial<Record<"name" | "description" | "phone" | "address" | "radius" | "preparation" | "minimumOrder", Message>>;
 
 /** Each column's check, with the messages a form shows. */
 export const storeFields = (m: StoreMessages = {}) => ({

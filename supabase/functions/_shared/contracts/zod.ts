@@ -8,6 +8,9 @@ z.config(z.locales.en());
 
 export { z };
 
+/** A check's message as zod takes one: fixed text, or `{ error: () => text }` read when the check fails (so the app can give it in the request's language). */
+export type Message = string | { error: () => string };
+
 /** Postgres's char_length(s): code points, not UTF-16 units. */
 export const charLength = (s: string): number => [...s].length;
 
@@ -15,12 +18,12 @@ export const charLength = (s: string): number => [...s].length;
 export const btrimLength = (s: string): number => charLength(s.replace(/^ +| +$/g, ""));
 
 /** The tables' length checks, `char_length(btrim(...)) between min and max`. */
-export const btrimBetween = (min: number, max: number, message?: string) => z.refine<string>((s) => btrimLength(s) >= min && btrimLength(s) <= max, message);
-export const btrimmed = (min: number, max: number, message?: string) => z.string().check(btrimBetween(min, max, message));
+export const btrimBetween = (min: number, max: number, message?: Message) => z.refine<string>((s) => btrimLength(s) >= min && btrimLength(s) <= max, message);
+export const btrimmed = (min: number, max: number, message?: Message) => z.string().check(btrimBetween(min, max, message));
 
 /** Text of at most max characters, as `char_length(...) <= max`, with zod's own message by default. */
-export const upTo = (max: number, message = `Too big: expected string to have <=${max} characters`) =>
+export const upTo = (max: number, message: Message = `Too big: expected string to have <=${max} characters`) =>
   z.string().check(z.refine<string>((s) => charLength(s) <= max, message));
 
 /** A whole number from min to max (an integer column with a `between` check). */
-export const whole = (min: number, max: number, message?: string) => z.int(message).check(z.gte(min, message), z.lte(max, message));
+export const whole = (min: number, max: number, message?: Message) => z.int(message).check(z.gte(min, message), z.lte(max, message));

@@ -3,7 +3,8 @@ import { signInFailureMessage } from "$lib/accounts/auth-errors";
 import { fieldErrors, formValues, signInForm, type FormFailure } from "$lib/accounts/forms";
 import { homeOf, landingFor } from "$lib/accounts/roles";
 import { loadAccount } from "$lib/accounts/session";
-import { t } from "$lib/i18n";
+import { isLanguage, t } from "$lib/i18n";
+import { keepLanguage } from "$lib/server/language";
 import type { Actions, PageServerLoad } from "./$types";
 
 type Field = "email" | "password";
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-  default: async ({ request, locals, url }) => {
+  default: async ({ request, locals, url, cookies }) => {
     const values = formValues(await request.formData(), ["email", "password"]);
     const refuse = (errors: FormFailure<Field>["errors"]) => fail(400, { values: { email: values.email }, errors } satisfies FormFailure<Field>);
     const parsed = signInForm.safeParse(values);
@@ -24,6 +25,8 @@ export const actions: Actions = {
     if (error) return refuse({ form: signInFailureMessage(error) });
     const { profile } = await loadAccount(locals.supabase);
     if (!profile) return refuse({ form: t.errors.generic });
+    // The language kept in the profile follows the person to this phone.
+    if (isLanguage(profile.language)) keepLanguage(cookies, profile.language, url.protocol === "https:");
     redirect(303, landingFor(profile.role, url.searchParams.get("next")));
   },
 };

@@ -3,6 +3,7 @@ import { tooManyAttempts } from "$lib/accounts/auth-errors";
 import { fieldErrors, formValues, signUpForm, type FormFailure } from "$lib/accounts/forms";
 import { homeOf } from "$lib/accounts/roles";
 import { t } from "$lib/i18n";
+import { keepLanguage } from "$lib/server/language";
 import type { Actions, PageServerLoad } from "./$types";
 
 type Field = "full_name" | "email" | "password" | "role";
@@ -13,7 +14,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-  default: async ({ request, locals }) => {
+  default: async ({ request, locals, cookies, url }) => {
     const values = formValues(await request.formData(), ["full_name", "email", "password", "role"]);
     // The password is never sent back into the page.
     const shown = { full_name: values.full_name, email: values.email, role: values.role };
@@ -29,6 +30,9 @@ export const actions: Actions = {
     }
     // A project that confirms email addresses gives no session until the link is followed.
     if (!data.session) return { values: shown, errors: {}, checkEmail: true };
+    // The account starts in the language it was created in (the profile's own default is English).
+    if (data.user) await locals.supabase.from("profiles").update({ language: locals.language }).eq("id", data.user.id);
+    keepLanguage(cookies, locals.language, url.protocol === "https:");
     redirect(303, homeOf(role));
   },
 };

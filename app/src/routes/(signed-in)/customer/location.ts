@@ -19,19 +19,18 @@ export const localities = {
 export type Locality = keyof typeof localities;
 export const localityIds = Object.keys(localities) as Locality[];
 
-const coordinate = (min: number, max: number, range: string) =>
-  z.pipe(
-    z.pipe(z.string().check(z.trim(), z.minLength(1, t.shop.location.numberRequired)), z.transform(Number)),
-    z.number(t.shop.location.numberRequired).check(z.gte(min, range), z.lte(max, range)),
-  );
+// Messages are read when a check fails, so they come in the language of the request.
+const numberRequired = { error: () => t.shop.location.numberRequired };
+const coordinate = (min: number, max: number, range: { error: () => string }) =>
+  z.pipe(z.pipe(z.string().check(z.trim(), z.minLength(1, numberRequired)), z.transform(Number)), z.number(numberRequired).check(z.gte(min, range), z.lte(max, range)));
 
 /** The coordinates form (typed by hand or filled from the phone's position). */
 export const pointForm = z.object({
-  lat: coordinate(-90, 90, t.shop.location.latRange),
-  lng: coordinate(-180, 180, t.shop.location.lngRange),
+  lat: coordinate(-90, 90, { error: () => t.shop.location.latRange }),
+  lng: coordinate(-180, 180, { error: () => t.shop.location.lngRange }),
 });
 
-export const localityForm = z.object({ locality: z.enum(localityIds as [Locality, ...Locality[]], t.shop.location.unknownLocality) });
+export const localityForm = z.object({ locality: z.enum(localityIds as [Locality, ...Locality[]], { error: () => t.shop.location.unknownLocality }) });
 
 const stored = z.object({
   lat: z.number().check(z.gte(-90), z.lte(90)),

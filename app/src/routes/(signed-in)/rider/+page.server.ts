@@ -2,7 +2,7 @@ import { fail, redirect } from "@sveltejs/kit";
 import { z } from "$lib/zod";
 import { claim, readyJobs, type ReadyJob } from "$lib/deliveries/deliveries";
 import { currentJob, myShift } from "$lib/deliveries/shift";
-import { t } from "$lib/i18n";
+import { t, type Messages } from "$lib/i18n";
 import { Refused } from "$lib/orders/refusal";
 import { myRiderRating } from "$lib/ratings/ratings";
 import { logLoadFailure } from "$lib/server/failure";
@@ -24,20 +24,19 @@ export const load: PageServerLoad = async ({ locals, route }) => {
   }
 };
 
-const refusals = t.rider.jobs.refused;
-type Known = Exclude<keyof typeof refusals, "other">;
-const known = (code: string): code is Known => code in refusals && code !== "other";
+type Known = Exclude<keyof Messages["rider"]["jobs"]["refused"], "other">;
+const known = (code: string): code is Known => code in t.rider.jobs.refused && code !== "other";
 
 export const actions: Actions = {
   // Online only: a claim is a race for a job now, not something to queue for later.
   claim: async ({ request, locals }) => {
     const id = z.uuid().safeParse((await request.formData()).get("order_id"));
-    if (!id.success) return fail(400, { orderId: null, refused: refusals.other(t.errors.generic), gone: false });
+    if (!id.success) return fail(400, { orderId: null, refused: t.rider.jobs.refused.other(t.errors.generic), gone: false });
     try {
       await claim(locals.supabase, id.data);
     } catch (e) {
-      if (!(e instanceof Refused)) return fail(400, { orderId: id.data, refused: refusals.other(t.errors.generic), gone: false });
-      const message = known(e.code) ? refusals[e.code] : refusals.other(e.message);
+      if (!(e instanceof Refused)) return fail(400, { orderId: id.data, refused: t.rider.jobs.refused.other(t.errors.generic), gone: false });
+      const message = known(e.code) ? t.rider.jobs.refused[e.code] : t.rider.jobs.refused.other(e.message);
       // Taken or gone: the list drops it.
       const gone = e.code === "already_claimed" || e.code === "job_not_found";
       return fail(e.status >= 400 && e.status < 500 ? e.status : 400, { orderId: id.data, refused: message, gone });

@@ -12,9 +12,6 @@ import { logLoadFailure } from "$lib/server/failure";
 import { myStore } from "$lib/stores/store";
 import type { Actions, PageServerLoad } from "./$types";
 
-const i = t.merchant.inventory;
-const editForm = productEditForm({ price: i.priceInvalid, stock: i.stockInvalid });
-
 // The page renders the first aisles (or the product a saved change came from); the rest come
 // from ./products as the merchant scrolls, jumps or filters.
 /** A product's edit form is about 16 elements, so fewer to a page than on the store page. */
@@ -38,14 +35,14 @@ export const actions: Actions = {
     const productId = z.uuid().safeParse(url.searchParams.get("product"));
     const values = formValues(form, ["price", "stock", "active"]);
     if (!productId.success) return fail(400, { productId: null, errors: { form: t.errors.generic } as Record<string, string> });
-    const parsed = editForm.safeParse(values);
+    const parsed = productEditForm({ price: t.merchant.inventory.priceInvalid, stock: t.merchant.inventory.stockInvalid }).safeParse(values);
     if (!parsed.success) return fail(400, { productId: productId.data, errors: fieldErrors<string>(parsed.error) as Record<string, string> });
     try {
       const saved = await updateProduct(locals.supabase, productId.data, parsed.data);
-      if (!saved) return fail(404, { productId: productId.data, errors: { form: i.notYours } as Record<string, string> });
+      if (!saved) return fail(404, { productId: productId.data, errors: { form: t.merchant.inventory.notYours } as Record<string, string> });
       return { productId: productId.data, errors: {} as Record<string, string>, saved: true };
     } catch (e) {
-      return fail(400, { productId: productId.data, errors: { form: i.refused(e instanceof Refused ? e.message : t.errors.generic) } as Record<string, string> });
+      return fail(400, { productId: productId.data, errors: { form: t.merchant.inventory.refused(e instanceof Refused ? e.message : t.errors.generic) } as Record<string, string> });
     }
   },
   // Nothing is written unless the whole file reads cleanly; then one request, all or nothing.
@@ -54,7 +51,7 @@ export const actions: Actions = {
     const { profile } = await locals.safeGetSession();
     const form = await request.formData();
     const file = form.get("file");
-    if (!(file instanceof File) || file.size === 0) return fail(400, { importProblem: i.noFile });
+    if (!(file instanceof File) || file.size === 0) return fail(400, { importProblem: t.merchant.inventory.noFile });
     const photos = form.getAll("photos").filter((p): p is File => p instanceof File && p.size > 0);
     const parsed = parseInventoryCsv(await file.text());
     const errors = [...parsed.errors, ...checkImportPhotos(parsed, photos, { types: IMAGE_TYPES, maxBytes: MAX_IMAGE_BYTES })];
@@ -63,10 +60,10 @@ export const actions: Actions = {
     let store;
     try {
       store = await myStore(locals.supabase, profile!.id);
-      if (!store) return fail(400, { importProblem: i.noStore });
+      if (!store) return fail(400, { importProblem: t.merchant.inventory.noStore });
       imported = await importInventory(locals.supabase, store.id, parsed.rows);
     } catch (e) {
-      return fail(400, { importProblem: i.importRefused(e instanceof Refused ? e.message : t.errors.generic) });
+      return fail(400, { importProblem: t.merchant.inventory.importRefused(e instanceof Refused ? e.message : t.errors.generic) });
     }
     const named = parsed.rows.filter((r) => r.image !== undefined);
     const failedPhotos: string[] = [];

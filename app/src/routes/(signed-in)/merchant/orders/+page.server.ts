@@ -33,11 +33,19 @@ async function riderNames(supabase: App.Locals["supabase"], orders: OrderSummary
 
 const orderId = z.uuid();
 const rejection = z.object({
-  reason: z.string().check(z.trim(), z.minLength(1, t.merchant.orders.reasonRequired), z.maxLength(REASON_MAX, t.merchant.orders.reasonTooLong)),
+  reason: z
+    .string()
+    .check(z.trim(), z.minLength(1, { error: () => t.merchant.orders.reasonRequired }), z.maxLength(REASON_MAX, { error: () => t.merchant.orders.reasonTooLong })),
 });
 
 const declining = z.object({
-  reason: z.string().check(z.trim(), z.minLength(1, t.merchant.orders.cancelRequest.declineRequired), z.maxLength(DECLINE_MAX, t.merchant.orders.cancelRequest.declineTooLong)),
+  reason: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, { error: () => t.merchant.orders.cancelRequest.declineRequired }),
+      z.maxLength(DECLINE_MAX, { error: () => t.merchant.orders.cancelRequest.declineTooLong }),
+    ),
 });
 
 type Done = keyof typeof t.merchant.orders.done;

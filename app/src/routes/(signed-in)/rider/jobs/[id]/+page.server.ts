@@ -9,14 +9,14 @@ import { getOrder } from "$lib/orders/orders";
 import { Refused } from "$lib/orders/refusal";
 import type { Actions, PageServerLoad } from "./$types";
 
-const notFound = { message: t.rider.job.notFound, home: "/rider" };
+const notFound = () => ({ message: t.rider.job.notFound, home: "/rider" });
 
 export const load: PageServerLoad = async ({ locals, params }) => {
   const { profile } = await locals.safeGetSession();
-  if (!z.uuid().safeParse(params.id).success) error(404, notFound);
+  if (!z.uuid().safeParse(params.id).success) error(404, notFound());
   const order = await getOrder(locals.supabase, params.id);
   // Row-level security shows a rider the orders they were ever on: only the current rider works it.
-  if (!order || order.rider_id !== profile!.id) error(404, notFound);
+  if (!order || order.rider_id !== profile!.id) error(404, notFound());
   const [places, chats, contacts] = await Promise.all([
     jobPlaces(locals.supabase, order.id, order.store_id),
     // Without its chats the job can still be done.
