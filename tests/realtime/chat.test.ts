@@ -264,7 +264,7 @@ test("an empty or a 5001-character message is refused with 400, and nothing is s
     assert.equal(sent.status, 400, `${body.length} characters: ${sent.error?.message}`);
     assert.equal(sent.error?.code, "22023");
     // The app refuses them before asking the server.
-    await assert.rejects(atCustomer.send(body), { name: "ZodError" });
+    await assert.rejects(atCustomer.send(body), { name: "$ZodError" });
   }
   assert.deepEqual(await stored(chat), { messages: 0, last_seq: 0 });
 
