@@ -407,7 +407,7 @@ select is(
   jsonb_build_object('customer_id', (select id from personas where name = 'customer'), 'store_id', (select id from fixtures where name = 'store'),
     'rider_id', null, 'status', 'pending', 'status_reason', null, 'subtotal_paise', 10000, 'delivery_fee_paise', 2000,
     'small_order_fee_paise', 0, 'total_paise', 12000, 'payment_method', 'cod', 'delivery_address', '221B Baner Road, Pune',
-    'delivery_lat', 18.525, 'delivery_lng', 73.85, 'delivery_phone', null, 'delivery_distance_m', 556, 'notes', 'Ring the bell twice'),
+    'delivery_lat', 18.525, 'delivery_lng', 73.85, 'delivery_phone', null, 'delivery_proof_path', null, 'delivery_distance_m', 556, 'notes', 'Ring the bell twice'),
   'place_order answers with the pending order at the quoted prices, the delivery point and the trimmed notes'
 );
 select results_eq(
