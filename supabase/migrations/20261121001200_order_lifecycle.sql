@@ -470,7 +470,8 @@ begin
   )
   select n.id, n.name, n.distance_m, n.eta_minutes, n.rating, n.rating_count,
          count(p.id)::integer, (select count(*) from wanted)::integer, jsonb_object_agg(p.sku, p.id)
-  from private.nearest_stores(o.delivery_location, 3000, 20, null, true) n
+  -- The 200 nearest open stores: in a dense street the twenty nearest may sell none of it.
+  from private.nearest_stores(o.delivery_location, 3000, 200, null, true) n
   join public.products p
     on p.store_id = n.id and p.is_active and p.stock > 0 and p.sku in (select w.sku from wanted w)
   where n.id <> o.store_id
